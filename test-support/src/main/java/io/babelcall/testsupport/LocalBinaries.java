@@ -1,0 +1,37 @@
+package io.babelcall.testsupport;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Finds executables the tests run (redis-server, engines) on the PATH and in the usual system folders. */
+public final class LocalBinaries {
+
+    private LocalBinaries() {
+    }
+
+    /** The executable's path, or null when it is not installed. */
+    public static Path find(String name) {
+        String path = System.getenv().getOrDefault("PATH", "");
+        for (String dir : (path + File.pathSeparator + "/usr/bin:/usr/sbin:/usr/local/bin").split(File.pathSeparator)) {
+            if (dir.isBlank()) {
+                continue;
+            }
+            Path candidate = Path.of(dir, name);
+            if (Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    /** The executable's path, or an {@link IllegalStateException} naming the Debian package that provides it. */
+    public static Path require(String name, String debianPackage) {
+        Path found = find(name);
+        if (found == null) {
+            throw new IllegalStateException("'" + name + "' is not installed; this test needs it. Install it with: "
+                    + "sudo apt-get install -y " + debianPackage + "   (./test.sh does this when run as root)");
+        }
+        return found;
+    }
+}
