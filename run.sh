@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# Starts the whole suite locally, in the foreground, with the embedded engines:
+#   a private redis-server (unless REDIS_URL is set), api-service, signaling-service, pipeline-orchestrator.
+# Waits until every /actuator/health/readiness is UP, prints the URLs, and stops everything on Ctrl-C.
+#
+# Environment (all optional):
+#   REDIS_URL                  use this Redis instead of starting one
+#   REDIS_PORT                 port of the private Redis (default 6390, loopback only)
+#   API_PORT / SIGNALING_PORT / ORCHESTRATOR_PORT   default 8080 / 8081 / 8082
+#   BABELCALL_TOKEN_SECRET     token signing key shared by the services (default: random per run)
+#   BABELCALL_RUN_DIR          state folder (default .run/, git-ignored): Redis data, logs
+#   JAVA_OPTS                  extra JVM options for every service
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$(pwd)
+# shellcheck source=scripts/lib.sh
+source scripts/lib.sh
+
+API_PORT=${API_PORT:-8080}
+SIGNALING_PORT=${SIGNALING_PORT:-8081}
+ORCHESTRATOR_PORT=${ORCHESTRATOR_PORT:-8082}
+REDIS_PORT=${REDIS_PORT:-6390}
+RUN_DIR=${BABELCALL_RUN_DIR:-$ROOT/.run}
+LOGS=$RUN_DIR/logs
+READY_TIMEOUT=${READY_TIMEOUT:-120}
+mkdir -p "$LOGS"
+
+require_java
+packages=("${RUNTIME_PACKAGES[@]}" curl)
+[ -n "${REDIS_URL:-}" ] && packages=("${packages[@]/redis-server}")
+ensure_packages ${packages[@]}
+
+SERVICES=(api-service signaling-service pipeline-orchestrator)
+jar_of() { echo "$ROOT/$1/target/$1-0.1.0-SNAPSHOT.jar"; }
+
+needs_build() {
+  local s jar
+  for s in "${SERVICES[@]}"; do
+    jar=$(jar_of "$s")
+    [ -f "$jar" ] || return 0
+    if [ -n "$(find "$ROOT/pom.xml" "$ROOT/common" "$ROOT/$s" -path '*/target' -prune -o -type f \
+        \( -path '*/src/main/*' -o -name pom.xml \) -newer "$jar" -print -quit)" ]; then
+      return 0
+    fi
+  done
+  return 1
+}
+
+if needs_build; then
+  echo "==> building (./mvnw package, tests skipped; ./test.sh runs them)"
+  ./mvnw -B -q -DskipTests package
+fi
+
+PIDS=()
+NAMES=()
+cleanup() {
+  trap - INT TERM EXIT
+  echo
+  echo "==> stopping"
+  local i
+  for i in "${!PIDS[@]}"; do
+    # Each service runs in its own process group (setsid), so engine subprocesses stop with it.
+    kill -TERM -- "-${PIDS[$i]}" 2>/dev/null || kill -TERM "${PIDS[$i]}" 2>/dev/null || true
+  done
+  local deadline=$((SECONDS + 25))
+  for i in "${!PIDS[@]}"; do
+    while kill -0 "${PIDS[$i]}" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.2; done
+    if kill -0 "${PIDS[$i]}" 2>/dev/null; then
+      echo "    ${NAMES[$i]} did not stop in time; killing"
+      kill -KILL -- "-${PIDS[$i]}" 2>/dev/null || kill -KILL "${PIDS[$i]}" 2>/dev/null || true
+    fi
+  done
+  echo "==> stopped"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+start() { # NAME LOGFILE CMD...
+  local name=$1 log=$2
+  shift 2
+  setsid "$@" >"$log" 2>&1 < /dev/null &
+  PIDS+=($!)
+  NAMES+=("$name")
+}
+
+if [ -z "${REDIS_URL:-}" ]; then
+  mkdir -p "$RUN_DIR/redis"
+  start redis "$LOGS/redis.log" redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --protected-mode yes \
+    --dir "$RUN_DIR/redis" --appendonly yes --save "" --daemonize no
+  REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
+  for _ in $(seq 1 50); do
+    redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 || { echo "error: redis-server did not start; see $LOGS/redis.log" >&2; exit 1; }
+fi
+export REDIS_URL
+export BABELCALL_TOKEN_SECRET=${BABELCALL_TOKEN_SECRET:-$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')}
+
+ORIGINS="http://localhost:$API_PORT,http://127.0.0.1:$API_PORT"
+JAVA_COMMON=(java ${JAVA_OPTS:-})
+
+echo "==> starting services (logs in $LOGS)"
+start pipeline-orchestrator "$LOGS/pipeline-orchestrator.log" "${JAVA_COMMON[@]}" -jar "$(jar_of pipeline-orchestrator)" \
+  --server.port="$ORCHESTRATOR_PORT" \
+  --babelcall.cors.allowed-origins="$ORIGINS"
+start signaling-service "$LOGS/signaling-service.log" "${JAVA_COMMON[@]}" -jar "$(jar_of signaling-service)" \
+  --server.port="$SIGNALING_PORT" \
+  --babelcall.signaling.allowed-origins="$ORIGINS"
+start api-service "$LOGS/api-service.log" "${JAVA_COMMON[@]}" -jar "$(jar_of api-service)" \
+  --server.port="$API_PORT" \
+  --babelcall.api.public-base-url="http://localhost:$API_PORT" \
+  --babelcall.api.signaling-url="ws://localhost:$SIGNALING_PORT/ws" \
+  --babelcall.api.audio-url="ws://localhost:$ORCHESTRATOR_PORT/ws/audio" \
+  --babelcall.api.orchestrator-url="http://localhost:$ORCHESTRATOR_PORT" \
+  --babelcall.api.orchestrator-internal-url="http://127.0.0.1:$ORCHESTRATOR_PORT"
+
+started=$SECONDS
+declare -A READY_URL=(
+  [api-service]="http://127.0.0.1:$API_PORT/actuator/health/readiness"
+  [signaling-service]="http://127.0.0.1:$SIGNALING_PORT/actuator/health/readiness"
+  [pipeline-orchestrator]="http://127.0.0.1:$ORCHESTRATOR_PORT/actuator/health/readiness"
+)
+for i in "${!NAMES[@]}"; do
+  name=${NAMES[$i]}
+  [ -n "${READY_URL[$name]:-}" ] || continue
+  if ! wait_ready "$name" "${READY_URL[$name]}" "$READY_TIMEOUT" "${PIDS[$i]}"; then
+    echo "---- last lines of $LOGS/$name.log" >&2
+    tail -n 40 "$LOGS/$name.log" >&2 || true
+    exit 1
+  fi
+done
+
+cat <<MSG
+==> Babelcall is ready ($((SECONDS - started)) s)
+    Web client        http://localhost:$API_PORT/
+    REST API docs     http://localhost:$API_PORT/swagger-ui.html
+    Signaling         ws://localhost:$SIGNALING_PORT/ws
+    Audio ingest      ws://localhost:$ORCHESTRATOR_PORT/ws/audio
+    Redis             $REDIS_URL
+    Health            http://localhost:{$API_PORT,$SIGNALING_PORT,$ORCHESTRATOR_PORT}/actuator/health
+    Logs              $LOGS
+Press Ctrl-C to stop everything.
+MSG
+
+# Stay in the foreground; if any process dies, stop the rest and report it.
+while true; do
+  for i in "${!PIDS[@]}"; do
+    if ! kill -0 "${PIDS[$i]}" 2>/dev/null; then
+      echo "error: ${NAMES[$i]} exited; see $LOGS/${NAMES[$i]}.log" >&2
+      exit 1
+    fi
+  done
+  sleep 1
+done

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Runs every test of every module, starting what the tests need:
+#   1. unit and integration tests of all Maven modules (real redis-server and real engines, started by the tests),
+#   2. static checks of deploy/ (stack, compose, Prometheus config and rules, dashboards),
+#   3. the end-to-end test: the suite as ./run.sh starts it, two real headless Chromium participants.
+# Installs missing OS packages when run as root; otherwise prints the one apt line to run.
+set -euo pipefail
+cd "$(dirname "$0")"
+# shellcheck source=scripts/lib.sh
+source scripts/lib.sh
+
+require_java
+ensure_packages "${RUNTIME_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+
+started=$SECONDS
+status=0
+results=()
+step() { # NAME CMD...
+  local name=$1
+  shift
+  echo
+  echo "==> $name"
+  local t=$SECONDS
+  if "$@"; then
+    results+=("PASS  $name ($((SECONDS - t)) s)")
+  else
+    results+=("FAIL  $name ($((SECONDS - t)) s)")
+    status=1
+  fi
+}
+
+step "Maven modules: unit and integration tests" ./mvnw -B -ntp verify
+for extra in deploy/check.sh e2e/run.sh; do
+  if [ -x "$extra" ]; then
+    step "$extra" "./$extra"
+  fi
+done
+
+echo
+echo "==> summary ($((SECONDS - started)) s)"
+printf '    %s\n' "${results[@]}"
+passed=$(printf '%s\n' "${results[@]}" | grep -c '^PASS' || true)
+failed=$(printf '%s\n' "${results[@]}" | grep -c '^FAIL' || true)
+echo "test.sh: $passed passed, $failed failed"
+exit $status
