@@ -30,6 +30,7 @@ step() { # NAME CMD...
 }
 
 step "Maven modules: unit and integration tests" ./mvnw -B -ntp verify
+step "Whole suite boots as ./run.sh starts it (readiness, Prometheus, OpenAPI, Ctrl-C)" scripts/suite-smoke.sh
 for extra in deploy/check.sh e2e/run.sh; do
   if [ -x "$extra" ]; then
     step "$extra" "./$extra"
