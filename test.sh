@@ -31,7 +31,8 @@ step() { # NAME CMD...
 
 step "Maven modules: unit and integration tests" ./mvnw -B -ntp verify
 step "Whole suite boots as ./run.sh starts it (readiness, Prometheus, OpenAPI, Ctrl-C)" scripts/suite-smoke.sh
-for extra in deploy/check.sh e2e/run.sh; do
+step "deploy/: stack, compose, Prometheus config and rules, dashboards, metric names" bash deploy/check.sh
+for extra in e2e/run.sh; do
   if [ -x "$extra" ]; then
     step "$extra" "./$extra"
   fi

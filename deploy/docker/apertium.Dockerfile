@@ -1,0 +1,41 @@
+# syntax=docker/dockerfile:1.7
+#
+# Apertium APy (HTTP API of the Apertium rule-based MT engine) with the English<->Spanish and
+# English<->Catalan pairs, from Debian bookworm (the same package versions the orchestrator's tests use).
+# The orchestrator's APy adapter calls http://apertium:2737/translate?langpair=eng|spa&q=...
+# Build context: this folder.  docker build -f deploy/docker/apertium.Dockerfile -t babelcall/apertium deploy/docker
+FROM debian:bookworm-slim
+ARG VERSION=0.0.0-dev
+ARG REVISION=unknown
+ARG CREATED=unknown
+# Extra pairs: add Debian packages named apertium-xxx-yyy (apt-cache search apertium-).
+ARG APERTIUM_PAIRS="apertium-eng-spa apertium-eng-cat"
+
+LABEL org.opencontainers.image.title="babelcall-apertium" \
+      org.opencontainers.image.description="Apertium APy with ${APERTIUM_PAIRS}" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.created="${CREATED}" \
+      org.opencontainers.image.licenses="GPL-3.0-or-later" \
+      org.opencontainers.image.vendor="Babelcall"
+
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends apertium-apy ${APERTIUM_PAIRS} \
+ && rm -rf /var/lib/apt/lists/* \
+ && groupadd --system --gid 10001 apertium \
+ && useradd --system --uid 10001 --gid apertium --home-dir /var/lib/apertium --create-home --shell /usr/sbin/nologin apertium
+
+USER 10001:10001
+WORKDIR /var/lib/apertium
+ENV LANG=C.UTF-8
+EXPOSE 2737
+
+# python3 is there anyway (APy is a Python/Tornado server). /listPairs answers without starting a pipeline.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
+    CMD ["python3", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:2737/listPairs', timeout=4)"]
+
+STOPSIGNAL SIGTERM
+# -j 1: one server process (scale with replicas); -i 2: up to two pipelines per pair under load;
+# -r 1000: restart a pipeline after 1000 requests to bound memory growth.
+ENTRYPOINT ["apertium-apy", "-p", "2737", "-j", "1", "-i", "2", "-r", "1000"]
+CMD ["/usr/share/apertium/modes"]

@@ -1,0 +1,94 @@
+# syntax=docker/dockerfile:1.7
+#
+# One Dockerfile for the three Spring Boot services (api-service, signaling-service, pipeline-orchestrator):
+# they differ only in the Maven module, the port and the Debian packages their runtime needs, so those are
+# build arguments (see deploy/compose.yml `build:` and deploy/build-images.sh, which set them per service).
+#
+# Build context: the repository root (the Maven reactor needs the root pom and every module's pom).
+#   docker build -f deploy/docker/service.Dockerfile --build-arg MODULE=api-service --build-arg PORT=8080 \
+#                --build-arg VERSION=0.1.0-SNAPSHOT -t babelcall/api-service:0.1.0-SNAPSHOT .
+
+ARG JDK_IMAGE=eclipse-temurin:17-jdk
+ARG JRE_IMAGE=eclipse-temurin:17-jre
+# Debian bookworm, not Temurin's Ubuntu base: the orchestrator's local engines (pocketsphinx 0.8 with
+# pocketsphinx_continuous, espeak-ng, apertium pairs) are the exact Debian packages the tests run against;
+# Ubuntu noble ships pocketsphinx 5, which has no pocketsphinx_continuous.
+ARG RUNTIME_BASE=debian:bookworm-slim
+
+# ---------------------------------------------------------------------------------------------- build
+FROM ${JDK_IMAGE} AS build
+ARG MODULE
+WORKDIR /src
+COPY . .
+# Tests are not run here: they need redis-server and the engines and run in CI (./test.sh) before images are built.
+RUN --mount=type=cache,target=/root/.m2 \
+    set -eu; \
+    [ -n "${MODULE}" ] || { echo "build arg MODULE is required (api-service|signaling-service|pipeline-orchestrator)" >&2; exit 1; }; \
+    ./mvnw -B -q -pl "${MODULE}" -am package -DskipTests; \
+    set -- $(find "${MODULE}/target" -maxdepth 1 -name "${MODULE}-*.jar" ! -name '*-sources.jar' ! -name '*-javadoc.jar' ! -name '*-tests.jar'); \
+    [ "$#" = 1 ] || { echo "expected exactly one boot jar in ${MODULE}/target, found: $*" >&2; exit 1; }; \
+    cp "$1" /application.jar
+# Spring Boot 3.3+/4 "tools" jar mode: split the uber jar into dependencies / spring-boot-loader /
+# snapshot-dependencies / application layers (application.jar + lib/), so a code change rebuilds one thin layer.
+WORKDIR /extract
+RUN cp /application.jar . && java -Djarmode=tools -jar application.jar extract --layers --destination layers
+
+# ---------------------------------------------------------------------------------------------- runtime
+FROM ${JRE_IMAGE} AS jre
+
+FROM ${RUNTIME_BASE}
+ARG MODULE
+ARG PORT=8080
+ARG VERSION=0.0.0-dev
+ARG REVISION=unknown
+ARG CREATED=unknown
+# Space-separated Debian packages the service runs (the orchestrator's local engines); empty for the others.
+ARG RUNTIME_PACKAGES=""
+
+LABEL org.opencontainers.image.title="babelcall-${MODULE}" \
+      org.opencontainers.image.description="Babelcall ${MODULE}" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.created="${CREATED}" \
+      org.opencontainers.image.licenses="Apache-2.0" \
+      org.opencontainers.image.source="https://github.com/babelcall/babelcall" \
+      org.opencontainers.image.vendor="Babelcall"
+
+# The Temurin JRE itself, copied from the official image (Adoptium's documented way to use another base).
+ENV JAVA_HOME=/opt/java/openjdk \
+    PATH=/opt/java/openjdk/bin:$PATH \
+    LANG=C.UTF-8
+COPY --from=jre /opt/java/openjdk /opt/java/openjdk
+
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ca-certificates tzdata ${RUNTIME_PACKAGES} \
+ && rm -rf /var/lib/apt/lists/* \
+ && groupadd --system --gid 10001 babelcall \
+ && useradd --system --uid 10001 --gid babelcall --home-dir /app --no-create-home --shell /usr/sbin/nologin babelcall
+
+COPY --chmod=0755 deploy/docker/healthcheck.sh /usr/local/bin/healthcheck
+
+WORKDIR /app
+# Least-frequently-changing layer first.
+COPY --from=build /extract/layers/dependencies/ ./
+COPY --from=build /extract/layers/spring-boot-loader/ ./
+COPY --from=build /extract/layers/snapshot-dependencies/ ./
+COPY --from=build /extract/layers/application/ ./
+
+USER 10001:10001
+
+# Container-aware heap (the JVM reads the cgroup memory limit); the rest of the limit is for metaspace,
+# thread stacks, direct buffers (Netty) and, in the orchestrator, the engine subprocesses. Override per
+# service with JDK_JAVA_OPTIONS in the stack. ExitOnOutOfMemoryError lets Swarm replace a broken task.
+ENV PORT=${PORT} \
+    JDK_JAVA_OPTIONS="-XX:MaxRAMPercentage=70 -XX:InitialRAMPercentage=30 -XX:+ExitOnOutOfMemoryError -XX:+UseG1GC -Djava.io.tmpdir=/tmp" \
+    SPRING_CONFIG_IMPORT="optional:configtree:/run/secrets/"
+EXPOSE ${PORT}
+
+HEALTHCHECK --interval=15s --timeout=5s --start-period=90s --retries=3 \
+    CMD ["/usr/local/bin/healthcheck", "/actuator/health/liveness"]
+
+# Exec form: java is PID 1 and receives SIGTERM directly, so server.shutdown=graceful drains requests and
+# closes WebSockets within spring.lifecycle.timeout-per-shutdown-phase (20 s; the stack's stop_grace_period is 35 s).
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["java", "-jar", "/app/application.jar"]
