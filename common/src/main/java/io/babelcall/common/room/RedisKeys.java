@@ -32,6 +32,27 @@ public final class RedisKeys {
         return "room:" + roomId + ":signal";
     }
 
+    /**
+     * Hash: participantId -> presence JSON of a participant connected to signaling (replica, connection id, media
+     * state, {@code connected}/{@code away}); same TTL as the room. Written only by signaling.
+     */
+    public static String presence(String roomId) {
+        return "room:" + roomId + ":presence";
+    }
+
+    /** Set: ids of the signaling replicas that may hold participants (alive or not yet swept). */
+    public static final String SIGNALING_REPLICAS = "signaling:replicas";
+
+    /** String with a short TTL: present while the signaling replica {@code replicaId} is alive (heartbeat). */
+    public static String signalingReplica(String replicaId) {
+        return "signaling:replica:" + replicaId;
+    }
+
+    /** Set: {@code roomId<TAB>participantId} of every participant that signaling replica {@code replicaId} holds. */
+    public static String signalingReplicaMembers(String replicaId) {
+        return "signaling:replica:" + replicaId + ":members";
+    }
+
     /** Stream: final utterances with their translations, in order; has a TTL. */
     public static String transcript(String roomId) {
         return "room:" + roomId + ":transcript";
@@ -51,4 +72,18 @@ public final class RedisKeys {
     public static String dubAudio(String audioId) {
         return "audio:" + audioId;
     }
+
+    /**
+     * Hash: token-bucket state ({@code tokens}, {@code ts}) of one rate-limited client for one operation, shared by
+     * every api replica; expires once the bucket would be full again.
+     */
+    public static String rateLimit(String operation, String client) {
+        return "ratelimit:" + operation + ":" + client;
+    }
+
+    /**
+     * Pub/sub channel between orchestrator replicas: "participant X of room Y opened audio stream Z", so a replica
+     * holding an older stream of that participant closes it (one audio stream per participant).
+     */
+    public static final String AUDIO_STREAM_CLAIMS = "orchestrator:audio-streams";
 }

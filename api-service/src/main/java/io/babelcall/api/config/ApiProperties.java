@@ -1,0 +1,47 @@
+package io.babelcall.api.config;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.PositiveOrZero;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * {@code babelcall.api.*}: public URLs handed to browsers, room lifetime, request limits. Every default lives in
+ * {@code application.yml}, commented.
+ */
+@Validated
+@ConfigurationProperties("babelcall.api")
+public record ApiProperties(
+        @NotBlank String publicBaseUrl,
+        @NotBlank String signalingUrl,
+        @NotBlank String audioUrl,
+        @NotBlank String orchestratorUrl,
+        @NotBlank String orchestratorInternalUrl,
+        @NotNull Duration roomTtl,
+        @Min(2) @Max(16) int defaultMaxParticipants,
+        @NotNull DataSize maxBodySize,
+        @Valid @NotNull Languages languages,
+        @Valid @NotNull RateLimit rateLimit,
+        @PositiveOrZero int trustedProxies) {
+
+    /** Cache and time limit of the orchestrator's capabilities behind {@code GET /api/v1/languages}. */
+    public record Languages(@NotNull Duration cacheTtl, @NotNull Duration timeout) {
+    }
+
+    /** Token bucket for room creation per client address: {@code perMinute} refill, {@code burst} capacity. */
+    public record RateLimit(boolean enabled, @Positive double roomsPerMinute, @Positive int burst) {
+    }
+
+    /** The page URL of a room, which is also the link people share. */
+    public String joinUrl(String roomId) {
+        String base = publicBaseUrl.endsWith("/") ? publicBaseUrl.substring(0, publicBaseUrl.length() - 1) : publicBaseUrl;
+        return base + "/r/" + roomId;
+    }
+}

@@ -1,0 +1,88 @@
+package io.babelcall.api.join;
+
+import io.babelcall.api.config.ApiProperties;
+import io.babelcall.api.config.TokenProperties;
+import io.babelcall.api.ice.IceServerFactory;
+import io.babelcall.api.room.RandomIds;
+import io.babelcall.api.room.RoomNotFoundException;
+import io.babelcall.api.room.RoomStore;
+import io.babelcall.common.language.LanguageCode;
+import io.babelcall.common.room.Participant;
+import io.babelcall.common.token.ParticipantClaims;
+import io.babelcall.common.token.ParticipantTokens;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Mono;
+
+/** Joining (issues the participant token) and leaving a room. */
+@Service
+public class JoinService {
+
+    private final RoomStore store;
+    private final RandomIds ids;
+    private final ParticipantTokens tokens;
+    private final IceServerFactory iceServers;
+    private final ApiProperties api;
+    private final TokenProperties tokenProperties;
+    private final Clock clock;
+    private final Counter joined;
+
+    public JoinService(RoomStore store, RandomIds ids, ParticipantTokens tokens, IceServerFactory iceServers,
+                       ApiProperties api, TokenProperties tokenProperties, Clock clock, MeterRegistry meters) {
+        this.store = store;
+        this.ids = ids;
+        this.tokens = tokens;
+        this.iceServers = iceServers;
+        this.api = api;
+        this.tokenProperties = tokenProperties;
+        this.clock = clock;
+        this.joined = Counter.builder("babelcall.participants.joined").description("Successful joins").register(meters);
+    }
+
+    public Mono<JoinResponse> join(String roomId, JoinRequest request) {
+        if (!RandomIds.wellFormed(roomId)) {
+            return Mono.error(new RoomNotFoundException());
+        }
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        LanguageCode spoken = LanguageCode.of(request.spokenLanguage());
+        LanguageCode caption = request.captionLanguage() == null ? spoken : LanguageCode.of(request.captionLanguage());
+        boolean dubbing = Boolean.TRUE.equals(request.dubbing());
+        Participant participant = new Participant(ids.participantId(), request.displayName().strip(), spoken, caption,
+                dubbing, now);
+        return store.join(roomId, participant, api.roomTtl(), now.plus(api.roomTtl())).flatMap(result -> {
+            if (result == RoomStore.NO_ROOM) {
+                return Mono.error(new RoomNotFoundException());
+            }
+            if (result == RoomStore.FULL) {
+                return Mono.error(new RoomFullException());
+            }
+            joined.increment();
+            // JWT times are whole seconds; the response states exactly what the token says.
+            Instant issuedAt = now.truncatedTo(ChronoUnit.SECONDS);
+            Instant expiresAt = issuedAt.plus(tokenProperties.ttl());
+            String token = tokens.sign(new ParticipantClaims(roomId, participant.participantId(),
+                    participant.displayName(), spoken, caption, dubbing, issuedAt, expiresAt, ids.tokenId()));
+            return Mono.just(new JoinResponse(roomId, participant.participantId(), token, expiresAt,
+                    api.signalingUrl(), api.audioUrl(), api.orchestratorUrl(),
+                    iceServers.forParticipant(participant.participantId()), participant));
+        });
+    }
+
+    /** Removes the participant; the caller has checked the token is this participant's in this room. */
+    public Mono<Void> leave(String roomId, String participantId) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        return store.leave(roomId, participantId, api.roomTtl(), now.plus(api.roomTtl())).flatMap(result -> {
+            if (result == RoomStore.NO_ROOM) {
+                return Mono.error(new RoomNotFoundException());
+            }
+            if (result == RoomStore.NO_PARTICIPANT) {
+                return Mono.error(new ParticipantNotFoundException());
+            }
+            return Mono.<Void>empty();
+        });
+    }
+}

@@ -1,0 +1,48 @@
+package io.babelcall.api.token;
+
+import io.babelcall.common.token.InvalidTokenException;
+import io.babelcall.common.token.ParticipantClaims;
+import io.babelcall.common.token.ParticipantTokens;
+import io.babelcall.common.token.TokenCarrier;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.stereotype.Component;
+
+/** Reads and verifies the participant token of a request ({@code Authorization: Bearer}); 401/403 otherwise. */
+@Component
+public class BearerAuthenticator {
+
+    private final ParticipantTokens tokens;
+
+    public BearerAuthenticator(ParticipantTokens tokens) {
+        this.tokens = tokens;
+    }
+
+    /** The claims of the request's valid token, or {@link UnauthorizedException}. */
+    public ParticipantClaims authenticate(ServerHttpRequest request) {
+        String header = request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
+        String token = TokenCarrier.fromAuthorization(header).orElseThrow(() -> new UnauthorizedException(
+                InvalidTokenException.Reason.MISSING, "A participant token is required (Authorization: Bearer <token>)."));
+        try {
+            return tokens.verify(token);
+        } catch (InvalidTokenException e) {
+            throw new UnauthorizedException(e.reason(), switch (e.reason()) {
+                case EXPIRED -> "The participant token has expired; join the room again.";
+                case MISSING -> "A participant token is required.";
+                default -> "The participant token is not valid.";
+            });
+        }
+    }
+
+    /** The claims, which must belong to exactly this room and participant (403 otherwise). */
+    public ParticipantClaims authenticate(ServerHttpRequest request, String roomId, String participantId) {
+        ParticipantClaims claims = authenticate(request);
+        if (!claims.roomId().equals(roomId)) {
+            throw new ForbiddenException("The participant token belongs to another room.");
+        }
+        if (!claims.participantId().equals(participantId)) {
+            throw new ForbiddenException("The participant token belongs to another participant.");
+        }
+        return claims;
+    }
+}

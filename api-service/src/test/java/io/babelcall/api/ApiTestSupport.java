@@ -1,0 +1,111 @@
+package io.babelcall.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.babelcall.common.token.ParticipantTokens;
+import io.babelcall.testsupport.RedisServerExtension;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import mockwebserver3.MockWebServer;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * One Spring context (real Redis, random port) shared by every api integration test class: they all extend this class
+ * and keep its configuration identical, so the context is built once. The orchestrator is a MockWebServer.
+ * Rate limiting trusts one proxy hop, so each test picks its own client address with X-Forwarded-For and tests do
+ * not share buckets.
+ */
+@ExtendWith(RedisServerExtension.class)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "babelcall.token.secret=" + ApiTestSupport.TOKEN_SECRET,
+        "babelcall.turn.secret=" + ApiTestSupport.TURN_SECRET,
+        "babelcall.turn.stun-urls=stun:stun.test.example:3478",
+        "babelcall.turn.turn-urls=turn:turn.test.example:3478?transport=udp,turns:turn.test.example:5349",
+        "babelcall.turn.ttl=2h",
+        "babelcall.api.trusted-proxies=1",
+        "babelcall.api.rate-limit.rooms-per-minute=6",
+        "babelcall.api.rate-limit.burst=3",
+        "babelcall.api.public-base-url=https://calls.test.example",
+        "babelcall.api.signaling-url=wss://signal.test.example/ws",
+        "babelcall.api.audio-url=wss://audio.test.example/ws/audio",
+        "babelcall.api.orchestrator-url=https://orch.test.example",
+        "babelcall.api.room-ttl=3h",
+        "babelcall.token.ttl=30m"})
+@AutoConfigureWebTestClient
+public abstract class ApiTestSupport {
+
+    public static final String TOKEN_SECRET = "test-secret-0123456789-abcdefghijklmnopqrstuvwxyz";
+    public static final String TURN_SECRET = "turn-secret-for-tests";
+
+    /** Stands in for the pipeline orchestrator (a remote server for the api). */
+    protected static final MockWebServer ORCHESTRATOR = new MockWebServer();
+
+    static {
+        try {
+            ORCHESTRATOR.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @DynamicPropertySource
+    static void orchestrator(DynamicPropertyRegistry registry) {
+        registry.add("babelcall.api.orchestrator-internal-url",
+                () -> "http://" + ORCHESTRATOR.getHostName() + ":" + ORCHESTRATOR.getPort());
+    }
+
+    @Autowired
+    protected WebTestClient web;
+
+    @Autowired
+    protected ReactiveStringRedisTemplate redis;
+
+    @Autowired
+    protected ParticipantTokens tokens;
+
+    protected static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() {
+    };
+
+    /** A client address of its own, so rate-limit buckets are not shared between tests. */
+    protected static String freshClient() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        return "10." + r.nextInt(256) + "." + r.nextInt(256) + "." + r.nextInt(1, 255);
+    }
+
+    protected Map<String, Object> createRoom(Integer maxParticipants) {
+        Map<String, Object> body = maxParticipants == null ? Map.of() : Map.of("maxParticipants", maxParticipants);
+        Map<String, Object> created = web.post().uri("/api/v1/rooms")
+                .header("X-Forwarded-For", freshClient())
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body)
+                .exchange()
+                .expectStatus().isCreated()
+                .expectBody(JSON).returnResult().getResponseBody();
+        assertThat(created).containsKey("roomId");
+        return created;
+    }
+
+    protected String newRoom() {
+        return (String) createRoom(null).get("roomId");
+    }
+
+    protected Map<String, Object> join(String roomId, String name) {
+        return web.post().uri("/api/v1/rooms/{id}/participants", roomId)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("displayName", name, "spokenLanguage", "en", "captionLanguage", "es", "dubbing", true))
+                .exchange()
+                .expectStatus().isCreated()
+                .expectBody(JSON).returnResult().getResponseBody();
+    }
+}

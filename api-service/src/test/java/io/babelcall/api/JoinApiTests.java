@@ -1,0 +1,178 @@
+package io.babelcall.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.babelcall.common.language.LanguageCode;
+import io.babelcall.common.room.RedisKeys;
+import io.babelcall.common.token.ParticipantClaims;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+class JoinApiTests extends ApiTestSupport {
+
+    @Test
+    void joinIssuesAScopedTokenAndStoresTheParticipant() throws Exception {
+        String roomId = newRoom();
+        Instant before = Instant.now().minusSeconds(1);
+
+        Map<String, Object> joined = join(roomId, "  Ana María  ");
+
+        String participantId = (String) joined.get("participantId");
+        assertThat(participantId).matches("[A-Za-z0-9_-]{16}");
+        assertThat(joined).containsEntry("roomId", roomId)
+                .containsEntry("signalingUrl", "wss://signal.test.example/ws")
+                .containsEntry("audioUrl", "wss://audio.test.example/ws/audio")
+                .containsEntry("orchestratorUrl", "https://orch.test.example");
+        Instant expiresAt = Instant.parse((String) joined.get("expiresAt"));
+        assertThat(Duration.between(before, expiresAt)).isBetween(Duration.ofMinutes(30), Duration.ofMinutes(31));
+
+        ParticipantClaims claims = tokens.verify((String) joined.get("token"));
+        assertThat(claims.roomId()).isEqualTo(roomId);
+        assertThat(claims.participantId()).isEqualTo(participantId);
+        assertThat(claims.displayName()).isEqualTo("Ana María");
+        assertThat(claims.spokenLanguage()).isEqualTo(LanguageCode.of("en"));
+        assertThat(claims.captionLanguage()).isEqualTo(LanguageCode.of("es"));
+        assertThat(claims.dubbing()).isTrue();
+        assertThat(claims.expiresAt()).isEqualTo(expiresAt);
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> ice = (Map<String, Object>) joined.get("iceServers");
+        assertThat(ice).containsEntry("ttlSeconds", 7200).containsKey("iceServers");
+
+        String stored = (String) redis.opsForHash().get(RedisKeys.participants(roomId), participantId).block();
+        assertThat(stored).contains("\"displayName\":\"Ana María\"").contains("\"spokenLanguage\":\"en\"")
+                .contains("\"captionLanguage\":\"es\"").contains("\"dubbing\":true");
+        // TTL command on the participants hash: the room's TTL.
+        assertThat(redis.getExpire(RedisKeys.participants(roomId)).block().toSeconds())
+                .isBetween(3 * 3600L - 10, 3 * 3600L);
+    }
+
+    @Test
+    void captionLanguageDefaultsToTheSpokenOneAndCodesAreCanonicalised() throws Exception {
+        String roomId = newRoom();
+        Map<String, Object> joined = web.post().uri("/api/v1/rooms/{id}/participants", roomId)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("displayName", "Zé", "spokenLanguage", "PT-br"))
+                .exchange()
+                .expectStatus().isCreated()
+                .expectBody(JSON).returnResult().getResponseBody();
+        ParticipantClaims claims = tokens.verify((String) joined.get("token"));
+        assertThat(claims.spokenLanguage().value()).isEqualTo("pt-BR");
+        assertThat(claims.captionLanguage().value()).isEqualTo("pt-BR");
+        assertThat(claims.dubbing()).isFalse();
+    }
+
+    @Test
+    void unknownRoomIs404() {
+        web.post().uri("/api/v1/rooms/{id}/participants", "AAAAAAAAAAAAAAAAAAAAAA")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("displayName", "Ana", "spokenLanguage", "en"))
+                .exchange()
+                .expectStatus().isNotFound()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.code").isEqualTo("room_not_found");
+    }
+
+    @Test
+    void fullRoomIs409() {
+        String roomId = (String) createRoom(2).get("roomId");
+        join(roomId, "One");
+        join(roomId, "Two");
+        web.post().uri("/api/v1/rooms/{id}/participants", roomId)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("displayName", "Three", "spokenLanguage", "en"))
+                .exchange()
+                .expectStatus().isEqualTo(409)
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.code").isEqualTo("room_full");
+        assertThat(redis.opsForHash().size(RedisKeys.participants(roomId)).block()).isEqualTo(2);
+    }
+
+    @Test
+    void concurrentJoinsNeverExceedTheCapacity() throws Exception {
+        String roomId = (String) createRoom(3).get("roomId");
+        int attempts = 24;
+        ExecutorService pool = Executors.newFixedThreadPool(12);
+        try {
+            List<Callable<Integer>> calls = new ArrayList<>();
+            for (int i = 0; i < attempts; i++) {
+                String name = "P" + i;
+                calls.add(() -> web.post().uri("/api/v1/rooms/{id}/participants", roomId)
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(Map.of("displayName", name, "spokenLanguage", "en"))
+                        .exchange()
+                        .returnResult(Void.class).getStatus().value());
+            }
+            Map<Integer, Integer> byStatus = new HashMap<>();
+            for (Future<Integer> f : pool.invokeAll(calls)) {
+                byStatus.merge(f.get(), 1, Integer::sum);
+            }
+            assertThat(byStatus).containsOnly(Map.entry(201, 3), Map.entry(409, attempts - 3));
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(redis.opsForHash().size(RedisKeys.participants(roomId)).block()).isEqualTo(3);
+    }
+
+    @Test
+    void invalidLanguageCodesAre400WithTheField() {
+        String roomId = newRoom();
+        expectFieldError(roomId, Map.of("displayName", "Ana", "spokenLanguage", "english"), "spokenLanguage",
+                "must be a language code such as 'en', 'es' or 'pt-BR' (ISO 639 / BCP 47)");
+        expectFieldError(roomId, Map.of("displayName", "Ana", "spokenLanguage", "en", "captionLanguage", "e$"),
+                "captionLanguage", "must be a language code such as 'en', 'es' or 'pt-BR' (ISO 639 / BCP 47)");
+        expectFieldError(roomId, Map.of("displayName", "Ana"), "spokenLanguage", "is required");
+    }
+
+    @Test
+    void displayNamesMustBeOneToSixtyFourCleanCharacters() {
+        String roomId = newRoom();
+        expectFieldError(roomId, Map.of("displayName", "", "spokenLanguage", "en"), "displayName",
+                "must not be empty or only whitespace");
+        expectFieldError(roomId, Map.of("displayName", " \t  ", "spokenLanguage", "en"), "displayName",
+                "must not contain control characters");
+        expectFieldError(roomId, Map.of("displayName", "     ", "spokenLanguage", "en"), "displayName",
+                "must not be empty or only whitespace");
+        expectFieldError(roomId, Map.of("displayName", "x".repeat(65), "spokenLanguage", "en"), "displayName",
+                "must be 1 to 64 characters after trimming (got 65)");
+        expectFieldError(roomId, Map.of("displayName", "Ana\u0000", "spokenLanguage", "en"), "displayName",
+                "must not contain control characters");
+        expectFieldError(roomId, Map.of("displayName", "Ana\nBob", "spokenLanguage", "en"), "displayName",
+                "must not contain control characters");
+        expectFieldError(roomId, Map.of("displayName", "\u202Egnp.exe", "spokenLanguage", "en"), "displayName",
+                "must not contain control characters");
+        expectFieldError(roomId, Map.of("spokenLanguage", "en"), "displayName", "is required");
+        assertThat(redis.opsForHash().size(RedisKeys.participants(roomId)).block()).isZero();
+
+        // 64 characters (emoji count as one each) after trimming is fine.
+        String sixtyFour = "😀".repeat(4) + "y".repeat(60);
+        Map<String, Object> joined = join(roomId, "  " + sixtyFour + "  ");
+        assertThat(((Map<?, ?>) joined.get("participant")).get("displayName")).isEqualTo(sixtyFour);
+    }
+
+    private void expectFieldError(String roomId, Map<String, Object> body, String field, String message) {
+        WebTestClient.BodyContentSpec spec = web.post().uri("/api/v1/rooms/{id}/participants", roomId)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body)
+                .exchange()
+                .expectStatus().isEqualTo(HttpStatusCode.valueOf(400))
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody();
+        spec.jsonPath("$.code").isEqualTo("validation_failed")
+                .jsonPath("$.errors.length()").isEqualTo(1)
+                .jsonPath("$.errors[0].field").isEqualTo(field)
+                .jsonPath("$.errors[0].message").isEqualTo(message);
+    }
+}

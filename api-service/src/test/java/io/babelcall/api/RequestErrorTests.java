@@ -1,0 +1,132 @@
+package io.babelcall.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.babelcall.common.room.RedisKeys;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.BodyInserters;
+import reactor.core.publisher.Flux;
+
+/** Bad input gets a clear RFC 9457 answer and changes nothing. */
+class RequestErrorTests extends ApiTestSupport {
+
+    @Test
+    void malformedJsonIs400() {
+        String roomId = newRoom();
+        for (String body : new String[] {"{\"displayName\": \"Ana\", ", "not json", "[1,2", "{\"displayName\":}"}) {
+            web.post().uri("/api/v1/rooms/{id}/participants", roomId)
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(body)
+                    .exchange()
+                    .expectStatus().isBadRequest()
+                    .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                    .expectBody()
+                    .jsonPath("$.title").isEqualTo("Bad Request")
+                    .jsonPath("$.status").isEqualTo(400)
+                    .jsonPath("$.code").isEqualTo("malformed_json")
+                    .jsonPath("$.instance").isEqualTo("/api/v1/rooms/" + roomId + "/participants");
+        }
+        assertThat(redis.hasKey(RedisKeys.participants(roomId)).block()).isFalse();
+    }
+
+    @Test
+    void wrongValueTypeNamesTheField() {
+        web.post().uri("/api/v1/rooms")
+                .header("X-Forwarded-For", freshClient())
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"maxParticipants\": \"many\"}")
+                .exchange()
+                .expectStatus().isBadRequest()
+                .expectBody()
+                .jsonPath("$.code").isEqualTo("validation_failed")
+                .jsonPath("$.errors[0].field").isEqualTo("maxParticipants");
+    }
+
+    @Test
+    void missingBodyIs400() {
+        web.post().uri("/api/v1/rooms/{id}/participants", newRoom())
+                .contentType(MediaType.APPLICATION_JSON)
+                .exchange()
+                .expectStatus().isBadRequest()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+    }
+
+    @Test
+    void unknownJsonFieldsAreIgnored() {
+        String roomId = newRoom();
+        web.post().uri("/api/v1/rooms/{id}/participants", roomId)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"displayName\":\"Ana\",\"spokenLanguage\":\"en\",\"avatar\":\"x\",\"future\":{\"a\":1}}")
+                .exchange()
+                .expectStatus().isCreated();
+    }
+
+    @Test
+    void oversizedBodyIs413() {
+        String roomId = newRoom();
+        String big = "{\"displayName\":\"Ana\",\"spokenLanguage\":\"en\",\"padding\":\"" + "x".repeat(20 * 1024) + "\"}";
+        web.post().uri("/api/v1/rooms/{id}/participants", roomId)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(big)
+                .exchange()
+                .expectStatus().isEqualTo(413)
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody()
+                .jsonPath("$.code").isEqualTo("body_too_large")
+                .jsonPath("$.detail").value(d -> assertThat((String) d).contains("16384"));
+
+        // Without Content-Length (chunked), the codec limit applies.
+        Flux<String> chunks = Flux.concat(Flux.just("{\"displayName\":\"Ana\",\"spokenLanguage\":\"en\",\"p\":\""),
+                Flux.range(0, 40).map(i -> "y".repeat(512)), Flux.just("\"}"));
+        web.post().uri("/api/v1/rooms/{id}/participants", roomId)
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(BodyInserters.fromPublisher(chunks, String.class))
+                .exchange()
+                .expectStatus().isEqualTo(413)
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.code").isEqualTo("body_too_large");
+        assertThat(redis.hasKey(RedisKeys.participants(roomId)).block()).isFalse();
+    }
+
+    @Test
+    void frameworkErrorsAreProblemsToo() {
+        web.get().uri("/api/v1/nothing-here").exchange()
+                .expectStatus().isNotFound()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.status").isEqualTo(404);
+        web.put().uri("/api/v1/rooms").exchange()
+                .expectStatus().isEqualTo(405)
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectHeader().exists("Allow");
+        web.post().uri("/api/v1/rooms/{id}/participants", newRoom())
+                .contentType(MediaType.TEXT_PLAIN)
+                .bodyValue("displayName=Ana")
+                .exchange()
+                .expectStatus().isEqualTo(415)
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+    }
+
+    @Test
+    void problemResponsesCarryTheSecurityHeaders() {
+        web.get().uri("/api/v1/rooms/{id}", "AAAAAAAAAAAAAAAAAAAAAA").exchange()
+                .expectStatus().isNotFound()
+                .expectHeader().valueEquals("X-Content-Type-Options", "nosniff")
+                .expectHeader().valueEquals("Referrer-Policy", "no-referrer");
+    }
+
+    @Test
+    void aBadRequestDoesNotDisturbOthers() {
+        String roomId = newRoom();
+        Map<String, Object> ana = join(roomId, "Ana");
+        web.post().uri("/api/v1/rooms/{id}/participants", roomId)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{{{{")
+                .exchange()
+                .expectStatus().isBadRequest();
+        web.get().uri("/api/v1/rooms/{id}", roomId).exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.participants[0].participantId").isEqualTo(ana.get("participantId"));
+    }
+}

@@ -1,0 +1,130 @@
+package io.babelcall.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.babelcall.common.room.RedisKeys;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.MediaType;
+
+class RoomApiTests extends ApiTestSupport {
+
+    @Test
+    void createsARoomWithAnUnguessableIdAndATtl() {
+        Instant before = Instant.now();
+        var result = web.post().uri("/api/v1/rooms")
+                .header("X-Forwarded-For", freshClient())
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", "  Weekly sync  ", "maxParticipants", 4))
+                .exchange()
+                .expectStatus().isCreated()
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
+                .expectBody(JSON).returnResult();
+        Map<String, Object> room = result.getResponseBody();
+        String roomId = (String) room.get("roomId");
+
+        assertThat(roomId).matches("[A-Za-z0-9_-]{22}");
+        assertThat(result.getResponseHeaders().getLocation()).hasToString("/api/v1/rooms/" + roomId);
+        assertThat(room).containsEntry("joinUrl", "https://calls.test.example/r/" + roomId)
+                .containsEntry("name", "Weekly sync")
+                .containsEntry("maxParticipants", 4);
+        Instant createdAt = Instant.parse((String) room.get("createdAt"));
+        Instant expiresAt = Instant.parse((String) room.get("expiresAt"));
+        assertThat(createdAt).isBetween(before.minusSeconds(1), Instant.now().plusSeconds(1));
+        assertThat(Duration.between(createdAt, expiresAt)).isEqualTo(Duration.ofHours(3));
+
+        // TTL command on the room hash: the configured 3 h.
+        Long ttl = redis.getExpire(RedisKeys.room(roomId)).block().toSeconds();
+        assertThat(ttl).isBetween(3 * 3600L - 10, 3 * 3600L);
+        assertThat(redis.opsForHash().get(RedisKeys.room(roomId), "maxParticipants").block()).isEqualTo("4");
+    }
+
+    @Test
+    void roomIdsAreDistinct() {
+        assertThat(newRoom()).isNotEqualTo(newRoom());
+    }
+
+    @Test
+    void bodyIsOptionalAndDefaultsApply() {
+        Map<String, Object> room = web.post().uri("/api/v1/rooms")
+                .header("X-Forwarded-For", freshClient())
+                .exchange()
+                .expectStatus().isCreated()
+                .expectBody(JSON).returnResult().getResponseBody();
+        assertThat(room).containsEntry("maxParticipants", 8).containsEntry("name", null);
+    }
+
+    @Test
+    void rejectsCapacityOutsideTwoToSixteen() {
+        for (int bad : new int[] {1, 17}) {
+            web.post().uri("/api/v1/rooms")
+                    .header("X-Forwarded-For", freshClient())
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(Map.of("maxParticipants", bad))
+                    .exchange()
+                    .expectStatus().isBadRequest()
+                    .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                    .expectBody()
+                    .jsonPath("$.status").isEqualTo(400)
+                    .jsonPath("$.errors[0].field").isEqualTo("maxParticipants")
+                    .jsonPath("$.errors[0].message").isEqualTo("must be between 2 and 16");
+        }
+    }
+
+    @Test
+    void getReturnsTheRoomWithItsParticipantsAndRefreshesTheTtl() {
+        String roomId = newRoom();
+        Map<String, Object> ana = join(roomId, "Ana");
+        Map<String, Object> bo = join(roomId, "Bo");
+        // Shorten the TTLs, then check that reading the room sets them back to the full room TTL.
+        redis.expire(RedisKeys.room(roomId), Duration.ofSeconds(60)).block();
+        redis.expire(RedisKeys.participants(roomId), Duration.ofSeconds(60)).block();
+
+        Map<String, Object> room = web.get().uri("/api/v1/rooms/{id}", roomId)
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody(JSON).returnResult().getResponseBody();
+
+        assertThat(room).containsEntry("roomId", roomId).containsEntry("maxParticipants", 8)
+                .containsEntry("joinUrl", "https://calls.test.example/r/" + roomId);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> participants = (List<Map<String, Object>>) room.get("participants");
+        assertThat(participants).extracting(p -> p.get("participantId"))
+                .containsExactly(ana.get("participantId"), bo.get("participantId"));
+        assertThat(participants.get(0)).containsEntry("displayName", "Ana")
+                .containsEntry("spokenLanguage", "en").containsEntry("captionLanguage", "es")
+                .containsEntry("dubbing", true).containsKey("joinedAt");
+        assertThat(redis.getExpire(RedisKeys.room(roomId)).block().toSeconds()).isGreaterThan(3 * 3600L - 10);
+        assertThat(redis.getExpire(RedisKeys.participants(roomId)).block().toSeconds()).isGreaterThan(3 * 3600L - 10);
+        assertThat(Instant.parse((String) room.get("expiresAt"))).isAfter(Instant.now().plus(Duration.ofMinutes(170)));
+    }
+
+    @Test
+    void unknownRoomIs404Problem() {
+        for (String id : new String[] {"AAAAAAAAAAAAAAAAAAAAAA", "not%20an%20id", "x".repeat(65)}) {
+            web.get().uri("/api/v1/rooms/" + id)
+                    .exchange()
+                    .expectStatus().isNotFound()
+                    .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                    .expectBody()
+                    .jsonPath("$.code").isEqualTo("room_not_found")
+                    .jsonPath("$.title").isEqualTo("Not Found");
+        }
+    }
+
+    @Test
+    void rejectsControlCharactersInTheRoomName() {
+        web.post().uri("/api/v1/rooms")
+                .header("X-Forwarded-For", freshClient())
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", "evil\u0007name"))
+                .exchange()
+                .expectStatus().isBadRequest()
+                .expectBody()
+                .jsonPath("$.errors[0].field").isEqualTo("name")
+                .jsonPath("$.errors[0].message").isEqualTo("must not contain control characters");
+    }
+}
