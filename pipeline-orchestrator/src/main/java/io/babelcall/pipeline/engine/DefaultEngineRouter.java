@@ -1,0 +1,85 @@
+package io.babelcall.pipeline.engine;
+
+import io.babelcall.common.engine.EngineCapabilities;
+import io.babelcall.common.language.LanguageCode;
+import io.babelcall.pipeline.stt.SpeechRecognizer;
+import io.babelcall.pipeline.translation.Translator;
+import io.babelcall.pipeline.tts.SpeechSynthesizer;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Routes by configuration ({@link RouteTable}) and hands out each instance wrapped once: time limit and metrics, and
+ * for MT/TTS the Redis cache in front (a hit calls no engine and records no engine call). A wildcard route only
+ * matches what its instance serves; otherwise the next less specific route is tried.
+ */
+public class DefaultEngineRouter implements EngineRouter {
+
+    private final EngineRegistry registry;
+    private final Map<String, SpeechRecognizer> recognizers = new HashMap<>();
+    private final Map<String, Translator> translators = new HashMap<>();
+    private final Map<String, SpeechSynthesizer> synthesizers = new HashMap<>();
+    private final EngineCapabilities capabilities;
+
+    /** @param cache null to disable caching */
+    public DefaultEngineRouter(EngineRegistry registry, EngineMetrics metrics, EngineCache cache) {
+        this.registry = registry;
+        for (EngineRegistry.Instance i : registry.instances().values()) {
+            switch (i.role()) {
+                case STT -> recognizers.put(i.name(),
+                        new MeteredRecognizer((SpeechRecognizer) i.engine(), i.timeout(), metrics));
+                case MT -> {
+                    Translator t = new MeteredTranslator((Translator) i.engine(), i.timeout(), metrics);
+                    translators.put(i.name(), cache == null ? t : new CachingTranslator(t, i.fingerprint(), cache));
+                }
+                case TTS -> {
+                    SpeechSynthesizer s = new MeteredSynthesizer((SpeechSynthesizer) i.engine(), i.timeout(), metrics);
+                    synthesizers.put(i.name(), cache == null ? s : new CachingSynthesizer(s, i.fingerprint(), cache));
+                }
+            }
+        }
+        this.capabilities = registry.capabilities();
+    }
+
+    @Override
+    public Optional<SpeechRecognizer> recognizerFor(LanguageCode spoken) {
+        for (String name : registry.routes().candidates(EngineRole.STT, spoken)) {
+            SpeechRecognizer r = recognizers.get(name);
+            if (r != null && Languages.serves(r.languages(), spoken)) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<Translator> translatorFor(LanguageCode source, LanguageCode target) {
+        if (source.samePrimaryAs(target)) {
+            return Optional.empty();
+        }
+        for (String name : registry.routes().candidates(source, target)) {
+            Translator t = translators.get(name);
+            if (t != null && Languages.serves(t.pairs(), source, target)) {
+                return Optional.of(t);
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<SpeechSynthesizer> synthesizerFor(LanguageCode language) {
+        for (String name : registry.routes().candidates(EngineRole.TTS, language)) {
+            SpeechSynthesizer s = synthesizers.get(name);
+            if (s != null && Languages.serves(s.languages(), language)) {
+                return Optional.of(s);
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public EngineCapabilities capabilities() {
+        return capabilities;
+    }
+}

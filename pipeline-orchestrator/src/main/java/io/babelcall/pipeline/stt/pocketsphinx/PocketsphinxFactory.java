@@ -1,0 +1,129 @@
+package io.babelcall.pipeline.stt.pocketsphinx;
+
+import com.sun.jna.Pointer;
+import io.babelcall.common.language.LanguageCode;
+import io.babelcall.pipeline.engine.ConfigErrors;
+import io.babelcall.pipeline.engine.EngineDefinition;
+import io.babelcall.pipeline.engine.EngineFactory;
+import io.babelcall.pipeline.engine.EngineOptions;
+import io.babelcall.pipeline.engine.EngineRole;
+import io.babelcall.pipeline.stt.SpeechRecognizer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Type {@code pocketsphinx}: in-process libpocketsphinx3 with the Debian en-US model. Options (all optional):
+ * {@code model-dir}, {@code hmm}, {@code lm}, {@code dict}, {@code languages} (default {@code en}),
+ * {@code sample-rate} (16000), {@code max-decoders} (4), {@code min-idle} (1), {@code decode-threads} (CPU count),
+ * {@code interim-interval} (300ms), {@code max-backlog} (5s), {@code fwdflat}/{@code bestpath} (false),
+ * {@code extra-args}, {@code log-file} (/dev/null), {@code library} (pocketsphinx), {@code sphinxbase-library}.
+ */
+public class PocketsphinxFactory implements EngineFactory<SpeechRecognizer> {
+
+    public static final String TYPE = "pocketsphinx";
+    static final Path DEFAULT_MODEL = Path.of("/usr/share/pocketsphinx/model/en-us");
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public EngineRole role() {
+        return EngineRole.STT;
+    }
+
+    @Override
+    public SpeechRecognizer create(EngineDefinition def, ConfigErrors errors) {
+        EngineOptions o = def.options();
+        Path modelDir = o.path("model-dir", DEFAULT_MODEL);
+        Path hmm = o.path("hmm", modelDir.resolve("en-us"));
+        Path lm = o.path("lm", modelDir.resolve("en-us.lm.bin"));
+        Path dict = o.path("dict", modelDir.resolve("cmudict-en-us.dict"));
+        List<String> langs = o.list("languages");
+        int sampleRate = o.integer("sample-rate", 16000, 8000, 48000);
+        int maxDecoders = o.integer("max-decoders", 4, 1, 256);
+        int minIdle = o.integer("min-idle", 1, 0, 256);
+        int threads = o.integer("decode-threads", Runtime.getRuntime().availableProcessors(), 1, 256);
+        Duration interim = o.duration("interim-interval", Duration.ofMillis(300));
+        Duration backlog = o.duration("max-backlog", Duration.ofSeconds(5));
+        boolean fwdflat = o.bool("fwdflat", false);
+        boolean bestpath = o.bool("bestpath", false);
+        String extra = o.string("extra-args", "");
+        String logFile = o.string("log-file", "/dev/null");
+        String library = o.string("library", "pocketsphinx");
+        String sphinxbase = o.string("sphinxbase-library", "sphinxbase");
+
+        Set<LanguageCode> languages = new LinkedHashSet<>();
+        for (String l : langs.isEmpty() ? List.of("en") : langs) {
+            if (LanguageCode.isValid(l)) {
+                languages.add(LanguageCode.of(l));
+            } else {
+                errors.add(o.property("languages"), "'" + l + "' is not a language tag");
+            }
+        }
+        boolean filesOk = true;
+        for (Path p : List.of(hmm, lm, dict)) {
+            if (!Files.isReadable(p)) {
+                errors.add(def.property() + ".options",
+                        "model file " + p + " is missing; install it with: apt-get install -y pocketsphinx-en-us");
+                filesOk = false;
+            }
+        }
+        PocketsphinxLibrary lib;
+        try {
+            lib = PocketsphinxLibrary.load(library, sphinxbase);
+        } catch (IllegalStateException e) {
+            errors.add(def.property(), e.getMessage());
+            return null;
+        }
+        if (!filesOk || languages.isEmpty()) {
+            return null;
+        }
+        List<String> argv = new ArrayList<>(List.of(
+                "-hmm", hmm.toString(), "-lm", lm.toString(), "-dict", dict.toString(),
+                "-samprate", Integer.toString(sampleRate),
+                "-fwdflat", fwdflat ? "yes" : "no", "-bestpath", bestpath ? "yes" : "no",
+                "-logfn", logFile));
+        for (String a : extra.trim().split("\\s+")) {
+            if (!a.isEmpty()) {
+                argv.add(a);
+            }
+        }
+        Pointer config = lib.sphinxbase.cmd_ln_parse_r(null, lib.ps.ps_args(), argv.size(),
+                argv.toArray(String[]::new), 1);
+        if (config == null) {
+            errors.add(def.property() + ".options", "pocketsphinx rejected its arguments " + argv);
+            return null;
+        }
+        ExecutorService decodeThreads = decodeExecutor(def.name(), threads);
+        DecoderPool pool = new DecoderPool(lib, config, maxDecoders, minIdle, decodeThreads);
+        PocketsphinxRecognizer recognizer = new PocketsphinxRecognizer(def.name(), languages, sampleRate,
+                (int) (interim.toMillis() * sampleRate / 1000), (int) (backlog.toMillis() * sampleRate / 1000),
+                lib, config, pool, decodeThreads);
+        pool.warmUp();
+        return recognizer;
+    }
+
+    private static ExecutorService decodeExecutor(String name, int threads) {
+        AtomicInteger n = new AtomicInteger();
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "stt-" + name + "-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        executor.allowCoreThreadTimeOut(true);
+        return executor;
+    }
+}
