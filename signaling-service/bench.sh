@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Signaling benchmark (not part of the test suite): starts Redis and signaling replicas as separate JVMs from the
+# built jar, then drives them with RelayBenchmark (src/test/java/io/babelcall/signaling/bench).
+#   1. relay, 1 replica: stepped rates, rooms of 4, ice relayed to one peer each
+#   2. relay, 2 replicas: every relay crosses replicas through Redis
+#   3. idle sockets on a fresh replica, with the server's RSS
+# Knobs (env): RATES, STEP_SECONDS, ROOMS, IDLE_LEVELS, SERVER_JVM_OPTS, SCENARIOS (relay1,relay2,idle), SKIP_BUILD=1.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+cd "$root"
+
+RATES=${RATES:-1000,2000,5000,10000,20000,30000,40000}
+STEP_SECONDS=${STEP_SECONDS:-10}
+ROOMS=${ROOMS:-100}
+IDLE_LEVELS=${IDLE_LEVELS:-1000,2000,5000,10000}
+SCENARIOS=${SCENARIOS:-relay1,relay2,idle}
+# Small thread stacks, a capped heap and a serial collector: memory per idle socket is mostly Tomcat's per-connection
+# buffers; these flags keep the JVM's own overhead down (see docs/benchmarks/signaling.md).
+SERVER_JVM_OPTS=${SERVER_JVM_OPTS:-"-Xss256k -Xms32m -Xmx512m -Xmn24m -XX:+UseSerialGC -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=48m -XX:MaxDirectMemorySize=64m -XX:CICompilerCount=2"}
+SECRET="bench-secret-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+
+ulimit -n "$(ulimit -Hn)" || true
+echo "open files limit: $(ulimit -n); cores: $(nproc)"
+
+if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
+  ./mvnw -B -q -o -pl signaling-service package -DskipTests
+fi
+jar=$(ls signaling-service/target/signaling-service-*.jar | grep -v original | head -1)
+app="signaling-service/target/bench-app"
+rm -rf "$app"
+java -Djarmode=tools -jar "$jar" extract --destination "$app" >/dev/null
+cp="signaling-service/target/test-classes:signaling-service/target/classes:$app/lib/*"
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+pids=()
+cleanup() { for p in "${pids[@]:-}"; do [[ -n "$p" ]] && kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+redis_port=$(free_port)
+redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize no --loglevel warning \
+  > signaling-service/target/bench-redis.log 2>&1 &
+redis_pid=$!; pids+=("$redis_pid")
+redis_url="redis://127.0.0.1:$redis_port"
+for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+
+start_replica() { # $1 = port; sets REPLICA_PID (no subshell, so cleanup knows every pid)
+  java $SERVER_JVM_OPTS -jar "$jar" --server.port="$1" --spring.data.redis.url="$redis_url" \
+    --babelcall.token.secret="$SECRET" \
+    --babelcall.signaling.rate-limit.per-second=100000 --babelcall.signaling.rate-limit.burst=100000 \
+    --logging.level.root=WARN > "signaling-service/target/bench-replica-$1.log" 2>&1 &
+  local pid=$!
+  pids+=("$pid")
+  for _ in $(seq 120); do
+    curl -fs "http://127.0.0.1:$1/actuator/health/readiness" >/dev/null 2>&1 && { REPLICA_PID=$pid; return; }
+    sleep 0.5
+  done
+  echo "replica on port $1 did not start; see signaling-service/target/bench-replica-$1.log" >&2; exit 1
+}
+stop_replica() { kill "$1" 2>/dev/null || true; while kill -0 "$1" 2>/dev/null; do sleep 0.2; done; }
+
+client() { java -Xss512k -Xmx2g -XX:+UseParallelGC -cp "$cp" io.babelcall.signaling.bench.RelayBenchmark "$@"; }
+
+echo "server JVM options: $SERVER_JVM_OPTS"
+if [[ ",$SCENARIOS," == *",relay1,"* || ",$SCENARIOS," == *",relay2,"* ]]; then
+  p1=$(free_port); start_replica "$p1"; pid1=$REPLICA_PID
+  if [[ ",$SCENARIOS," == *",relay1,"* ]]; then
+    echo; echo "== relay, 1 replica"
+    client relay --servers "ws://127.0.0.1:$p1/ws" --pids "$pid1" --redis "$redis_url" --secret "$SECRET" \
+      --rooms "$ROOMS" --rates "$RATES" --step-seconds "$STEP_SECONDS"
+  fi
+  if [[ ",$SCENARIOS," == *",relay2,"* ]]; then
+    p2=$(free_port); start_replica "$p2"; pid2=$REPLICA_PID
+    echo; echo "== relay, 2 replicas, every relay through Redis"
+    client relay --servers "ws://127.0.0.1:$p1/ws,ws://127.0.0.1:$p2/ws" --pids "$pid1,$pid2,$redis_pid" \
+      --redis "$redis_url" --secret "$SECRET" --rooms "$ROOMS" --rates "$RATES" --step-seconds "$STEP_SECONDS" \
+      --cross true
+    echo "(server CPU column: replica 1 + replica 2 + redis-server)"
+    stop_replica "$pid2"
+  fi
+  stop_replica "$pid1"
+fi
+if [[ ",$SCENARIOS," == *",idle,"* ]]; then
+  p3=$(free_port); start_replica "$p3"; pid3=$REPLICA_PID
+  echo; echo "== idle sockets"
+  client idle --servers "ws://127.0.0.1:$p3/ws" --pids "$pid3" --redis "$redis_url" --secret "$SECRET" \
+    --levels "$IDLE_LEVELS" --hold-seconds "${HOLD_SECONDS:-0}"
+  stop_replica "$pid3"
+fi

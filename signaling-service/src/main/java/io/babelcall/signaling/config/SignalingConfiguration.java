@@ -1,0 +1,101 @@
+package io.babelcall.signaling.config;
+
+import io.babelcall.common.token.ParticipantTokens;
+import io.babelcall.signaling.metrics.SignalingMetrics;
+import io.babelcall.signaling.presence.PresenceStore;
+import io.babelcall.signaling.presence.ReplicaHeartbeat;
+import io.babelcall.signaling.relay.ReplicaBus;
+import io.babelcall.signaling.session.SignalingHandler;
+import io.babelcall.signaling.session.SignalingWebSocketHandler;
+import io.babelcall.signaling.session.TokenHandshakeInterceptor;
+import io.lettuce.core.RedisClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import tools.jackson.databind.ObjectMapper;
+
+/** The signaling beans; each can be replaced by declaring one of the same type. */
+@Configuration(proxyBeanMethods = false)
+public class SignalingConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    ParticipantTokens participantTokens(TokenProperties token, Clock clock) {
+        return new ParticipantTokens(token.secret(), clock);
+    }
+
+    /** A Lettuce client of its own: pub/sub and fire-and-forget publishes need the native API. */
+    @Bean(destroyMethod = "shutdown")
+    @ConditionalOnMissingBean
+    RedisClient signalingRedisClient(@Value("${spring.data.redis.url}") String url) {
+        return RedisClient.create(url);
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    PresenceStore presenceStore(RedisClient client, ObjectMapper json, SignalingProperties props) {
+        return new PresenceStore(client, json, props.replicaId(), props.roomTtl());
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    ReplicaBus replicaBus(RedisClient client, SignalingProperties props) {
+        return new ReplicaBus(client, props.replicaId());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    SignalingMetrics signalingMetrics(MeterRegistry registry) {
+        return new SignalingMetrics(registry);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    SignalingHandler signalingHandler(SignalingProperties props, PresenceStore store, ReplicaBus bus,
+                                      SignalingMetrics metrics, ObjectMapper json, Clock clock) {
+        return new SignalingHandler(props, store, bus, metrics, json, clock);
+    }
+
+    @Bean
+    ReplicaHeartbeat replicaHeartbeat(SignalingProperties props, PresenceStore store, SignalingHandler handler) {
+        return new ReplicaHeartbeat(props, store, handler);
+    }
+
+    /** Closes sockets off the caller's thread (a close frame may block on a stuck client). */
+    @Bean(destroyMethod = "shutdown")
+    ExecutorService signalingCloser() {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                r -> {
+                    Thread t = new Thread(r, "signaling-close");
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    @Bean
+    SignalingWebSocketHandler signalingWebSocketHandler(SignalingHandler handler, SignalingProperties props,
+                                                        SignalingMetrics metrics, ExecutorService signalingCloser) {
+        return new SignalingWebSocketHandler(handler, props, metrics, signalingCloser);
+    }
+
+    @Bean
+    TokenHandshakeInterceptor tokenHandshakeInterceptor(ParticipantTokens tokens, PresenceStore store,
+                                                        SignalingHandler handler, SignalingMetrics metrics) {
+        return new TokenHandshakeInterceptor(tokens, store, handler, metrics);
+    }
+}

@@ -1,0 +1,69 @@
+package io.babelcall.signaling.config;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Everything tunable in signaling ({@code babelcall.signaling.*}); every default is also written, with a comment, in
+ * {@code application.yml} and {@code docs/signaling.md}.
+ */
+@Validated
+@ConfigurationProperties("babelcall.signaling")
+public record SignalingProperties(
+        @NotEmpty List<String> allowedOrigins,
+        @Min(1024) int maxMessageBytes,
+        @Min(256) int frameBufferChars,
+        @Min(512) int socketBufferBytes,
+        @Valid @NotNull RateLimit rateLimit,
+        @NotNull Duration reconnectGrace,
+        @Valid @NotNull Heartbeat heartbeat,
+        @Valid @NotNull Presence presence,
+        @Valid @NotNull Send send,
+        @NotNull Duration roomTtl,
+        @NotNull Duration roomTtlRefresh,
+        String replicaId) {
+
+    public SignalingProperties {
+        if (replicaId == null || replicaId.isBlank()) {
+            // A fresh id per process: a restarted replica must never inherit the presence of its predecessor.
+            replicaId = UUID.randomUUID().toString();
+        }
+    }
+
+    /** Token bucket per session: {@code perSecond} sustained, {@code burst} at once. */
+    public record RateLimit(@Min(1) int perSecond, @Min(1) int burst) {
+    }
+
+    /** Server WebSocket pings every {@code interval}; a session silent for {@code timeout} is closed (4001). */
+    public record Heartbeat(@NotNull Duration interval, @NotNull Duration timeout) {
+    }
+
+    /**
+     * Replica liveness in Redis: the replica key lives {@code replicaTtl}, refreshed every {@code refreshInterval};
+     * every replica sweeps dead replicas' participants every {@code sweepInterval}.
+     */
+    public record Presence(@NotNull Duration replicaTtl, @NotNull Duration refreshInterval,
+                           @NotNull Duration sweepInterval) {
+    }
+
+    /** Bounded per-session send: more than {@code bufferBytes} queued or a send stuck for {@code timeLimit} closes it. */
+    public record Send(@Min(1024) int bufferBytes, @NotNull Duration timeLimit) {
+    }
+
+    /** Defaults used by tests that build the handler without Spring. */
+    public static SignalingProperties defaults() {
+        return new SignalingProperties(List.of("http://localhost:8080", "http://127.0.0.1:8080"), 65536, 1024, 2048,
+                new RateLimit(50, 100), Duration.ofSeconds(15),
+                new Heartbeat(Duration.ofSeconds(10), Duration.ofSeconds(30)),
+                new Presence(Duration.ofSeconds(10), Duration.ofSeconds(3), Duration.ofSeconds(5)),
+                new Send(1 << 20, Duration.ofSeconds(10)), Duration.ofHours(24), Duration.ofMinutes(1), null);
+    }
+}

@@ -1,0 +1,62 @@
+package io.babelcall.signaling.config;
+
+import io.babelcall.signaling.session.SignalingWebSocketHandler;
+import io.babelcall.signaling.session.TokenHandshakeInterceptor;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.socket.config.annotation.EnableWebSocket;
+import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
+import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
+import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
+
+/** {@code /ws}: origin check, then token check, then the signaling handler. */
+@Configuration(proxyBeanMethods = false)
+@EnableWebSocket
+public class WebSocketConfig implements WebSocketConfigurer {
+
+    public static final String PATH = "/ws";
+
+    private final SignalingWebSocketHandler handler;
+    private final TokenHandshakeInterceptor tokens;
+    private final SignalingProperties props;
+
+    public WebSocketConfig(SignalingWebSocketHandler handler, TokenHandshakeInterceptor tokens,
+                           SignalingProperties props) {
+        this.handler = handler;
+        this.tokens = tokens;
+        this.props = props;
+    }
+
+    @Override
+    public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
+        // Spring puts its origin check (403) before the interceptors given here.
+        registry.addHandler(handler, PATH)
+                .setAllowedOrigins(props.allowedOrigins().toArray(String[]::new))
+                .addInterceptors(tokens);
+    }
+
+    /**
+     * Small per-session container buffers: Tomcat allocates them for every socket, and messages larger than a buffer
+     * arrive as partial frames that the handler assembles up to {@code max-message-bytes}.
+     */
+    @Bean
+    ServletServerContainerFactoryBean createWebSocketContainer() {
+        ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
+        container.setMaxTextMessageBufferSize(props.frameBufferChars());
+        container.setMaxBinaryMessageBufferSize(props.frameBufferChars());
+        container.setAsyncSendTimeout(props.send().timeLimit().toMillis());
+        container.setMaxSessionIdleTimeout(0L);
+        return container;
+    }
+
+    /** Smaller socket read/write buffers per connection (Tomcat's default is 8 KiB each). */
+    @Bean
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> signalingSocketBuffers() {
+        return factory -> factory.addConnectorCustomizers(connector -> {
+            connector.setProperty("socket.appReadBufSize", Integer.toString(props.socketBufferBytes()));
+            connector.setProperty("socket.appWriteBufSize", Integer.toString(props.socketBufferBytes()));
+        });
+    }
+}

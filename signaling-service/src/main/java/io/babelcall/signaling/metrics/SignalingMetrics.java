@@ -1,0 +1,68 @@
+package io.babelcall.signaling.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The {@code babelcall.signaling.*} meters of {@code docs/metrics.md}. Counters are cached per tag value so the hot
+ * path does one map lookup, not a registry lookup.
+ */
+public class SignalingMetrics {
+
+    private final MeterRegistry registry;
+    private final ConcurrentHashMap<String, Counter> in = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> out = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> closed = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> dropped = new ConcurrentHashMap<>();
+    private final Timer relayLatency;
+
+    public SignalingMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.relayLatency = Timer.builder("babelcall.signaling.relay.latency")
+                .description("relay publish (or receive) -> handed to the recipient's socket")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(10_000))
+                .maximumExpectedValue(Duration.ofSeconds(5))
+                .register(registry);
+    }
+
+    /** Registers the sessions gauge over the live count. */
+    public void bindSessions(Supplier<Number> sessions) {
+        Gauge.builder("babelcall.signaling.sessions", sessions).description("open signaling WebSockets on this replica")
+                .strongReference(true).register(registry);
+    }
+
+    public void messageIn(String type) {
+        counter(in, "babelcall.signaling.messages.in", "type", type).increment();
+    }
+
+    public void messageOut(String type, int n) {
+        counter(out, "babelcall.signaling.messages.out", "type", type).increment(n);
+    }
+
+    public void closed(String cause) {
+        counter(closed, "babelcall.signaling.closed", "cause", cause).increment();
+    }
+
+    public void dropped(String cause) {
+        counter(dropped, "babelcall.signaling.dropped", "cause", cause).increment();
+    }
+
+    public void relayLatencyNanos(long nanos) {
+        relayLatency.record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+    }
+
+    private Counter counter(ConcurrentHashMap<String, Counter> cache, String name, String tag, String value) {
+        Counter c = cache.get(value);
+        if (c == null) {
+            c = cache.computeIfAbsent(value, v -> Counter.builder(name).tag(tag, v).register(registry));
+        }
+        return c;
+    }
+}

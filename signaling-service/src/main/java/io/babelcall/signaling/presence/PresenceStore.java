@@ -1,0 +1,229 @@
+package io.babelcall.signaling.presence;
+
+import io.babelcall.common.room.Participant;
+import io.babelcall.common.room.RedisKeys;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Presence and participant state in Redis. Every state change that two replicas could race on (connect, away, media,
+ * removal) is one Lua script, so a reconnect on replica B and a grace expiry or dead-replica sweep on replica A can
+ * never both win: removal only succeeds while the entry still names the expected connection (or replica).
+ */
+public class PresenceStore {
+
+    /** Template for a replica's member set inside scripts (the replica id replaces the placeholder). */
+    private static final String MEMBERS_TEMPLATE = RedisKeys.signalingReplicaMembers("{replica}");
+
+    private static final String CONNECT = """
+            local p = redis.call('HGET', KEYS[1], ARGV[1])
+            if not p then return false end
+            local prev = redis.call('HGET', KEYS[2], ARGV[1])
+            redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+            local ttl = tonumber(ARGV[3])
+            redis.call('EXPIRE', KEYS[1], ttl)
+            redis.call('EXPIRE', KEYS[2], ttl)
+            redis.call('EXPIRE', KEYS[3], ttl)
+            redis.call('SADD', KEYS[4], ARGV[4])
+            redis.call('SADD', KEYS[5], ARGV[5])
+            if prev then
+              local old = cjson.decode(prev)
+              if old.replica ~= ARGV[5] then
+                redis.call('SREM', (string.gsub(ARGV[6], '{replica}', old.replica)), ARGV[4])
+              end
+              return {p, prev}
+            end
+            return {p}
+            """;
+
+    private static final String PUT_IF_CONN = """
+            local cur = redis.call('HGET', KEYS[1], ARGV[1])
+            if cur and cjson.decode(cur).conn == ARGV[2] then
+              redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+              return 1
+            end
+            return 0
+            """;
+
+    private static final String REMOVE = """
+            local cur = redis.call('HGET', KEYS[1], ARGV[1])
+            if not cur then return 0 end
+            local e = cjson.decode(cur)
+            if e[ARGV[2]] ~= ARGV[3] then return 0 end
+            redis.call('HDEL', KEYS[1], ARGV[1])
+            redis.call('HDEL', KEYS[2], ARGV[1])
+            redis.call('SREM', (string.gsub(ARGV[5], '{replica}', e.replica)), ARGV[4])
+            return 1
+            """;
+
+    private static final String SET_IF_EXISTS = """
+            if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then
+              redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+              return 1
+            end
+            return 0
+            """;
+
+    private final StatefulRedisConnection<String, String> connection;
+    private final RedisCommands<String, String> redis;
+    private final ObjectMapper json;
+    private final String replicaId;
+    private final long roomTtlSeconds;
+
+    public PresenceStore(RedisClient client, ObjectMapper json, String replicaId, Duration roomTtl) {
+        this.connection = client.connect();
+        this.redis = connection.sync();
+        this.json = json;
+        this.replicaId = replicaId;
+        this.roomTtlSeconds = Math.max(1, roomTtl.toSeconds());
+    }
+
+    public String replicaId() {
+        return replicaId;
+    }
+
+    /** What {@link #connect} found: the participant as stored, and the previous presence entry if any. */
+    public record Connected(Participant participant, PresenceEntry previous) {
+    }
+
+    /** The participant as stored in the participants hash, or null when the room does not list it. */
+    public Participant participant(String roomId, String participantId) {
+        String v = redis.hget(RedisKeys.participants(roomId), participantId);
+        return v == null ? null : json.readValue(v, Participant.class);
+    }
+
+    /**
+     * Marks the participant present on this replica with this connection, refreshing the room's TTL; null when the
+     * room no longer lists it.
+     */
+    public Connected connect(String roomId, String participantId, PresenceEntry entry) {
+        List<Object> r = redis.eval(CONNECT, ScriptOutputType.MULTI,
+                new String[] {RedisKeys.participants(roomId), RedisKeys.presence(roomId), RedisKeys.room(roomId),
+                        RedisKeys.signalingReplicaMembers(replicaId), RedisKeys.SIGNALING_REPLICAS},
+                participantId, json.writeValueAsString(entry), Long.toString(roomTtlSeconds),
+                member(roomId, participantId), replicaId, MEMBERS_TEMPLATE);
+        if (r == null || r.isEmpty() || r.get(0) == null) {
+            return null;
+        }
+        Participant p = json.readValue((String) r.get(0), Participant.class);
+        PresenceEntry prev = r.size() > 1 && r.get(1) != null ? json.readValue((String) r.get(1), PresenceEntry.class) : null;
+        return new Connected(p, prev);
+    }
+
+    /** Replaces the entry only while it still belongs to connection {@code conn}. */
+    public boolean putIfConn(String roomId, String participantId, String conn, PresenceEntry entry) {
+        Long r = redis.eval(PUT_IF_CONN, ScriptOutputType.INTEGER, new String[] {RedisKeys.presence(roomId)},
+                participantId, conn, json.writeValueAsString(entry));
+        return r != null && r == 1L;
+    }
+
+    /** Removes the participant for good if its entry still belongs to connection {@code conn}. */
+    public boolean removeIfConn(String roomId, String participantId, String conn) {
+        return remove(roomId, participantId, "conn", conn);
+    }
+
+    /** Removes the participant for good if its entry still names replica {@code replica} (dead-replica sweep). */
+    public boolean removeIfReplica(String roomId, String participantId, String replica) {
+        return remove(roomId, participantId, "replica", replica);
+    }
+
+    private boolean remove(String roomId, String participantId, String field, String expected) {
+        Long r = redis.eval(REMOVE, ScriptOutputType.INTEGER,
+                new String[] {RedisKeys.presence(roomId), RedisKeys.participants(roomId)},
+                participantId, field, expected, member(roomId, participantId), MEMBERS_TEMPLATE);
+        return r != null && r == 1L;
+    }
+
+    /** Stores new languages in the participant's JSON (if still listed); what the orchestrator and api read. */
+    public boolean updateParticipant(String roomId, Participant p) {
+        Long r = redis.eval(SET_IF_EXISTS, ScriptOutputType.INTEGER, new String[] {RedisKeys.participants(roomId)},
+                p.participantId(), json.writeValueAsString(p));
+        return r != null && r == 1L;
+    }
+
+    /** A present participant with its presence entry. */
+    public record Present(Participant participant, PresenceEntry entry) {
+    }
+
+    /** Everyone present in the room (connected or within grace) who is still listed in the participants hash. */
+    public List<Present> present(String roomId) {
+        Map<String, String> presence = redis.hgetall(RedisKeys.presence(roomId));
+        if (presence.isEmpty()) {
+            return List.of();
+        }
+        Map<String, String> participants = redis.hgetall(RedisKeys.participants(roomId));
+        List<Present> out = new ArrayList<>(presence.size());
+        for (Map.Entry<String, String> e : new LinkedHashMap<>(presence).entrySet()) {
+            String p = participants.get(e.getKey());
+            if (p != null) {
+                out.add(new Present(json.readValue(p, Participant.class),
+                        json.readValue(e.getValue(), PresenceEntry.class)));
+            }
+        }
+        return out;
+    }
+
+    /** Ids the participants hash lists now (empty when the room is gone). */
+    public Set<String> listedIds(String roomId) {
+        return Set.copyOf(redis.hkeys(RedisKeys.participants(roomId)));
+    }
+
+    /** Extends the room's keys (room, participants, presence) by the room TTL; keys that are gone stay gone. */
+    public void refreshRoomTtl(String roomId) {
+        redis.expire(RedisKeys.room(roomId), roomTtlSeconds);
+        redis.expire(RedisKeys.participants(roomId), roomTtlSeconds);
+        redis.expire(RedisKeys.presence(roomId), roomTtlSeconds);
+    }
+
+    /** Heartbeat: this replica is alive for {@code ttl}. */
+    public void replicaAlive(Duration ttl) {
+        redis.set(RedisKeys.signalingReplica(replicaId), "1", io.lettuce.core.SetArgs.Builder.px(ttl.toMillis()));
+        redis.sadd(RedisKeys.SIGNALING_REPLICAS, replicaId);
+    }
+
+    /** Replicas that are registered but whose heartbeat key has expired. */
+    public List<String> deadReplicas() {
+        List<String> dead = new ArrayList<>();
+        for (String id : redis.smembers(RedisKeys.SIGNALING_REPLICAS)) {
+            if (!id.equals(replicaId) && redis.exists(RedisKeys.signalingReplica(id)) == 0L) {
+                dead.add(id);
+            }
+        }
+        return dead;
+    }
+
+    /** The (roomId, participantId) pairs a replica held. */
+    public List<String[]> members(String replica) {
+        List<String[]> out = new ArrayList<>();
+        for (String m : redis.smembers(RedisKeys.signalingReplicaMembers(replica))) {
+            int tab = m.indexOf('\t');
+            if (tab > 0) {
+                out.add(new String[] {m.substring(0, tab), m.substring(tab + 1)});
+            }
+        }
+        return out;
+    }
+
+    /** Forgets a dead replica once its members are swept. */
+    public void forgetReplica(String replica) {
+        redis.del(RedisKeys.signalingReplicaMembers(replica));
+        redis.srem(RedisKeys.SIGNALING_REPLICAS, replica);
+    }
+
+    public void close() {
+        connection.close();
+    }
+
+    private static String member(String roomId, String participantId) {
+        return roomId + '\t' + participantId;
+    }
+}

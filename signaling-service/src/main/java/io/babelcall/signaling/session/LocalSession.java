@@ -1,0 +1,59 @@
+package io.babelcall.signaling.session;
+
+import io.babelcall.common.room.Participant;
+import io.babelcall.common.signaling.Peer;
+
+/** A participant connected to this replica. */
+public final class LocalSession {
+
+    enum State { OPEN, LEFT, REPLACED, REMOVED, CLOSED }
+
+    final String roomId;
+    final String participantId;
+    final ClientConnection connection;
+    final TokenBucket bucket;
+    final LocalRoom room;
+    volatile Participant participant;
+    volatile boolean audio;
+    volatile boolean video;
+    volatile long lastInboundNanos;
+    volatile State state = State.OPEN;
+    /** The peer-left reason if this socket's grace expires: {@code closed}, or {@code timeout} after a missed heartbeat. */
+    volatile String leaveReason = "closed";
+    /** Partial text frames being assembled by the socket adapter. */
+    StringBuilder partial;
+    int partialBytes;
+
+    LocalSession(LocalRoom room, Participant participant, ClientConnection connection, TokenBucket bucket,
+                 boolean audio, boolean video, long now) {
+        this.roomId = room.roomId;
+        this.room = room;
+        this.participantId = participant.participantId();
+        this.participant = participant;
+        this.connection = connection;
+        this.bucket = bucket;
+        this.audio = audio;
+        this.video = video;
+        this.lastInboundNanos = now;
+    }
+
+    public String roomId() {
+        return roomId;
+    }
+
+    public String participantId() {
+        return participantId;
+    }
+
+    public Participant participant() {
+        return participant;
+    }
+
+    public ClientConnection connection() {
+        return connection;
+    }
+
+    Peer peer() {
+        return Peer.of(participant, audio, video);
+    }
+}
