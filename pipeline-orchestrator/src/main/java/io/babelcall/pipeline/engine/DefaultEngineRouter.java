@@ -22,19 +22,37 @@ public class DefaultEngineRouter implements EngineRouter {
     private final Map<String, SpeechSynthesizer> synthesizers = new HashMap<>();
     private final EngineCapabilities capabilities;
 
-    /** @param cache null to disable caching */
+    /** Without exported resilience4j meters (tests). @param cache null to disable caching */
     public DefaultEngineRouter(EngineRegistry registry, EngineMetrics metrics, EngineCache cache) {
+        this(registry, metrics, cache, new EngineResilience(null));
+    }
+
+    /**
+     * Wraps every instance: cache -> resilience (retry, breaker, bulkhead) -> metrics and time limit -> engine.
+     *
+     * @param cache null to disable caching
+     */
+    public DefaultEngineRouter(EngineRegistry registry, EngineMetrics metrics, EngineCache cache,
+                               EngineResilience resilience) {
         this.registry = registry;
         for (EngineRegistry.Instance i : registry.instances().values()) {
+            EngineResilience.Guard guard = resilience.guard(i.name(), i.role(), i.timeout(), i.resilience());
+            boolean guarded = guard.breaker() != null;
             switch (i.role()) {
-                case STT -> recognizers.put(i.name(),
-                        new MeteredRecognizer((SpeechRecognizer) i.engine(), i.timeout(), metrics));
+                case STT -> {
+                    SpeechRecognizer r = new MeteredRecognizer((SpeechRecognizer) i.engine(), i.timeout(), metrics,
+                            guard.timeLimiter());
+                    recognizers.put(i.name(), guarded ? new ResilientRecognizer(r, guard) : r);
+                }
                 case MT -> {
-                    Translator t = new MeteredTranslator((Translator) i.engine(), i.timeout(), metrics);
+                    Translator t = new MeteredTranslator((Translator) i.engine(), guard.timeLimiter(), metrics);
+                    t = guarded ? new ResilientTranslator(t, guard) : t;
                     translators.put(i.name(), cache == null ? t : new CachingTranslator(t, i.fingerprint(), cache));
                 }
                 case TTS -> {
-                    SpeechSynthesizer s = new MeteredSynthesizer((SpeechSynthesizer) i.engine(), i.timeout(), metrics);
+                    SpeechSynthesizer s = new MeteredSynthesizer((SpeechSynthesizer) i.engine(), guard.timeLimiter(),
+                            metrics);
+                    s = guarded ? new ResilientSynthesizer(s, guard) : s;
                     synthesizers.put(i.name(), cache == null ? s : new CachingSynthesizer(s, i.fingerprint(), cache));
                 }
             }

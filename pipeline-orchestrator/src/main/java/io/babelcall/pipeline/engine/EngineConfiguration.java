@@ -1,9 +1,18 @@
 package io.babelcall.pipeline.engine;
 
+import io.babelcall.pipeline.engine.remote.RemoteEngines;
+import io.babelcall.pipeline.stt.openai.OpenAiTranscriptionFactory;
+import io.babelcall.pipeline.stt.original.OriginalSttFactory;
 import io.babelcall.pipeline.stt.pocketsphinx.PocketsphinxFactory;
+import io.babelcall.pipeline.stt.vosk.VoskFactory;
 import io.babelcall.pipeline.translation.apertium.ApertiumApyFactory;
 import io.babelcall.pipeline.translation.apertium.ApertiumFactory;
+import io.babelcall.pipeline.translation.libretranslate.LibreTranslateFactory;
+import io.babelcall.pipeline.translation.nllb.NllbFactory;
+import io.babelcall.pipeline.translation.vinai.VinaiFactory;
 import io.babelcall.pipeline.tts.espeak.EspeakFactory;
+import io.babelcall.pipeline.tts.openai.OpenAiSpeechFactory;
+import io.babelcall.pipeline.tts.piper.PiperFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
@@ -51,6 +60,61 @@ public class EngineConfiguration {
         return new EspeakFactory();
     }
 
+    /** The connection pool and helpers shared by the remote adapters ({@code babelcall.engines.http}). */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    RemoteEngines remoteEngines(EnginesProperties properties, ObjectProvider<JsonMapper> json) {
+        return new RemoteEngines(properties.http(), json.getIfAvailable(() -> JsonMapper.builder().build()));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    OpenAiTranscriptionFactory openAiTranscriptionFactory(RemoteEngines remote) {
+        return new OpenAiTranscriptionFactory(remote);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    VoskFactory voskFactory(RemoteEngines remote) {
+        return new VoskFactory(remote);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    OriginalSttFactory originalSttFactory(RemoteEngines remote) {
+        return new OriginalSttFactory(remote);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    LibreTranslateFactory libreTranslateFactory(RemoteEngines remote) {
+        return new LibreTranslateFactory(remote);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    VinaiFactory vinaiFactory(RemoteEngines remote) {
+        return new VinaiFactory(remote);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    NllbFactory nllbFactory(RemoteEngines remote) {
+        return new NllbFactory(remote);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    OpenAiSpeechFactory openAiSpeechFactory(RemoteEngines remote) {
+        return new OpenAiSpeechFactory(remote);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    PiperFactory piperFactory(RemoteEngines remote) {
+        return new PiperFactory(remote);
+    }
+
     @Bean
     @ConditionalOnMissingBean
     EngineMetrics engineMetrics(MeterRegistry registry) {
@@ -75,18 +139,25 @@ public class EngineConfiguration {
             return new EngineCache(redis, properties.cache(), metrics);
         }
 
+        /** resilience4j registries of the instances, exporting resilience4j_* meters. */
+        @Bean
+        @ConditionalOnMissingBean
+        EngineResilience engineResilience(MeterRegistry meters) {
+            return new EngineResilience(meters);
+        }
+
         @Bean
         @ConditionalOnMissingBean(EngineRouter.class)
         EngineRouter engineRouter(EngineRegistry registry, EngineMetrics metrics, EngineCache cache,
-                                  EnginesProperties properties) {
-            return new DefaultEngineRouter(registry, metrics, properties.cache().enabled() ? cache : null);
+                                  EnginesProperties properties, EngineResilience resilience) {
+            return new DefaultEngineRouter(registry, metrics, properties.cache().enabled() ? cache : null, resilience);
         }
 
         /** Health contributor {@code engines} (bean name minus the {@code HealthIndicator} suffix). */
         @Bean
         @ConditionalOnMissingBean(name = "enginesHealthIndicator")
-        EnginesHealthIndicator enginesHealthIndicator(EngineRegistry registry) {
-            return new EnginesHealthIndicator(registry);
+        EnginesHealthIndicator enginesHealthIndicator(EngineRegistry registry, EngineResilience resilience) {
+            return new EnginesHealthIndicator(registry, resilience);
         }
     }
 }

@@ -86,15 +86,39 @@ public final class EngineOptions {
         return defaultValue;
     }
 
-    /** A duration in Spring's notation ({@code 300ms}, {@code 2s}) or ISO-8601 ({@code PT2S}). */
-    public Duration duration(String key, Duration defaultValue) {
+    /** A decimal number within [min, max]. */
+    public double number(String key, double defaultValue, double min, double max) {
         String v = string(key, null);
         if (v == null) {
             return defaultValue;
         }
         try {
-            Duration d = DurationStyle.detectAndParse(v);
-            if (d.isNegative() || d.isZero()) {
+            double n = Double.parseDouble(v);
+            if (!(n >= min && n <= max)) {
+                errors.add(prefix + "." + key, "must be between " + min + " and " + max + ", was " + v);
+                return defaultValue;
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            errors.add(prefix + "." + key, "not a number: '" + v + "'");
+            return defaultValue;
+        }
+    }
+
+    /** A duration in Spring's notation ({@code 300ms}, {@code 2s}) or ISO-8601 ({@code PT2S}). */
+    public Duration duration(String key, Duration defaultValue) {
+        return duration(key, defaultValue, false);
+    }
+
+    /** A duration; {@code allowZero} accepts {@code 0} / {@code 0s} (e.g. "do not wait", "off"). */
+    public Duration duration(String key, Duration defaultValue, boolean allowZero) {
+        String v = string(key, null);
+        if (v == null) {
+            return defaultValue;
+        }
+        try {
+            Duration d = v.equals("0") ? Duration.ZERO : DurationStyle.detectAndParse(v);
+            if (d.isNegative() || d.isZero() && !allowZero) {
                 errors.add(prefix + "." + key, "must be positive, was " + v);
                 return defaultValue;
             }
@@ -150,6 +174,11 @@ public final class EngineOptions {
         if (!unknown.isEmpty()) {
             errors.add(prefix, "unknown option(s) " + unknown + " (known: " + new TreeSet<>(read) + ")");
         }
+    }
+
+    /** Reports a problem with one option (a value the typed getters accepted but the adapter cannot use). */
+    public void invalid(String key, String problem) {
+        errors.add(prefix + "." + key, problem);
     }
 
     /** Where an option lives, for messages. */

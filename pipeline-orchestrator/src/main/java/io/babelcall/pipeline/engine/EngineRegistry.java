@@ -34,7 +34,7 @@ public final class EngineRegistry implements AutoCloseable {
 
     /** One created engine with its configuration. */
     public record Instance(String name, String type, EngineRole role, boolean required, Duration timeout,
-                           Map<String, String> options, Object engine) {
+                           Map<String, String> options, ResilienceSettings resilience, Object engine) {
 
         public Set<LanguageCode> languages() {
             return switch (role) {
@@ -86,6 +86,13 @@ public final class EngineRegistry implements AutoCloseable {
                 errors.add("two engine factories declare type '" + f.type() + "'");
             }
         }
+        Map<EngineRole, ResilienceSettings> roleResilience = new java.util.EnumMap<>(EngineRole.class);
+        for (EngineRole role : EngineRole.values()) {
+            EngineOptions o = new EngineOptions("babelcall.engines.resilience." + role.tag(),
+                    properties.resilience().of(role), errors);
+            roleResilience.put(role, ResilienceSettings.parse(o, ResilienceSettings.defaults(role), role));
+            o.reportUnknown();
+        }
         Map<String, Instance> created = new LinkedHashMap<>();
         Map<String, String> notCreated = new HashMap<>(); // name -> why (disabled or failed)
         for (Map.Entry<String, EnginesProperties.Instance> e : new TreeMap<>(properties.instances()).entrySet()) {
@@ -114,6 +121,10 @@ public final class EngineRegistry implements AutoCloseable {
                 errors.add(prop + ".timeout", "must be positive");
                 continue;
             }
+            EngineOptions resilienceOptions = new EngineOptions(prop + ".resilience", spec.resilience(), errors);
+            ResilienceSettings resilience = ResilienceSettings.parse(resilienceOptions,
+                    roleResilience.get(factory.role()), factory.role());
+            resilienceOptions.reportUnknown();
             EngineOptions options = new EngineOptions(prop + ".options", spec.options(), errors);
             EngineDefinition def = new EngineDefinition(name, factory.type(), spec.required(), timeout, options);
             Object engine;
@@ -133,7 +144,7 @@ public final class EngineRegistry implements AutoCloseable {
                 continue;
             }
             created.put(name, new Instance(name, factory.type(), factory.role(), spec.required(), timeout,
-                    options.asMap(), engine));
+                    options.asMap(), resilience, engine));
             notCreated.remove(name);
         }
 

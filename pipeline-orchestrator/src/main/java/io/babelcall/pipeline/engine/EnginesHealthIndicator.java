@@ -10,40 +10,77 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The {@code engines} health contributor: one entry per instance (type, role, required, status, details). The overall
- * status is DOWN only when a {@code required} instance is down, so an optional engine never fails readiness.
+ * The {@code engines} health contributor: one entry per instance (type, role, required, status, details, and its
+ * circuit breaker's state). An instance whose breaker is OPEN is DOWN. The overall status is DOWN only when a
+ * {@code required} instance is down, so an optional engine never fails readiness.
  */
 public class EnginesHealthIndicator implements ReactiveHealthIndicator {
 
     private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(2);
 
     private final EngineRegistry registry;
+    private final EngineResilience resilience;
 
     public EnginesHealthIndicator(EngineRegistry registry) {
+        this(registry, null);
+    }
+
+    /** @param resilience where the instances' circuit breakers are; null to show none */
+    public EnginesHealthIndicator(EngineRegistry registry, EngineResilience resilience) {
         this.registry = registry;
+        this.resilience = resilience;
     }
 
     @Override
     public Mono<Health> health() {
         return Flux.fromIterable(new TreeMap<>(registry.instances()).values())
-                .flatMapSequential(i -> check(i).map(s -> Map.entry(i, s)))
+                // the breaker is read before the probe, which may take up to its own time-out
+                .flatMapSequential(i -> {
+                    Map<String, Object> breaker = breaker(i.name());
+                    return check(i).map(s -> new Object[] {i, s, breaker});
+                })
                 .collectList()
                 .map(list -> {
                     boolean requiredDown = false;
                     Map<String, Object> details = new LinkedHashMap<>();
-                    for (Map.Entry<EngineRegistry.Instance, EngineHealth.Status> e : list) {
-                        EngineRegistry.Instance i = e.getKey();
+                    for (Object[] e : list) {
+                        EngineRegistry.Instance i = (EngineRegistry.Instance) e[0];
+                        EngineHealth.Status status = (EngineHealth.Status) e[1];
+                        @SuppressWarnings("unchecked")
+                        Map<String, Object> breaker = (Map<String, Object>) e[2];
+                        boolean open = breaker != null && ("OPEN".equals(breaker.get("state"))
+                                || "FORCED_OPEN".equals(breaker.get("state")));
+                        boolean up = status.up() && !open;
                         Map<String, Object> d = new LinkedHashMap<>();
-                        d.put("status", e.getValue().up() ? "UP" : "DOWN");
+                        d.put("status", up ? "UP" : "DOWN");
                         d.put("type", i.type());
                         d.put("role", i.role().tag());
                         d.put("required", i.required());
-                        d.putAll(e.getValue().details());
+                        d.putAll(status.details());
+                        if (breaker != null) {
+                            d.put("circuitBreaker", breaker);
+                        }
                         details.put(i.name(), d);
-                        requiredDown |= i.required() && !e.getValue().up();
+                        requiredDown |= i.required() && !up;
                     }
                     return (requiredDown ? Health.down() : Health.up()).withDetails(details).build();
                 });
+    }
+
+    /** State and counts of the instance's circuit breaker; null when it has none. */
+    private Map<String, Object> breaker(String name) {
+        if (resilience == null) {
+            return null;
+        }
+        return resilience.breaker(name).map(b -> {
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("state", b.getState().name());
+            d.put("failureRate", b.getMetrics().getFailureRate());
+            d.put("bufferedCalls", b.getMetrics().getNumberOfBufferedCalls());
+            d.put("failedCalls", b.getMetrics().getNumberOfFailedCalls());
+            d.put("notPermittedCalls", b.getMetrics().getNumberOfNotPermittedCalls());
+            return d;
+        }).orElse(null);
     }
 
     private static Mono<EngineHealth.Status> check(EngineRegistry.Instance instance) {

@@ -18,6 +18,8 @@ import org.springframework.validation.annotation.Validated;
  * @param routes    which instance serves which language (STT, TTS) or language pair (MT)
  * @param timeouts  default time limit per role (an instance's {@code timeout} overrides it)
  * @param cache     Redis cache of translations and syntheses
+ * @param resilience resilience4j defaults per role (an instance's {@code resilience} block overrides single keys)
+ * @param http      the HTTP/WebSocket client shared by the remote adapters
  */
 @ConfigurationProperties("babelcall.engines")
 @Validated
@@ -25,7 +27,9 @@ public record EnginesProperties(
         @DefaultValue Map<String, @Valid Instance> instances,
         @DefaultValue @Valid Routes routes,
         @DefaultValue @Valid Timeouts timeouts,
-        @DefaultValue @Valid Cache cache) {
+        @DefaultValue @Valid Cache cache,
+        @DefaultValue @Valid Resilience resilience,
+        @DefaultValue @Valid Http http) {
 
     /**
      * One engine instance.
@@ -35,13 +39,15 @@ public record EnginesProperties(
      * @param required whether the instance being DOWN makes the {@code engines} health (and so readiness) DOWN
      * @param timeout  time limit of one call of this instance; the role's default when absent
      * @param options  type-specific settings (see docs/engines.md); unknown keys are errors
+     * @param resilience overrides of {@code babelcall.engines.resilience.<role>} for this instance (same keys)
      */
     public record Instance(
             String type,
             @DefaultValue("true") boolean enabled,
             @DefaultValue("false") boolean required,
             Duration timeout,
-            @DefaultValue Map<String, String> options) {
+            @DefaultValue Map<String, String> options,
+            @DefaultValue Map<String, String> resilience) {
     }
 
     /** Routes per role; the most specific entry wins, whatever the order. */
@@ -91,5 +97,37 @@ public record EnginesProperties(
             @DefaultValue("7d") @NotNull Duration mtTtl,
             @DefaultValue("1d") @NotNull Duration ttsTtl,
             @DefaultValue("200ms") @NotNull Duration redisTimeout) {
+    }
+
+    /**
+     * resilience4j settings per role, as {@code key: value} maps read like instance options (unknown keys are errors;
+     * keys and defaults in {@link ResilienceSettings}).
+     */
+    public record Resilience(
+            @DefaultValue Map<String, String> stt,
+            @DefaultValue Map<String, String> mt,
+            @DefaultValue Map<String, String> tts) {
+
+        public Map<String, String> of(EngineRole role) {
+            return switch (role) {
+                case STT -> stt;
+                case MT -> mt;
+                case TTS -> tts;
+            };
+        }
+    }
+
+    /**
+     * The reactor-netty connection pool shared by every remote adapter (HTTP and WebSocket). Connections are pooled
+     * per remote host; per-instance connect/response timeouts are adapter options.
+     *
+     * @param maxConnections         most connections per remote host
+     * @param pendingAcquireTimeout  a call waiting longer than this for a free connection fails
+     * @param maxIdleTime            idle connections are closed after this
+     */
+    public record Http(
+            @DefaultValue("64") int maxConnections,
+            @DefaultValue("2s") @NotNull Duration pendingAcquireTimeout,
+            @DefaultValue("30s") @NotNull Duration maxIdleTime) {
     }
 }

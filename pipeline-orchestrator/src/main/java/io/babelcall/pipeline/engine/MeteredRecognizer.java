@@ -5,6 +5,7 @@ import io.babelcall.pipeline.stt.RecognitionListener;
 import io.babelcall.pipeline.stt.RecognitionRequest;
 import io.babelcall.pipeline.stt.RecognitionSession;
 import io.babelcall.pipeline.stt.SpeechRecognizer;
+import io.github.resilience4j.timelimiter.TimeLimiter;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -27,11 +28,18 @@ final class MeteredRecognizer implements SpeechRecognizer {
     private final SpeechRecognizer delegate;
     private final Duration timeout;
     private final EngineMetrics metrics;
+    private final TimeLimiter limiter;
 
     MeteredRecognizer(SpeechRecognizer delegate, Duration timeout, EngineMetrics metrics) {
+        this(delegate, timeout, metrics, null);
+    }
+
+    /** @param limiter the instance's resilience4j time limiter, only told the outcomes (for its metrics); may be null */
+    MeteredRecognizer(SpeechRecognizer delegate, Duration timeout, EngineMetrics metrics, TimeLimiter limiter) {
         this.delegate = delegate;
         this.timeout = timeout;
         this.metrics = metrics;
+        this.limiter = limiter;
     }
 
     @Override
@@ -86,6 +94,9 @@ final class MeteredRecognizer implements SpeechRecognizer {
             }
             EngineTimeoutException e = new EngineTimeoutException(EngineRole.STT, name(), timeout);
             metrics.record(EngineRole.STT, name(), p.start, e);
+            if (limiter != null) {
+                limiter.onError(new java.util.concurrent.TimeoutException(e.getMessage()));
+            }
             deliver(() -> listener.onError(e));
         }
 
@@ -118,6 +129,9 @@ final class MeteredRecognizer implements SpeechRecognizer {
                 return;
             }
             metrics.record(EngineRole.STT, name(), p.start, null);
+            if (limiter != null) {
+                limiter.onSuccess();
+            }
             deliver(() -> listener.onFinal(text));
         }
 
@@ -129,6 +143,9 @@ final class MeteredRecognizer implements SpeechRecognizer {
                 return;
             }
             metrics.record(EngineRole.STT, name(), p.start, error);
+            if (limiter != null) {
+                limiter.onError(error);
+            }
             deliver(() -> listener.onError(error));
         }
 

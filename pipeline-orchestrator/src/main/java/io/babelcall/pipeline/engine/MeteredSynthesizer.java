@@ -3,7 +3,11 @@ package io.babelcall.pipeline.engine;
 import io.babelcall.common.language.LanguageCode;
 import io.babelcall.pipeline.tts.SpeechSynthesizer;
 import io.babelcall.pipeline.tts.SynthesizedSpeech;
+import io.github.resilience4j.reactor.timelimiter.TimeLimiterOperator;
+import io.github.resilience4j.timelimiter.TimeLimiter;
+import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import java.time.Duration;
+import java.util.concurrent.TimeoutException;
 import java.util.Set;
 import reactor.core.publisher.Mono;
 
@@ -12,11 +16,19 @@ final class MeteredSynthesizer implements SpeechSynthesizer {
 
     private final SpeechSynthesizer delegate;
     private final Duration timeout;
+    private final TimeLimiter limiter;
     private final EngineMetrics metrics;
 
     MeteredSynthesizer(SpeechSynthesizer delegate, Duration timeout, EngineMetrics metrics) {
+        this(delegate, TimeLimiter.of(delegate.name(), TimeLimiterConfig.custom().timeoutDuration(timeout).build()),
+                metrics);
+    }
+
+    /** @param limiter the instance's resilience4j time limiter (its timeout is the instance's time limit) */
+    MeteredSynthesizer(SpeechSynthesizer delegate, TimeLimiter limiter, EngineMetrics metrics) {
         this.delegate = delegate;
-        this.timeout = timeout;
+        this.limiter = limiter;
+        this.timeout = limiter.getTimeLimiterConfig().getTimeoutDuration();
         this.metrics = metrics;
     }
 
@@ -36,7 +48,8 @@ final class MeteredSynthesizer implements SpeechSynthesizer {
             long start = System.nanoTime();
             return Mono.defer(() -> delegate.synthesize(text, language, voice))
                     .switchIfEmpty(Mono.error(() -> new EngineException("synthesizer '" + name() + "' returned nothing")))
-                    .timeout(timeout, Mono.error(() -> new EngineTimeoutException(EngineRole.TTS, name(), timeout)))
+                    .transformDeferred(TimeLimiterOperator.of(limiter))
+                    .onErrorMap(TimeoutException.class, e -> new EngineTimeoutException(EngineRole.TTS, name(), timeout))
                     .doOnSuccess(r -> metrics.record(EngineRole.TTS, name(), start, null))
                     .doOnError(e -> metrics.record(EngineRole.TTS, name(), start, e));
         });

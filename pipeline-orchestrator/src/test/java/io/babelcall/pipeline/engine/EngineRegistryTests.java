@@ -34,7 +34,7 @@ class EngineRegistryTests {
         instances.put("nobin", instance("espeak-ng", Map.of("binary", "/nonexistent/espeak-ng")));
         instances.put("apy", instance("apertium-apy", Map.of()));
         instances.put("typo", instance("espeak-ng", Map.of("speeed", "3")));
-        instances.put("off", new EnginesProperties.Instance("espeak-ng", false, false, null, Map.of()));
+        instances.put("off", new EnginesProperties.Instance("espeak-ng", false, false, null, Map.of(), Map.of()));
         EnginesProperties.Routes routes = new EnginesProperties.Routes(
                 List.of(new EnginesProperties.LanguageRoute(List.of("en", "vi"), "sphinx"),
                         new EnginesProperties.LanguageRoute(List.of("fr"), "ghost"),
@@ -119,14 +119,16 @@ class EngineRegistryTests {
     }
 
     static EnginesProperties.Instance instance(String type, Map<String, String> options) {
-        return new EnginesProperties.Instance(type, true, false, null, options);
+        return new EnginesProperties.Instance(type, true, false, null, options, Map.of());
     }
 
     static EnginesProperties properties(Map<String, EnginesProperties.Instance> instances,
                                         EnginesProperties.Routes routes) {
         return new EnginesProperties(instances, routes,
                 new EnginesProperties.Timeouts(Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(5)),
-                new EnginesProperties.Cache(true, Duration.ofDays(1), Duration.ofDays(1), Duration.ofMillis(200)));
+                new EnginesProperties.Cache(true, Duration.ofDays(1), Duration.ofDays(1), Duration.ofMillis(200)),
+                new EnginesProperties.Resilience(Map.of(), Map.of(), Map.of()),
+                new EnginesProperties.Http(64, Duration.ofSeconds(2), Duration.ofSeconds(30)));
     }
 
     static LanguageCode lang(String tag) {

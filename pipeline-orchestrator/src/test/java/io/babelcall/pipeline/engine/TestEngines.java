@@ -1,5 +1,9 @@
 package io.babelcall.pipeline.engine;
 
+import io.babelcall.pipeline.stt.SpeechRecognizer;
+import io.babelcall.pipeline.translation.Translator;
+import io.babelcall.pipeline.tts.SpeechSynthesizer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
 
@@ -17,5 +21,18 @@ public final class TestEngines {
         o.reportUnknown();
         errors.throwIfAny();
         return engine;
+    }
+
+    /** The engine with the time limit (and metrics) the router puts around it. */
+    public static Translator timed(Translator t, Duration timeout) {
+        return new MeteredTranslator(t, timeout, new EngineMetrics(new SimpleMeterRegistry()));
+    }
+
+    public static SpeechSynthesizer timed(SpeechSynthesizer s, Duration timeout) {
+        return new MeteredSynthesizer(s, timeout, new EngineMetrics(new SimpleMeterRegistry()));
+    }
+
+    public static SpeechRecognizer timed(SpeechRecognizer r, Duration timeout) {
+        return new MeteredRecognizer(r, timeout, new EngineMetrics(new SimpleMeterRegistry()));
     }
 }

@@ -1,0 +1,240 @@
+package io.babelcall.pipeline.engine.remote;
+
+import io.babelcall.common.language.LanguageCode;
+import io.babelcall.pipeline.engine.EngineHealth;
+import io.babelcall.pipeline.engine.EngineTimeoutException;
+import io.babelcall.pipeline.engine.EngineRole;
+import io.babelcall.pipeline.stt.RecognitionListener;
+import io.babelcall.pipeline.stt.RecognitionRequest;
+import io.babelcall.pipeline.stt.RecognitionSession;
+import io.babelcall.pipeline.stt.SpeechRecognizer;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/**
+ * A recognizer for servers that transcribe a whole utterance per request (OpenAI-compatible transcriptions, the
+ * original STT service). The session buffers the utterance's audio; {@code endUtterance()} sends it and the reply is
+ * the final (finals are delivered in utterance order, one request at a time per stream). Optionally, every
+ * {@code interim-interval} of new audio the growing utterance is re-transcribed (at most one interim request in
+ * flight per stream; none before {@code interim-min-audio}), and {@link LocalAgreement} turns those hypotheses into
+ * interims that only grow. Audio beyond {@code max-audio} in one utterance is dropped (the pipeline cuts at 15 s).
+ */
+public final class UtteranceRecognizer implements SpeechRecognizer, EngineHealth {
+
+    private static final Logger log = LoggerFactory.getLogger(UtteranceRecognizer.class);
+
+    /** The server protocol: optional stream start/end around the utterance requests. */
+    public interface Transcriber {
+
+        /** Called once per stream before its first utterance request (and again after a failure). */
+        default Mono<Void> start(RecognitionRequest request) {
+            return Mono.empty();
+        }
+
+        /** Transcribes PCM16 mono audio ({@code request.sampleRate()}); {@code interim}: a re-transcription. */
+        Mono<String> transcribe(RecognitionRequest request, short[] samples, boolean interim);
+
+        /** Called when the stream closes, if {@link #start} succeeded. */
+        default Mono<Void> end(RecognitionRequest request) {
+            return Mono.empty();
+        }
+
+        Mono<Status> health();
+    }
+
+    /**
+     * @param interimInterval re-transcribe the growing utterance every this much new audio; zero = no interims
+     * @param interimMinAudio no interim request before the utterance has this much audio
+     * @param maxAudio        longest utterance kept
+     * @param timeout         time limit of one request (the instance's)
+     */
+    public record Settings(Duration interimInterval, Duration interimMinAudio, Duration maxAudio, Duration timeout) {
+    }
+
+    private final String name;
+    private final Set<LanguageCode> languages;
+    private final Settings settings;
+    private final Transcriber transcriber;
+
+    public UtteranceRecognizer(String name, Set<LanguageCode> languages, Settings settings, Transcriber transcriber) {
+        this.name = name;
+        this.languages = Set.copyOf(languages);
+        this.settings = settings;
+        this.transcriber = transcriber;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Set<LanguageCode> languages() {
+        return languages;
+    }
+
+    @Override
+    public Mono<Status> health() {
+        return transcriber.health();
+    }
+
+    @Override
+    public RecognitionSession open(RecognitionRequest request, RecognitionListener listener) {
+        return new Session(request, listener);
+    }
+
+    private final class Session implements RecognitionSession {
+
+        private final RecognitionRequest request;
+        private final RecognitionListener listener;
+        private final Sinks.Many<Mono<Void>> finals = Sinks.many().unicast().onBackpressureBuffer();
+        private final Disposable worker;
+        private final int maxSamples;
+        private final int interimSamples;
+        private final int interimMinSamples;
+        private final AtomicBoolean interimInFlight = new AtomicBoolean();
+        private volatile boolean closed;
+        private volatile int generation;
+        private volatile boolean started;
+        private Mono<Void> start;
+        // audio-thread state
+        private short[] buffer = new short[16_000];
+        private int length;
+        private int lastInterimAt;
+        private boolean truncated;
+        private LocalAgreement agreement = new LocalAgreement();
+
+        Session(RecognitionRequest request, RecognitionListener listener) {
+            this.request = request;
+            this.listener = listener;
+            int rate = request.sampleRate();
+            this.maxSamples = (int) (settings.maxAudio().toMillis() * rate / 1000);
+            this.interimSamples = (int) (settings.interimInterval().toMillis() * rate / 1000);
+            this.interimMinSamples = (int) (settings.interimMinAudio().toMillis() * rate / 1000);
+            this.worker = finals.asFlux().concatMap(job -> job, 1).subscribe();
+            started().subscribe(v -> { }, e -> log.debug("{}: stream start failed: {}", name, e.toString()));
+        }
+
+        private synchronized Mono<Void> started() {
+            if (start == null) {
+                start = transcriber.start(request)
+                        .doOnSuccess(v -> {
+                            started = true;
+                            if (closed) { // closed while starting: end the stream on the server too
+                                transcriber.end(request).subscribe(x -> { }, e -> { });
+                            }
+                        })
+                        .doOnError(e -> {
+                            synchronized (this) {
+                                start = null;
+                            }
+                        })
+                        .cache();
+            }
+            return start;
+        }
+
+        @Override
+        public void accept(short[] samples, int offset, int count) {
+            if (closed) {
+                return;
+            }
+            int room = maxSamples - length;
+            if (count > room) {
+                if (!truncated) {
+                    log.debug("{}: utterance over {}; the rest is dropped", name, settings.maxAudio());
+                }
+                truncated = true;
+                count = Math.max(room, 0);
+            }
+            if (length + count > buffer.length) {
+                buffer = Arrays.copyOf(buffer, Math.min(maxSamples, Math.max(buffer.length * 2, length + count)));
+            }
+            System.arraycopy(samples, offset, buffer, length, count);
+            length += count;
+            if (interimSamples > 0 && length >= interimMinSamples && length - lastInterimAt >= interimSamples
+                    && interimInFlight.compareAndSet(false, true)) {
+                lastInterimAt = length;
+                interim(Arrays.copyOf(buffer, length), generation, agreement);
+            }
+        }
+
+        private void interim(short[] audio, int gen, LocalAgreement la) {
+            started().then(Mono.defer(() -> transcriber.transcribe(request, audio, true)))
+                    .timeout(settings.timeout())
+                    .doFinally(s -> interimInFlight.set(false))
+                    .subscribe(text -> {
+                        if (gen != generation || closed) {
+                            return; // the utterance ended meanwhile: its final replaces it
+                        }
+                        String stable = la.update(text);
+                        if (stable != null) {
+                            deliver(() -> listener.onInterim(stable));
+                        }
+                    }, e -> log.debug("{}: interim failed: {}", name, e.toString()));
+        }
+
+        @Override
+        public void endUtterance() {
+            if (closed) {
+                return;
+            }
+            short[] audio = Arrays.copyOf(buffer, length);
+            length = 0;
+            lastInterimAt = 0;
+            truncated = false;
+            agreement = new LocalAgreement();
+            generation++;
+            Mono<Void> job;
+            if (audio.length == 0) {
+                job = Mono.fromRunnable(() -> deliver(() -> listener.onFinal("")));
+            } else {
+                job = started()
+                        .onErrorResume(e -> started()) // a start that failed earlier is tried once more
+                        .then(Mono.defer(() -> transcriber.transcribe(request, audio, false)))
+                        .defaultIfEmpty("")
+                        .timeout(settings.timeout(), Mono.error(() ->
+                                new EngineTimeoutException(EngineRole.STT, name, settings.timeout())))
+                        .doOnNext(text -> deliver(() -> listener.onFinal(text.strip())))
+                        .onErrorResume(e -> {
+                            deliver(() -> listener.onError(e));
+                            return Mono.empty();
+                        })
+                        .then();
+            }
+            finals.emitNext(job, Sinks.EmitFailureHandler.FAIL_FAST);
+        }
+
+        private void deliver(Runnable callback) {
+            if (closed) {
+                return;
+            }
+            try {
+                callback.run();
+            } catch (RuntimeException e) {
+                log.warn("recognition listener failed: {}", e.toString());
+            }
+        }
+
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            generation++;
+            worker.dispose();
+            if (started) {
+                transcriber.end(request).timeout(settings.timeout())
+                        .subscribe(v -> { }, e -> log.debug("{}: stream end failed: {}", name, e.toString()));
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package io.babelcall.pipeline.stt.openai;
+
+import io.babelcall.common.language.LanguageCode;
+import io.babelcall.pipeline.engine.ConfigErrors;
+import io.babelcall.pipeline.engine.EngineDefinition;
+import io.babelcall.pipeline.engine.EngineFactory;
+import io.babelcall.pipeline.engine.EngineOptions;
+import io.babelcall.pipeline.engine.EngineRole;
+import io.babelcall.pipeline.engine.remote.RemoteEngines;
+import io.babelcall.pipeline.engine.remote.UtteranceRecognizer;
+import io.babelcall.pipeline.stt.SpeechRecognizer;
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * Type {@code openai-stt}. Options: {@code url} (required, server root), {@code languages} (required),
+ * {@code model} ({@code whisper-1}; speaches wants e.g. {@code Systran/faster-whisper-small}), {@code path}
+ * ({@code /v1/audio/transcriptions}; whisper.cpp server: whatever {@code --inference-path} says),
+ * {@code send-language} (true), {@code api-key} (Bearer), {@code interim-interval} (0 = no interims, e.g. 1s),
+ * {@code interim-min-audio} (1s), {@code max-audio} (30s), {@code health-path} ({@code /health}),
+ * {@code connect-timeout}, {@code max-response-size} (1 MiB).
+ */
+public class OpenAiTranscriptionFactory implements EngineFactory<SpeechRecognizer> {
+
+    public static final String TYPE = "openai-stt";
+
+    private final RemoteEngines remote;
+
+    public OpenAiTranscriptionFactory(RemoteEngines remote) {
+        this.remote = remote;
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public EngineRole role() {
+        return EngineRole.STT;
+    }
+
+    @Override
+    public SpeechRecognizer create(EngineDefinition def, ConfigErrors errors) {
+        EngineOptions o = def.options();
+        RemoteEngines.Endpoint endpoint = remote.endpoint(def, "http://speaches:8000", "https?", 1024 * 1024);
+        Set<LanguageCode> languages = RemoteEngines.languages(o, true, "[en, vi]");
+        String model = o.string("model", "whisper-1");
+        String path = o.string("path", "/v1/audio/transcriptions");
+        boolean sendLanguage = o.bool("send-language", true);
+        UtteranceRecognizer.Settings settings = settings(o, def);
+        String healthPath = o.string("health-path", "/health");
+        if (endpoint == null || languages.isEmpty()) {
+            return null;
+        }
+        return new UtteranceRecognizer(def.name(), languages, settings,
+                new OpenAiTranscriber(remote, endpoint, path, model, sendLanguage, healthPath));
+    }
+
+    /** The utterance-buffering options shared by the utterance-level STT adapters. */
+    public static UtteranceRecognizer.Settings settings(EngineOptions o, EngineDefinition def) {
+        return new UtteranceRecognizer.Settings(
+                o.duration("interim-interval", Duration.ZERO, true),
+                o.duration("interim-min-audio", Duration.ofSeconds(1), true),
+                o.duration("max-audio", Duration.ofSeconds(30)),
+                def.timeout());
+    }
+}

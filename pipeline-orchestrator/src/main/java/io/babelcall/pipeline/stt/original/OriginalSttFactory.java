@@ -1,0 +1,53 @@
+package io.babelcall.pipeline.stt.original;
+
+import io.babelcall.common.language.LanguageCode;
+import io.babelcall.pipeline.engine.ConfigErrors;
+import io.babelcall.pipeline.engine.EngineDefinition;
+import io.babelcall.pipeline.engine.EngineFactory;
+import io.babelcall.pipeline.engine.EngineOptions;
+import io.babelcall.pipeline.engine.EngineRole;
+import io.babelcall.pipeline.engine.remote.RemoteEngines;
+import io.babelcall.pipeline.engine.remote.UtteranceRecognizer;
+import io.babelcall.pipeline.stt.SpeechRecognizer;
+import io.babelcall.pipeline.stt.openai.OpenAiTranscriptionFactory;
+import java.util.Set;
+
+/**
+ * Type {@code original-stt}. Options: {@code url} (required), {@code languages} (required, e.g. {@code [vi]}),
+ * {@code api-key}, {@code interim-interval} (0 = none), {@code interim-min-audio} (1s), {@code max-audio} (30s),
+ * {@code health-path} ({@code /health}), {@code connect-timeout}, {@code max-response-size} (1 MiB).
+ */
+public class OriginalSttFactory implements EngineFactory<SpeechRecognizer> {
+
+    public static final String TYPE = "original-stt";
+
+    private final RemoteEngines remote;
+
+    public OriginalSttFactory(RemoteEngines remote) {
+        this.remote = remote;
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public EngineRole role() {
+        return EngineRole.STT;
+    }
+
+    @Override
+    public SpeechRecognizer create(EngineDefinition def, ConfigErrors errors) {
+        EngineOptions o = def.options();
+        RemoteEngines.Endpoint endpoint = remote.endpoint(def, "http://stt-service:8000", "https?", 1024 * 1024);
+        Set<LanguageCode> languages = RemoteEngines.languages(o, true, "[vi]");
+        UtteranceRecognizer.Settings settings = OpenAiTranscriptionFactory.settings(o, def);
+        String healthPath = o.string("health-path", "/health");
+        if (endpoint == null || languages.isEmpty()) {
+            return null;
+        }
+        return new UtteranceRecognizer(def.name(), languages, settings,
+                new OriginalSttTranscriber(remote, endpoint, healthPath));
+    }
+}

@@ -1,0 +1,45 @@
+package io.babelcall.pipeline.translation.vinai;
+
+import io.babelcall.pipeline.engine.ConfigErrors;
+import io.babelcall.pipeline.engine.EngineDefinition;
+import io.babelcall.pipeline.engine.EngineFactory;
+import io.babelcall.pipeline.engine.EngineOptions;
+import io.babelcall.pipeline.engine.EngineRole;
+import io.babelcall.pipeline.engine.remote.RemoteEngines;
+import io.babelcall.pipeline.translation.Translator;
+
+/**
+ * Type {@code vinai} (serves vi->en and en->vi). Options: {@code url} (required), {@code api-key}
+ * ({@code Authorization: Bearer}, or in {@code api-key-header}), {@code path} ({@code /translate}), {@code max-chars}
+ * (2000), {@code health-path} ({@code /health}), {@code connect-timeout}, {@code max-response-size} (1 MiB).
+ */
+public class VinaiFactory implements EngineFactory<Translator> {
+
+    public static final String TYPE = "vinai";
+
+    private final RemoteEngines remote;
+
+    public VinaiFactory(RemoteEngines remote) {
+        this.remote = remote;
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public EngineRole role() {
+        return EngineRole.MT;
+    }
+
+    @Override
+    public Translator create(EngineDefinition def, ConfigErrors errors) {
+        EngineOptions o = def.options();
+        RemoteEngines.Endpoint endpoint = remote.endpoint(def, "http://vinai-translate:8000", "https?", 1024 * 1024);
+        String path = o.string("path", "/translate");
+        int maxChars = o.integer("max-chars", 2000, 1, 100_000);
+        String healthPath = o.string("health-path", "/health");
+        return endpoint == null ? null : new VinaiTranslator(remote, endpoint, path, maxChars, healthPath);
+    }
+}

@@ -1,0 +1,58 @@
+package io.babelcall.pipeline.tts.openai;
+
+import io.babelcall.common.language.LanguageCode;
+import io.babelcall.pipeline.engine.ConfigErrors;
+import io.babelcall.pipeline.engine.EngineDefinition;
+import io.babelcall.pipeline.engine.EngineFactory;
+import io.babelcall.pipeline.engine.EngineOptions;
+import io.babelcall.pipeline.engine.EngineRole;
+import io.babelcall.pipeline.engine.remote.RemoteEngines;
+import io.babelcall.pipeline.tts.SpeechSynthesizer;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Type {@code openai-tts}. Options: {@code url} (required, server root, e.g. {@code http://speaches:8000}),
+ * {@code languages} (required), {@code model} ({@code tts-1}), {@code default-voice} ({@code alloy}),
+ * {@code voice.<lang>} (voice per language), {@code path} ({@code /v1/audio/speech}), {@code api-key} (Bearer),
+ * {@code max-chars} (1000), {@code health-path} ({@code /health}), {@code connect-timeout},
+ * {@code max-response-size} (16 MiB).
+ */
+public class OpenAiSpeechFactory implements EngineFactory<SpeechSynthesizer> {
+
+    public static final String TYPE = "openai-tts";
+
+    private final RemoteEngines remote;
+
+    public OpenAiSpeechFactory(RemoteEngines remote) {
+        this.remote = remote;
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public EngineRole role() {
+        return EngineRole.TTS;
+    }
+
+    @Override
+    public SpeechSynthesizer create(EngineDefinition def, ConfigErrors errors) {
+        EngineOptions o = def.options();
+        RemoteEngines.Endpoint endpoint = remote.endpoint(def, "http://speaches:8000", "https?", 16 * 1024 * 1024);
+        Set<LanguageCode> languages = RemoteEngines.languages(o, true, "[en, es]");
+        String model = o.string("model", "tts-1");
+        String defaultVoice = o.string("default-voice", "alloy");
+        Map<String, String> voices = o.map("voice");
+        String path = o.string("path", "/v1/audio/speech");
+        int maxChars = o.integer("max-chars", 1000, 1, 100_000);
+        String healthPath = o.string("health-path", "/health");
+        if (endpoint == null || languages.isEmpty()) {
+            return null;
+        }
+        return new OpenAiSpeechSynthesizer(remote, endpoint, languages, path, model, defaultVoice, voices, maxChars,
+                healthPath);
+    }
+}

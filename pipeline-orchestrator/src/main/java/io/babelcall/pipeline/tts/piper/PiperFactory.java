@@ -1,0 +1,54 @@
+package io.babelcall.pipeline.tts.piper;
+
+import io.babelcall.common.language.LanguageCode;
+import io.babelcall.pipeline.engine.ConfigErrors;
+import io.babelcall.pipeline.engine.EngineDefinition;
+import io.babelcall.pipeline.engine.EngineFactory;
+import io.babelcall.pipeline.engine.EngineOptions;
+import io.babelcall.pipeline.engine.EngineRole;
+import io.babelcall.pipeline.engine.remote.RemoteEngines;
+import io.babelcall.pipeline.tts.SpeechSynthesizer;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Type {@code piper} (the original Piper service). Options: {@code url} (required), {@code languages} (required),
+ * {@code codes.<tag>} (the {@code lang} value sent; default the primary language, e.g. {@code vi}), {@code path}
+ * ({@code /synthesize}), {@code api-key}, {@code max-chars} (1000), {@code health-path} ({@code /health}),
+ * {@code connect-timeout}, {@code max-response-size} (16 MiB: base64 WAV).
+ */
+public class PiperFactory implements EngineFactory<SpeechSynthesizer> {
+
+    public static final String TYPE = "piper";
+
+    private final RemoteEngines remote;
+
+    public PiperFactory(RemoteEngines remote) {
+        this.remote = remote;
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public EngineRole role() {
+        return EngineRole.TTS;
+    }
+
+    @Override
+    public SpeechSynthesizer create(EngineDefinition def, ConfigErrors errors) {
+        EngineOptions o = def.options();
+        RemoteEngines.Endpoint endpoint = remote.endpoint(def, "http://piper-tts:5000", "https?", 16 * 1024 * 1024);
+        Set<LanguageCode> languages = RemoteEngines.languages(o, true, "[vi]");
+        Map<String, String> codes = o.map("codes");
+        String path = o.string("path", "/synthesize");
+        int maxChars = o.integer("max-chars", 1000, 1, 100_000);
+        String healthPath = o.string("health-path", "/health");
+        if (endpoint == null || languages.isEmpty()) {
+            return null;
+        }
+        return new PiperSynthesizer(remote, endpoint, languages, path, codes, maxChars, healthPath);
+    }
+}
