@@ -53,6 +53,14 @@ public final class RedisKeys {
         return "signaling:replica:" + replicaId + ":members";
     }
 
+    /**
+     * Pub/sub channel: relayed WebRTC messages (offer/answer/ice) addressed to participants connected to signaling
+     * replica {@code replicaId}, so each replica receives only the relays it delivers.
+     */
+    public static String signalingReplicaSignal(String replicaId) {
+        return "signaling:replica:" + replicaId + ":signal";
+    }
+
     /** Stream: final utterances with their translations, in order; has a TTL. */
     public static String transcript(String roomId) {
         return "room:" + roomId + ":transcript";

@@ -1,0 +1,90 @@
+package io.babelcall.pipeline.audio;
+
+import io.babelcall.common.room.RedisKeys;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.listener.ChannelTopic;
+import org.springframework.data.redis.listener.ReactiveRedisMessageListenerContainer;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/**
+ * One audio stream per participant. A new stream replaces an older one on this replica directly, and on other
+ * replicas through a claim published on {@link RedisKeys#AUDIO_STREAM_CLAIMS} ({@code roomId participantId
+ * streamId}); each replica closes its own older stream of that participant with {@link AudioRejection#REPLACED}.
+ */
+public class AudioStreamRegistry implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(AudioStreamRegistry.class);
+
+    /** A registered stream; {@link #replaced()} completes when a newer stream took over. */
+    public static final class Handle {
+
+        private final String key;
+        private final String streamId = UUID.randomUUID().toString();
+        private final Sinks.Empty<Void> replaced = Sinks.empty();
+
+        private Handle(String key) {
+            this.key = key;
+        }
+
+        public Mono<Void> replaced() {
+            return replaced.asMono();
+        }
+
+        void replace() {
+            replaced.tryEmitEmpty();
+        }
+    }
+
+    private final Map<String, Handle> local = new ConcurrentHashMap<>();
+    private final ReactiveStringRedisTemplate redis;
+    private final Disposable subscription;
+
+    public AudioStreamRegistry(ReactiveStringRedisTemplate redis, ReactiveRedisMessageListenerContainer container) {
+        this.redis = redis;
+        this.subscription = container.receive(ChannelTopic.of(RedisKeys.AUDIO_STREAM_CLAIMS))
+                .subscribe(m -> onClaim(m.getMessage()), e -> log.warn("audio stream claims subscription ended: {}",
+                        e.toString()));
+    }
+
+    /** Registers a new stream of a participant, replacing any older one here and (via Redis) elsewhere. */
+    public Handle register(String roomId, String participantId) {
+        String key = roomId + " " + participantId;
+        Handle handle = new Handle(key);
+        Handle old = local.put(key, handle);
+        if (old != null) {
+            old.replace();
+        }
+        redis.convertAndSend(RedisKeys.AUDIO_STREAM_CLAIMS, key + " " + handle.streamId)
+                .subscribe(n -> { }, e -> log.warn("cannot publish audio stream claim: {}", e.toString()));
+        return handle;
+    }
+
+    public void unregister(Handle handle) {
+        local.remove(handle.key, handle);
+    }
+
+    private void onClaim(String message) {
+        int last = message.lastIndexOf(' ');
+        if (last <= 0) {
+            return;
+        }
+        String key = message.substring(0, last);
+        String streamId = message.substring(last + 1);
+        Handle h = local.get(key);
+        if (h != null && !h.streamId.equals(streamId) && local.remove(key, h)) {
+            h.replace();
+        }
+    }
+
+    @Override
+    public void close() {
+        subscription.dispose();
+    }
+}

@@ -1,0 +1,197 @@
+package io.babelcall.pipeline.config;
+
+import io.babelcall.common.token.ParticipantTokens;
+import io.babelcall.pipeline.audio.AudioStreamRegistry;
+import io.babelcall.pipeline.audio.AudioWebSocketHandler;
+import io.babelcall.pipeline.dub.DubAudioStore;
+import io.babelcall.pipeline.engine.EngineRouter;
+import io.babelcall.pipeline.security.AudioHandshakeFilter;
+import io.babelcall.pipeline.security.RoomAccess;
+import io.babelcall.pipeline.speech.CaptionPublisher;
+import io.babelcall.pipeline.speech.ListenerDirectory;
+import io.babelcall.pipeline.speech.PipelineMetrics;
+import io.babelcall.pipeline.speech.PipelineServices;
+import io.babelcall.pipeline.speech.SpeakerPipelineFactory;
+import io.babelcall.pipeline.text.TextNormalizer;
+import io.babelcall.pipeline.transcript.TranscriptStore;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+import org.springframework.data.redis.core.ReactiveRedisTemplate;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.listener.ReactiveRedisMessageListenerContainer;
+import org.springframework.data.redis.serializer.RedisSerializationContext;
+import org.springframework.data.redis.serializer.RedisSerializer;
+import org.springframework.web.reactive.HandlerMapping;
+import org.springframework.web.reactive.config.CorsRegistry;
+import org.springframework.web.reactive.config.WebFluxConfigurer;
+import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
+import org.springframework.web.reactive.socket.HandshakeInfo;
+import org.springframework.web.reactive.socket.server.RequestUpgradeStrategy;
+import org.springframework.web.reactive.socket.server.WebSocketService;
+import org.springframework.web.reactive.socket.server.support.HandshakeWebSocketService;
+import org.springframework.web.reactive.socket.server.upgrade.ReactorNettyRequestUpgradeStrategy;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.http.server.WebsocketServerSpec;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * The orchestrator's own collaborators (everything but the engines, which come from the {@link EngineRouter} bean).
+ * Each is {@code @ConditionalOnMissingBean}, so a deployment or a test can swap one.
+ */
+@Configuration(proxyBeanMethods = false)
+public class PipelineConfiguration implements WebFluxConfigurer {
+
+    private final CorsProperties cors;
+    private final AudioProperties audio;
+
+    public PipelineConfiguration(CorsProperties cors, AudioProperties audio) {
+        this.cors = cors;
+        this.audio = audio;
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    ParticipantTokens participantTokens(TokenProperties token, Clock clock) {
+        try {
+            return new ParticipantTokens(token.secret(), clock);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("babelcall.token.secret (BABELCALL_TOKEN_SECRET) is unusable: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    RoomAccess roomAccess(ParticipantTokens tokens) {
+        return new RoomAccess(tokens);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    ListenerDirectory listenerDirectory(ReactiveStringRedisTemplate redis, ObjectMapper json, PipelineProperties props) {
+        return new ListenerDirectory(redis, json, props.listenerCacheTtl());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    CaptionPublisher captionPublisher(ReactiveStringRedisTemplate redis, ObjectMapper json) {
+        return new CaptionPublisher(redis, json);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    TranscriptStore transcriptStore(ReactiveStringRedisTemplate redis, ObjectMapper json, TranscriptProperties props) {
+        return new TranscriptStore(redis, json, props);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    DubAudioStore dubAudioStore(ReactiveRedisConnectionFactory factory, DubProperties props) {
+        RedisSerializationContext<String, byte[]> context = RedisSerializationContext
+                .<String, byte[]>newSerializationContext(RedisSerializer.string())
+                .value(RedisSerializer.byteArray())
+                .build();
+        return new DubAudioStore(new ReactiveRedisTemplate<>(factory, context), props.ttl());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    TextNormalizer textNormalizer() {
+        return new TextNormalizer();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    SpeakerPipelineFactory speakerPipelineFactory(EngineRouter engines, CaptionPublisher publisher,
+                                                  ListenerDirectory directory, TextNormalizer normalizer,
+                                                  TranscriptStore transcripts, DubAudioStore dubs,
+                                                  PipelineMetrics metrics, PipelineProperties pipeline,
+                                                  VadProperties vad, Clock clock) {
+        return new SpeakerPipelineFactory(new PipelineServices(engines, publisher, directory, normalizer, transcripts,
+                dubs, metrics, pipeline, vad, clock));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    ReactiveRedisMessageListenerContainer audioClaimsListenerContainer(ReactiveRedisConnectionFactory factory) {
+        return new ReactiveRedisMessageListenerContainer(factory);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    AudioStreamRegistry audioStreamRegistry(ReactiveStringRedisTemplate redis,
+                                            ReactiveRedisMessageListenerContainer container) {
+        return new AudioStreamRegistry(redis, container);
+    }
+
+    /** Audio frames are handled on workers that may block briefly in an engine call, never on the event loop. */
+    @Bean(destroyMethod = "dispose")
+    Scheduler audioWorkers() {
+        return Schedulers.newBoundedElastic(Math.max(4, Runtime.getRuntime().availableProcessors() * 4),
+                10_000, "audio");
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    AudioWebSocketHandler audioWebSocketHandler(ObjectMapper json, SpeakerPipelineFactory pipelines,
+                                                AudioStreamRegistry registry, PipelineMetrics metrics,
+                                                Scheduler audioWorkers) {
+        return new AudioWebSocketHandler(audio, json, pipelines, registry, metrics, audioWorkers);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    AudioHandshakeFilter audioHandshakeFilter(RoomAccess access, ListenerDirectory directory, ObjectMapper json) {
+        return new AudioHandshakeFilter(access, directory, cors, json);
+    }
+
+    @Bean
+    HandlerMapping audioWebSocketMapping(AudioWebSocketHandler handler) {
+        return new SimpleUrlHandlerMapping(Map.of(AudioHandshakeFilter.PATH, handler), -1);
+    }
+
+    /**
+     * Netty's own frame limit sits above ours (twice max-frame-bytes), so an oversized frame up to that size gets
+     * our error frame and close code 1009; anything larger is cut by Netty (also 1009). The authenticated speaker
+     * that {@link AudioHandshakeFilter} put in the exchange attributes is copied into the session's handshake info
+     * (the stock predicate would copy from a WebSession, which this stateless service does not create).
+     */
+    @Override
+    public WebSocketService getWebSocketService() {
+        var netty = new ReactorNettyRequestUpgradeStrategy(() -> WebsocketServerSpec.builder()
+                .maxFramePayloadLength(audio.maxFrameBytes() * 2));
+        RequestUpgradeStrategy strategy = (exchange, handler, subProtocol, info) ->
+                netty.upgrade(exchange, handler, subProtocol, () -> {
+                    HandshakeInfo i = info.get();
+                    Map<String, Object> attributes = new HashMap<>(i.getAttributes());
+                    Object speaker = exchange.getAttribute(AudioHandshakeFilter.SPEAKER_ATTRIBUTE);
+                    if (speaker != null) {
+                        attributes.put(AudioHandshakeFilter.SPEAKER_ATTRIBUTE, speaker);
+                    }
+                    return new HandshakeInfo(i.getUri(), i.getHeaders(), i.getCookies(), i.getPrincipal(),
+                            i.getSubProtocol(), i.getRemoteAddress(), attributes, i.getLogPrefix());
+                });
+        return new HandshakeWebSocketService(strategy);
+    }
+
+    @Override
+    public void addCorsMappings(CorsRegistry registry) {
+        registry.addMapping("/api/**")
+                .allowedOrigins(cors.allowedOrigins().toArray(String[]::new))
+                .allowedMethods("GET", "HEAD", "OPTIONS")
+                .allowedHeaders("Authorization", "Content-Type")
+                .maxAge(3600);
+    }
+}

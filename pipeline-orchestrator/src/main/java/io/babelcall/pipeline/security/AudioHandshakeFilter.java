@@ -1,0 +1,91 @@
+package io.babelcall.pipeline.security;
+
+import io.babelcall.common.token.ParticipantClaims;
+import io.babelcall.pipeline.config.CorsProperties;
+import io.babelcall.pipeline.speech.ListenerDirectory;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.ErrorResponseException;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Refuses an audio WebSocket at the handshake, before any upgrade: 403 for a browser origin not in
+ * {@code babelcall.cors.allowed-origins}, 401 for a missing/invalid token, 403 when the token's participant is not
+ * in the room's participants hash (left, or never joined). Otherwise puts the {@link AuthenticatedSpeaker} in the
+ * exchange attributes, which the handshake copies into the session.
+ */
+public class AudioHandshakeFilter implements WebFilter, Ordered {
+
+    public static final String PATH = "/ws/audio";
+    public static final String SPEAKER_ATTRIBUTE = AuthenticatedSpeaker.class.getName();
+
+    private final RoomAccess access;
+    private final ListenerDirectory directory;
+    private final CorsProperties cors;
+    private final ObjectMapper json;
+
+    public AudioHandshakeFilter(RoomAccess access, ListenerDirectory directory, CorsProperties cors, ObjectMapper json) {
+        this.access = access;
+        this.directory = directory;
+        this.cors = cors;
+        this.json = json;
+    }
+
+    @Override
+    public int getOrder() {
+        return Ordered.HIGHEST_PRECEDENCE + 10;
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        if (!PATH.equals(exchange.getRequest().getPath().pathWithinApplication().value())) {
+            return chain.filter(exchange);
+        }
+        String origin = exchange.getRequest().getHeaders().getOrigin();
+        if (!cors.allows(origin)) {
+            return refuse(exchange, HttpStatus.FORBIDDEN, "origin_not_allowed", "origin " + origin + " is not allowed");
+        }
+        ParticipantClaims claims;
+        try {
+            claims = access.authenticate(exchange.getRequest());
+        } catch (ErrorResponseException e) {
+            return refuse(exchange, HttpStatus.UNAUTHORIZED, "invalid_token", e.getBody().getDetail());
+        }
+        return directory.participant(claims.roomId(), claims.participantId())
+                .flatMap(p -> {
+                    exchange.getAttributes().put(SPEAKER_ATTRIBUTE, new AuthenticatedSpeaker(claims, p));
+                    return chain.filter(exchange).thenReturn(true);
+                })
+                .switchIfEmpty(Mono.defer(() -> refuse(exchange, HttpStatus.FORBIDDEN, "not_a_participant",
+                        "participant is not in the room (left, or never joined)").thenReturn(true)))
+                .then();
+    }
+
+    /** Writes an RFC 9457 problem response. */
+    private Mono<Void> refuse(ServerWebExchange exchange, HttpStatus status, String code, String detail) {
+        ServerHttpResponse response = exchange.getResponse();
+        response.setStatusCode(status);
+        response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+        if (status == HttpStatus.UNAUTHORIZED) {
+            response.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", "about:blank");
+        body.put("title", status.getReasonPhrase());
+        body.put("status", status.value());
+        body.put("detail", detail);
+        body.put("code", code);
+        byte[] bytes = json.writeValueAsString(body).getBytes(StandardCharsets.UTF_8);
+        return response.writeWith(Mono.just(response.bufferFactory().wrap(bytes)));
+    }
+}

@@ -1,0 +1,23 @@
+package io.babelcall.pipeline.speech;
+
+import io.babelcall.pipeline.config.PipelineProperties;
+import io.babelcall.pipeline.config.VadProperties;
+import io.babelcall.pipeline.dub.DubAudioStore;
+import io.babelcall.pipeline.engine.EngineRouter;
+import io.babelcall.pipeline.text.TextNormalizer;
+import io.babelcall.pipeline.transcript.TranscriptStore;
+import java.time.Clock;
+
+/** What every {@link SpeakerPipeline} shares: engines, the bus, stores, metrics and settings. */
+public record PipelineServices(
+        EngineRouter engines,
+        CaptionPublisher publisher,
+        ListenerDirectory directory,
+        TextNormalizer normalizer,
+        TranscriptStore transcripts,
+        DubAudioStore dubs,
+        PipelineMetrics metrics,
+        PipelineProperties pipeline,
+        VadProperties vad,
+        Clock clock) {
+}

@@ -1,0 +1,48 @@
+package io.babelcall.pipeline.speech;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/**
+ * Runs submitted asynchronous steps one after the other, in submission order: what keeps one speaker's events in
+ * order on the bus without blocking a thread. A failing step is logged and the next one runs.
+ */
+final class SerialQueue {
+
+    private static final Logger log = LoggerFactory.getLogger(SerialQueue.class);
+
+    private final Sinks.Many<Mono<?>> sink = Sinks.many().unicast().onBackpressureBuffer();
+    private final Sinks.Empty<Void> drained = Sinks.empty();
+    private final Disposable subscription;
+
+    SerialQueue(String name) {
+        subscription = sink.asFlux()
+                .concatMap(step -> step.onErrorResume(e -> {
+                    log.warn("{} step failed: {}", name, e.toString());
+                    return Mono.empty();
+                }).then(), 0)
+                .doFinally(s -> drained.tryEmitEmpty())
+                .subscribe();
+    }
+
+    /** Queues a step; it is subscribed to when every earlier step has finished. */
+    synchronized void submit(Mono<?> step) {
+        sink.tryEmitNext(step);
+    }
+
+    /** No more steps; {@link #drained()} completes after the queued ones. */
+    synchronized void complete() {
+        sink.tryEmitComplete();
+    }
+
+    Mono<Void> drained() {
+        return drained.asMono();
+    }
+
+    void dispose() {
+        subscription.dispose();
+    }
+}

@@ -1,0 +1,21 @@
+package io.babelcall.pipeline.speech;
+
+import java.time.Instant;
+
+/** One utterance of a speaker, from speech start to its final (mutable, owned by its {@link SpeakerPipeline}). */
+final class Utterance {
+
+    final String id;
+    final Instant startedAt;
+    volatile Instant endOfSpeechAt;
+    volatile long endOfSpeechNanos;
+    /** Whether its audio reaches a recognition session (false when STT is unavailable). */
+    volatile boolean recognized;
+    volatile String text;
+    volatile boolean finalPublished;
+
+    Utterance(String id, Instant startedAt) {
+        this.id = id;
+        this.startedAt = startedAt;
+    }
+}

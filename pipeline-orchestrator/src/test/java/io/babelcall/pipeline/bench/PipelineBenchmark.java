@@ -1,0 +1,344 @@
+package io.babelcall.pipeline.bench;
+
+import io.babelcall.common.caption.CaptionStatus;
+import io.babelcall.common.caption.Translation;
+import io.babelcall.common.token.ParticipantTokens;
+import io.babelcall.pipeline.PipelineApplication;
+import io.babelcall.pipeline.engine.EngineRouter;
+import io.babelcall.pipeline.support.Audio;
+import io.babelcall.pipeline.support.AudioClient;
+import io.babelcall.pipeline.support.EventCollector;
+import io.babelcall.pipeline.support.FakeEngines;
+import io.babelcall.pipeline.support.Rooms;
+import io.babelcall.pipeline.stt.RecognitionListener;
+import io.babelcall.pipeline.stt.RecognitionRequest;
+import io.babelcall.pipeline.stt.RecognitionSession;
+import io.babelcall.testsupport.RedisServerExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.listener.ReactiveRedisMessageListenerContainer;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Benchmark of the orchestrator (not a test): boots the service on a free port against a real Redis and streams
+ * speech through its audio WebSocket exactly as browsers do (20 ms PCM16 frames, real time).
+ *
+ * <ul>
+ *   <li>{@code local}: end of speech -> translation published (server timestamps {@code endOfSpeechAt} ->
+ *       {@code publishedAt}) with the local engines (pocketsphinx, Apertium, espeak-ng), engine cache off.</li>
+ *   <li>{@code overhead}: the orchestration alone, with instant in-process fake engines: from the moment the endpointer
+ *       ends an utterance (the recogniser's endUtterance call) to the translation event received from Redis.</li>
+ *   <li>{@code capacity}: N concurrent real-time speakers on the local engines, N = 1, 2, 3, ... until the p50 of
+ *       end of speech -> translation is more than twice the single-speaker p50.</li>
+ * </ul>
+ * Prints p50/p95/p99 and throughput. Run with {@code pipeline-orchestrator/bench.sh [local|overhead|capacity|all]}.
+ */
+public final class PipelineBenchmark {
+
+    private static final String[] SENTENCES = {
+            "The weather is nice today.",
+            "I would like a cup of coffee.",
+            "Where is the train station?",
+            "Thank you very much for your help.",
+            "We will meet again tomorrow morning.",
+            "Can you send me the report?"};
+
+    public static void main(String[] args) throws Exception {
+        String mode = args.length > 0 ? args[0] : "all";
+        String redis = RedisServerExtension.redisUrl();
+        System.out.println("Redis: " + redis + "; cores: " + Runtime.getRuntime().availableProcessors());
+        Path dir = Files.createTempDirectory("bench-speech");
+        List<short[]> speech = new ArrayList<>();
+        for (String s : SENTENCES) {
+            speech.add(Audio.flite(s, dir));
+        }
+        if (mode.equals("overhead") || mode.equals("all")) {
+            overhead(speech, Integer.getInteger("bench.utterances", 200));
+        }
+        if (mode.equals("local") || mode.equals("all")) {
+            local(speech, Integer.getInteger("bench.utterances.local", 24));
+        }
+        if (mode.equals("capacity") || mode.equals("all")) {
+            capacity(speech, Integer.getInteger("bench.max.speakers", 24));
+        }
+        System.exit(0);
+    }
+
+    // ------------------------------------------------------------------ overhead (fake engines)
+
+    /**
+     * Fake engines whose recogniser records when each utterance ended, per utterance order of a speaker. Registered
+     * only as an explicit source of the benchmark's context (deliberately no {@code @Configuration}: component
+     * scanning must not pick it up in test contexts).
+     */
+    static class TimedFakes {
+        static final Map<String, List<Long>> ENDS = new ConcurrentHashMap<>();
+
+        @Bean
+        @Primary
+        EngineRouter timedFakeEngines() {
+            FakeEngines fakes = new FakeEngines();
+            return new EngineRouter() {
+                @Override
+                public java.util.Optional<io.babelcall.pipeline.stt.SpeechRecognizer> recognizerFor(
+                        io.babelcall.common.language.LanguageCode spoken) {
+                    var inner = fakes.recognizer;
+                    return java.util.Optional.of(new io.babelcall.pipeline.stt.SpeechRecognizer() {
+                        public String name() {
+                            return "timed-fake";
+                        }
+
+                        public java.util.Set<io.babelcall.common.language.LanguageCode> languages() {
+                            return inner.languages();
+                        }
+
+                        public RecognitionSession open(RecognitionRequest r, RecognitionListener l) {
+                            RecognitionSession s = inner.open(r, l);
+                            return new RecognitionSession() {
+                                public void accept(short[] a, int o, int n) {
+                                    s.accept(a, o, n);
+                                }
+
+                                public void endUtterance() {
+                                    ENDS.computeIfAbsent(r.speakerId(), k -> Collections.synchronizedList(new ArrayList<>()))
+                                            .add(System.nanoTime());
+                                    s.endUtterance();
+                                }
+
+                                public void close() {
+                                    s.close();
+                                }
+                            };
+                        }
+                    });
+                }
+
+                @Override
+                public java.util.Optional<io.babelcall.pipeline.translation.Translator> translatorFor(
+                        io.babelcall.common.language.LanguageCode source, io.babelcall.common.language.LanguageCode target) {
+                    return fakes.translatorFor(source, target);
+                }
+
+                @Override
+                public java.util.Optional<io.babelcall.pipeline.tts.SpeechSynthesizer> synthesizerFor(
+                        io.babelcall.common.language.LanguageCode language) {
+                    return fakes.synthesizerFor(language);
+                }
+
+                @Override
+                public io.babelcall.common.engine.EngineCapabilities capabilities() {
+                    return fakes.capabilities();
+                }
+            };
+        }
+    }
+
+    private static void overhead(List<short[]> speech, int utterances) throws Exception {
+        System.out.println("\n== overhead: instant in-process fake engines, " + utterances + " utterances, listeners es+es+ca ==");
+        try (ConfigurableApplicationContext ctx = boot(TimedFakes.class,
+                "babelcall.pipeline.interim-translation-interval=0s")) {
+            Env env = new Env(ctx);
+            String room = env.rooms.newRoom();
+            String token = env.rooms.join(room, "spk", "Speaker", "en", "en", false);
+            env.rooms.join(room, "l1", "L1", "es", "es", true);
+            env.rooms.join(room, "l2", "L2", "es", "es", false);
+            env.rooms.join(room, "l3", "L3", "ca", "ca", false);
+            Map<String, Long> received = new ConcurrentHashMap<>();
+            List<String> order = Collections.synchronizedList(new ArrayList<>());
+            var flux = env.container.receiveLater(org.springframework.data.redis.listener.ChannelTopic.of(
+                    io.babelcall.common.room.RedisKeys.events(room))).block();
+            var sub = flux.subscribe(m -> {
+                long now = System.nanoTime();
+                var e = env.json.readValue(m.getMessage(), io.babelcall.common.caption.CaptionEvent.class);
+                if (e instanceof io.babelcall.common.caption.Transcript t && t.isFinal()) {
+                    order.add(t.utteranceId());
+                }
+                if (e instanceof Translation t && t.isFinal() && t.language().value().equals("ca")) {
+                    received.put(t.utteranceId(), now);
+                }
+            });
+            short[] one = Audio.concat(Audio.voice(16000, 0.6), Audio.silence(16000, 0.4));
+            try (AudioClient c = AudioClient.connect(env.port, token).start(16000)) {
+                c.stream(Audio.silence(16000, 0.3), 16000, 20, 0);
+                for (int i = 0; i < utterances; i++) {
+                    c.stream(one, 16000, 20, 1.9); // within the 2x real-time limit
+                }
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (received.size() < utterances && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+            }
+            sub.dispose();
+            List<Long> ends = TimedFakes.ENDS.get("spk");
+            List<Double> ms = new ArrayList<>();
+            for (int i = 0; i < Math.min(order.size(), ends.size()); i++) {
+                Long got = received.get(order.get(i));
+                if (got != null) {
+                    ms.add((got - ends.get(i)) / 1e6);
+                }
+            }
+            int warm = Math.min(10, ms.size() / 10);
+            report("endUtterance -> 'ca' translation received (3 events published before it)", ms.subList(warm, ms.size()),
+                    0);
+        }
+    }
+
+    // ------------------------------------------------------------------ local engines
+
+    private static void local(List<short[]> speech, int utterances) throws Exception {
+        System.out.println("\n== local engines: pocketsphinx + Apertium + espeak-ng, cache off, " + utterances
+                + " utterances, real time ==");
+        try (ConfigurableApplicationContext ctx = boot(null, "babelcall.engines.cache.enabled=false")) {
+            Env env = new Env(ctx);
+            Result r = speakers(env, speech, 1, utterances);
+            report("end of speech -> 'es' translation published", r.latencies, r.seconds);
+            System.out.println("  degraded (caption-status not ok): " + r.degraded);
+        }
+    }
+
+    // ------------------------------------------------------------------ capacity
+
+    private static void capacity(List<short[]> speech, int max) throws Exception {
+        System.out.println("\n== capacity: concurrent real-time speakers on the local engines (until p50 doubles) ==");
+        try (ConfigurableApplicationContext ctx = boot(null, "babelcall.engines.cache.enabled=false",
+                "babelcall.engines.instances.sphinx.options.max-decoders=" + (max + 1))) {
+            Env env = new Env(ctx);
+            double base = -1;
+            int sustained = 0;
+            for (int n = 1; n <= max; n = n < 4 ? n + 1 : n < 8 ? n + 2 : n + 4) {
+                Result r = speakers(env, speech, n, 6);
+                double p50 = pct(r.latencies, 50);
+                System.out.println("  load average: " + loadAverage());
+                System.out.printf("  %2d speakers: p50 %6.0f ms  p95 %6.0f ms  utterances %3d  degraded %d%n", n, p50,
+                        pct(r.latencies, 95), r.latencies.size(), r.degraded);
+                if (base < 0) {
+                    base = p50;
+                }
+                if (p50 > 2 * base || r.degraded > 0 || r.latencies.size() < n * 6 * 0.9) {
+                    System.out.printf("  -> latency doubled (or captions degraded) at %d speakers; sustained: %d%n", n,
+                            sustained);
+                    return;
+                }
+                sustained = n;
+            }
+            System.out.println("  -> sustained all " + sustained + " speakers tried");
+        }
+    }
+
+    // ------------------------------------------------------------------ plumbing
+
+    record Result(List<Double> latencies, int degraded, double seconds) {
+    }
+
+    /** n speakers, each in its own room with one Spanish listener, say {@code each} sentences in real time. */
+    private static Result speakers(Env env, List<short[]> speech, int n, int each) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        List<EventCollector> collectors = new ArrayList<>();
+        List<Future<?>> runs = new ArrayList<>();
+        long t0 = System.nanoTime();
+        for (int s = 0; s < n; s++) {
+            String room = env.rooms.newRoom();
+            String token = env.rooms.join(room, "spk", "Speaker", "en", "en", false);
+            env.rooms.join(room, "lis", "Listener", "es", "es", false);
+            EventCollector events = new EventCollector(env.container, env.json, room);
+            collectors.add(events);
+            int offset = s;
+            runs.add(pool.submit(() -> {
+                try (AudioClient c = AudioClient.connect(env.port, token).start(16000)) {
+                    Thread.sleep(offset * 700L % 3000); // speakers do not start in lockstep
+                    for (int i = 0; i < each; i++) {
+                        short[] sentence = speech.get((offset + i) % speech.size());
+                        c.stream(Audio.concat(Audio.silence(16000, 0.8), sentence), 16000, 20, 1.0);
+                    }
+                    c.stream(Audio.silence(16000, 1.0), 16000, 20, 1.0);
+                    Thread.sleep(3000); // let the last translations arrive
+                    c.stop();
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : runs) {
+            f.get();
+        }
+        pool.shutdown();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        List<Double> latencies = new ArrayList<>();
+        int degraded = 0;
+        for (EventCollector c : collectors) {
+            for (Translation t : c.of(Translation.class)) {
+                if (t.isFinal() && t.endOfSpeechAt() != null) {
+                    latencies.add(Duration.between(t.endOfSpeechAt(), t.publishedAt()).toNanos() / 1e6);
+                }
+            }
+            degraded += (int) c.of(CaptionStatus.class).stream().filter(s -> !CaptionStatus.OK.equals(s.state())).count();
+            c.close();
+        }
+        return new Result(latencies, degraded, seconds);
+    }
+
+    static final class Env {
+        final int port;
+        final Rooms rooms;
+        final ObjectMapper json;
+        final ReactiveRedisMessageListenerContainer container;
+
+        Env(ConfigurableApplicationContext ctx) {
+            port = ((WebServerApplicationContext) ctx).getWebServer().getPort();
+            json = ctx.getBean(ObjectMapper.class);
+            container = ctx.getBean(ReactiveRedisMessageListenerContainer.class);
+            rooms = new Rooms(ctx.getBean(ReactiveStringRedisTemplate.class), json, ctx.getBean(ParticipantTokens.class));
+        }
+    }
+
+    private static ConfigurableApplicationContext boot(Class<?> extra, String... props) {
+        List<String> all = new ArrayList<>(List.of("server.port=0", "babelcall.token.secret=" + Rooms.SECRET,
+                "logging.level.root=WARN", "logging.level.io.babelcall=ERROR", "spring.main.banner-mode=off"));
+        all.addAll(List.of(props));
+        SpringApplicationBuilder b = extra == null ? new SpringApplicationBuilder(PipelineApplication.class)
+                : new SpringApplicationBuilder(PipelineApplication.class, extra);
+        return b.run(all.stream().map(p -> "--" + p).toArray(String[]::new)); // args outrank application.yml
+    }
+
+    private static double pct(List<Double> values, double p) {
+        if (values.isEmpty()) {
+            return Double.NaN;
+        }
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int idx = (int) Math.ceil(p / 100 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, idx)));
+    }
+
+    private static void report(String what, List<Double> ms, double seconds) {
+        System.out.println("  load average (other processes share these cores): " + loadAverage());
+        System.out.printf("  %s: n=%d  p50 %.2f ms  p95 %.2f ms  p99 %.2f ms  max %.2f ms%s%n", what, ms.size(),
+                pct(ms, 50), pct(ms, 95), pct(ms, 99), ms.stream().mapToDouble(Double::doubleValue).max().orElse(0),
+                seconds > 0 ? String.format("  (%.2f utterances/s over %.0f s)", ms.size() / seconds, seconds) : "");
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (java.io.IOException e) {
+            return "n/a";
+        }
+    }
+
+    private PipelineBenchmark() {
+    }
+}

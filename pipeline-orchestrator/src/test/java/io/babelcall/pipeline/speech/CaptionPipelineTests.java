@@ -1,0 +1,199 @@
+package io.babelcall.pipeline.speech;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.babelcall.common.caption.CaptionEvent;
+import io.babelcall.common.caption.CaptionStatus;
+import io.babelcall.common.caption.Dub;
+import io.babelcall.common.caption.Transcript;
+import io.babelcall.common.caption.Translation;
+import io.babelcall.common.room.RedisKeys;
+import io.babelcall.pipeline.support.Audio;
+import io.babelcall.pipeline.support.AudioClient;
+import io.babelcall.pipeline.support.EventCollector;
+import io.babelcall.pipeline.support.PipelineTestBase;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The speech pipeline behind the socket, with in-process fake engines and real Redis: translation fan-out per
+ * distinct caption language, per-speaker ordering and seq, dubbing and its HTTP fetch, degradation and recovery of a
+ * failing translator, the transcript export and the metrics.
+ */
+class CaptionPipelineTests extends PipelineTestBase {
+
+    private static final Duration WAIT = Duration.ofSeconds(5);
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void translatesOncePerDistinctListenerLanguageAndKeepsEachSpeakersOrder() throws Exception {
+        String room = rooms.newRoom();
+        String speaker = rooms.join(room, "ann", "Ann", "en", "en", false);
+        rooms.join(room, "bea", "Bea", "es", "es", false);
+        rooms.join(room, "carl", "Carl", "es", "es", true);
+        rooms.join(room, "dani", "Dani", "ca", "ca", false);
+        engines.recognizer.script("ann", "i'm here", "where are you");
+        double utterancesBefore = counter("babelcall.utterances", "language", "en");
+
+        try (EventCollector events = events(room); AudioClient c = AudioClient.connect(port, speaker).start(48000)) {
+            c.stream(Audio.concat(utterance(48000), utterance(48000)), 48000, 20, 1.5);
+            events.await(Translation.class, t -> t.text().contains("Where are you?") && t.language().value().equals("ca"), WAIT);
+            events.await(Dub.class, d -> true, WAIT);
+            c.stop();
+            Thread.sleep(200);
+
+            List<Transcript> finals = events.of(Transcript.class).stream().filter(Transcript::isFinal).toList();
+            assertThat(finals).extracting(Transcript::text).containsExactly("I'm here.", "Where are you?");
+            // exactly one MT call per distinct language per utterance: es (two listeners) and ca; none for English
+            assertThat(engines.translator.calls("es")).isEqualTo(2);
+            assertThat(engines.translator.calls("ca")).isEqualTo(2);
+            assertThat(engines.translator.calls("en")).isZero();
+            List<Translation> translations = events.of(Translation.class);
+            assertThat(translations).hasSize(4).allSatisfy(t -> {
+                assertThat(t.isFinal()).isTrue();
+                assertThat(t.sourceLanguage().value()).isEqualTo("en");
+                assertThat(t.endOfSpeechAt()).isNotNull().isBeforeOrEqualTo(t.publishedAt());
+            });
+            for (Transcript f : finals) {
+                assertThat(translations.stream().filter(t -> t.utteranceId().equals(f.utteranceId())))
+                        .extracting(t -> t.language().value() + ":" + t.text())
+                        .containsExactlyInAnyOrder("es:[es] " + f.text(), "ca:[ca] " + f.text());
+                assertThat(f.endOfSpeechAt()).isBeforeOrEqualTo(f.publishedAt());
+            }
+
+            // seq increases over all of the speaker's events in publish order, and a translation of utterance 2
+            // never precedes the final of utterance 1 (nor its own final)
+            List<CaptionEvent> all = events.events;
+            long prev = Long.MIN_VALUE;
+            for (CaptionEvent e : all) {
+                long seq = seq(e);
+                if (seq >= 0) {
+                    assertThat(seq).isGreaterThan(prev);
+                    prev = seq;
+                }
+            }
+            int final1 = indexOf(all, e -> e instanceof Transcript t && t.isFinal() && t.utteranceId().equals(finals.get(0).utteranceId()));
+            int final2 = indexOf(all, e -> e instanceof Transcript t && t.isFinal() && t.utteranceId().equals(finals.get(1).utteranceId()));
+            for (int i = 0; i < all.size(); i++) {
+                if (all.get(i) instanceof Translation t) {
+                    int ownFinal = t.utteranceId().equals(finals.get(0).utteranceId()) ? final1 : final2;
+                    assertThat(i).isGreaterThan(ownFinal).isGreaterThan(final1);
+                }
+            }
+
+            // one dub per utterance, in Spanish only (the one listener with dubbing on), fetchable with a room token
+            List<Dub> dubs = events.of(Dub.class);
+            assertThat(dubs).hasSize(2).allSatisfy(d -> assertThat(d.language().value()).isEqualTo("es"));
+            assertThat(engines.synthesizer.calls.get()).isGreaterThanOrEqualTo(2);
+            Dub dub = dubs.get(0);
+            assertThat(dub.url()).startsWith("/api/v1/audio/");
+            HttpResponse<byte[]> wav = get(dub.url(), "Bearer " + speaker);
+            assertThat(wav.statusCode()).isEqualTo(200);
+            assertThat(wav.headers().firstValue("Content-Type")).hasValue("audio/wav");
+            assertThat(Audio.readWav(wav.body()).seconds()).isGreaterThan(0.1);
+            assertThat(get(dub.url() + "?access_token=" + speaker, null).statusCode()).isEqualTo(200);
+            assertThat(get(dub.url(), null).statusCode()).isEqualTo(401);
+            String otherRoom = rooms.newRoom();
+            String stranger = rooms.join(otherRoom, "eve", "Eve", "en", "en", false);
+            HttpResponse<byte[]> forbidden = get(dub.url(), "Bearer " + stranger);
+            assertThat(forbidden.statusCode()).isEqualTo(403);
+            assertThat(forbidden.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            assertThat(get("/api/v1/audio/AAAAAAAAAAAAAAAAAAAAAA", "Bearer " + speaker).statusCode()).isEqualTo(404);
+            Long ttl = redis.getExpire(RedisKeys.dubAudio(dub.url().substring("/api/v1/audio/".length()))).block().getSeconds();
+            assertThat(ttl).isBetween(500L, 600L);
+        }
+
+        assertThat(counter("babelcall.utterances", "language", "en")).isEqualTo(utterancesBefore + 2);
+        assertThat(meters.find("babelcall.pipeline.eos.to.translation").tag("target", "ca").timer().count()).isPositive();
+        assertThat(meters.find("babelcall.pipeline.eos.to.transcript").timer().count()).isPositive();
+
+        // the transcript: both finals with their translations, exported in three formats
+        HttpResponse<byte[]> jsonExport = get("/api/v1/rooms/" + room + "/transcript?format=json&lang=es", "Bearer " + speaker);
+        assertThat(jsonExport.statusCode()).isEqualTo(200);
+        JsonNode doc = json.readTree(jsonExport.body());
+        assertThat(doc.get("utterances")).hasSize(2);
+        JsonNode first = doc.get("utterances").get(0);
+        assertThat(first.get("speakerName").asString()).isEqualTo("Ann");
+        assertThat(first.get("text").asString()).isEqualTo("I'm here.");
+        assertThat(first.get("caption").asString()).isEqualTo("[es] I'm here.");
+        assertThat(first.get("startMs").asLong()).isZero();
+        String vtt = new String(get("/api/v1/rooms/" + room + "/transcript?format=vtt&lang=ca", "Bearer " + speaker).body());
+        assertThat(vtt).startsWith("WEBVTT\n\n1\n00:00:00.000 --> 00:00:0").contains("<v Ann>[ca] Where are you?");
+        String srt = new String(get("/api/v1/rooms/" + room + "/transcript?format=srt", "Bearer " + speaker).body());
+        assertThat(srt).startsWith("1\n00:00:00,000 --> 00:00:0").contains("Ann: I'm here.\n\n2\n");
+        assertThat(redis.getExpire(RedisKeys.transcript(room)).block()).isPositive();
+        assertThat(get("/api/v1/rooms/" + room + "/transcript?format=doc", "Bearer " + speaker).statusCode()).isEqualTo(400);
+        String otherRoom = rooms.newRoom();
+        assertThat(get("/api/v1/rooms/" + otherRoom + "/transcript", "Bearer " + speaker).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void aFailingTranslatorDegradesToStatusAndOriginalThenRecovers() throws Exception {
+        String room = rooms.newRoom();
+        String speaker = rooms.join(room, "ann", "Ann", "en", "en", false);
+        rooms.join(room, "bea", "Bea", "es", "es", false);
+        rooms.join(room, "dani", "Dani", "ca", "ca", false);
+        engines.recognizer.script("ann", "first try", "second try");
+        engines.translator.fail("ca", true);
+
+        try (EventCollector events = events(room); AudioClient c = AudioClient.connect(port, speaker).start(16000)) {
+            c.stream(utterance(16000), 16000, 20, 1.5);
+            CaptionStatus down = events.await(CaptionStatus.class,
+                    s -> s.state().equals(CaptionStatus.UNTRANSLATED), WAIT);
+            assertThat(down.language().value()).isEqualTo("ca");
+            assertThat(down.speaker()).isEqualTo("ann");
+            // the original is still delivered, and the healthy language still translated
+            events.await(Transcript.class, t -> t.isFinal() && t.text().equals("First try."), WAIT);
+            events.await(Translation.class, t -> t.language().value().equals("es"), WAIT);
+            assertThat(events.of(Translation.class)).noneMatch(t -> t.language().value().equals("ca"));
+
+            engines.translator.fail("ca", false);
+            c.stream(utterance(16000), 16000, 20, 1.5);
+            events.await(Translation.class, t -> t.language().value().equals("ca") && t.text().equals("[ca] Second try."), WAIT);
+            CaptionStatus up = events.await(CaptionStatus.class, s -> s.state().equals(CaptionStatus.OK), WAIT);
+            assertThat(up.language().value()).isEqualTo("ca");
+            assertThat(c.isOpen()).isTrue(); // the engine never ended the stream
+        }
+    }
+
+    private HttpResponse<byte[]> get(String path, String authorization) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET();
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private double counter(String name, String tag, String value) {
+        var c = meters.find(name).tag(tag, value).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    private static long seq(CaptionEvent e) {
+        if (e instanceof Transcript t) {
+            return t.seq();
+        }
+        if (e instanceof Translation t) {
+            return t.seq();
+        }
+        if (e instanceof Dub d) {
+            return d.seq();
+        }
+        return -1;
+    }
+
+    private static int indexOf(List<CaptionEvent> all, java.util.function.Predicate<CaptionEvent> p) {
+        for (int i = 0; i < all.size(); i++) {
+            if (p.test(all.get(i))) {
+                return i;
+            }
+        }
+        throw new AssertionError("no such event in " + all);
+    }
+}

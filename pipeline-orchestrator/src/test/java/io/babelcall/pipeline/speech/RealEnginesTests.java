@@ -1,0 +1,232 @@
+package io.babelcall.pipeline.speech;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.babelcall.common.caption.CaptionStatus;
+import io.babelcall.common.caption.Dub;
+import io.babelcall.common.caption.Transcript;
+import io.babelcall.common.caption.Translation;
+import io.babelcall.common.token.ParticipantTokens;
+import io.babelcall.pipeline.support.Audio;
+import io.babelcall.pipeline.support.AudioClient;
+import io.babelcall.pipeline.support.EventCollector;
+import io.babelcall.pipeline.support.Rooms;
+import io.babelcall.testsupport.LocalBinaries;
+import io.babelcall.testsupport.RedisServerExtension;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.listener.ReactiveRedisMessageListenerContainer;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * End to end on the real local engines: English speech made by {@code flite -voice slt}, streamed in real time
+ * (20 ms frames) through the audio socket, recognised by pocketsphinx, translated to Spanish by an Apertium APy
+ * server (started here on a free port and stopped mid-stream) and to Catalan by the embedded Apertium pipelines,
+ * dubbed by espeak-ng. Checks the WER of the finals, the translation events, the dub WAV fetched over HTTP, and
+ * degradation + recovery while APy is down.
+ */
+@ExtendWith(RedisServerExtension.class)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "babelcall.token.secret=" + Rooms.SECRET,
+        "babelcall.engines.instances.apy.type=apertium-apy",
+        "babelcall.engines.instances.apy.options.pairs=en->es",
+        "babelcall.engines.routes.mt[0].pairs[0]=en->es",
+        "babelcall.engines.routes.mt[0].engine=apy",
+        "babelcall.engines.routes.mt[1].pairs[0]=*",
+        "babelcall.engines.routes.mt[1].engine=apertium",
+})
+class RealEnginesTests {
+
+    private static final Duration WAIT = Duration.ofSeconds(15);
+    private static final int APY_PORT = freePort();
+    private static Process apy;
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    ReactiveStringRedisTemplate redis;
+    @Autowired
+    ObjectMapper json;
+    @Autowired
+    ParticipantTokens tokens;
+    @Autowired
+    ReactiveRedisMessageListenerContainer container;
+
+    @DynamicPropertySource
+    static void apy(DynamicPropertyRegistry registry) {
+        registry.add("babelcall.engines.instances.apy.options.url", () -> "http://127.0.0.1:" + APY_PORT);
+    }
+
+    @Test
+    void englishSpeechBecomesCaptionsTranslationsAndDubsAndSurvivesAnApyOutage() throws Exception {
+        Path dir = Files.createTempDirectory("real-engines");
+        String[] sentences = {
+                "The weather is nice today.",
+                "I would like a cup of coffee.",
+                "Where is the train station?",
+                "Thank you very much for your help."};
+        List<short[]> speech = new ArrayList<>();
+        for (String s : sentences) {
+            speech.add(Audio.flite(s, dir));
+        }
+        startApy();
+
+        Rooms rooms = new Rooms(redis, json, tokens);
+        String room = rooms.newRoom();
+        String speaker = rooms.join(room, "ann", "Ann", "en", "en", false);
+        rooms.join(room, "bea", "Bea", "es", "es", true);
+        rooms.join(room, "dani", "Dani", "ca", "ca", false);
+
+        try (EventCollector events = new EventCollector(container, json, room);
+             AudioClient c = AudioClient.connect(port, speaker).start(16000)) {
+            c.stream(Audio.concat(Audio.silence(16000, 1), speech.get(0), Audio.silence(16000, 1.2), speech.get(1),
+                    Audio.silence(16000, 1.2)), 16000, 20, 1.0);
+            List<Transcript> finals = awaitFinals(events, 2);
+            double wer = wer(sentences[0] + " " + sentences[1], finals.get(0).text() + " " + finals.get(1).text());
+            System.out.printf("finals: %s / %s -> WER %.1f%%%n", finals.get(0).text(), finals.get(1).text(), wer * 100);
+            assertThat(wer).isLessThanOrEqualTo(0.15);
+            Translation es = events.await(Translation.class, t -> t.isFinal() && t.language().value().equals("es")
+                    && t.utteranceId().equals(finals.get(1).utteranceId()), WAIT);
+            assertThat(es.text()).isNotBlank().isNotEqualTo(finals.get(1).text());
+            events.await(Translation.class, t -> t.language().value().equals("ca"), WAIT);
+            System.out.println("es: " + es.text());
+            assertThat(es.text().toLowerCase(Locale.ROOT)).contains("café");
+
+            Dub dub = events.await(Dub.class, d -> d.language().value().equals("es"), WAIT);
+            HttpResponse<byte[]> wav = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + port + dub.url() + "?access_token=" + speaker)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(wav.statusCode()).isEqualTo(200);
+            Audio.Wav parsed = Audio.readWav(wav.body());
+            assertThat(parsed.seconds()).isGreaterThan(0.5);
+            int peak = 0;
+            for (short v : parsed.samples()) {
+                peak = Math.max(peak, Math.abs(v));
+            }
+            assertThat(peak).as("dub is not silent").isGreaterThan(1000);
+
+            // APy goes away mid-stream: Spanish degrades to a status and the original, Catalan is unaffected
+            stopApy();
+            c.stream(Audio.concat(speech.get(2), Audio.silence(16000, 1.2)), 16000, 20, 1.0);
+            Transcript third = awaitFinals(events, 3).get(2);
+            CaptionStatus down = events.await(CaptionStatus.class, s -> CaptionStatus.UNTRANSLATED.equals(s.state())
+                    && s.language() != null && s.language().value().equals("es"), WAIT);
+            System.out.println("while APy is down: " + down);
+            events.await(Translation.class, t -> t.language().value().equals("ca")
+                    && t.utteranceId().equals(third.utteranceId()), WAIT);
+            assertThat(events.of(Translation.class)).noneMatch(t -> t.isFinal() && t.language().value().equals("es")
+                    && t.utteranceId().equals(third.utteranceId()));
+
+            // APy is back: Spanish recovers on the next utterance, on the same stream
+            startApy();
+            c.stream(Audio.concat(speech.get(3), Audio.silence(16000, 1.2)), 16000, 20, 1.0);
+            Transcript fourth = awaitFinals(events, 4).get(3);
+            events.await(Translation.class, t -> t.isFinal() && t.language().value().equals("es")
+                    && t.utteranceId().equals(fourth.utteranceId()), WAIT);
+            events.await(CaptionStatus.class, s -> CaptionStatus.OK.equals(s.state()) && s.language() != null
+                    && s.language().value().equals("es"), WAIT);
+            assertThat(c.isOpen()).isTrue();
+        }
+    }
+
+    private static List<Transcript> awaitFinals(EventCollector events, int n) {
+        try {
+            org.awaitility.Awaitility.await().atMost(WAIT)
+                    .until(() -> events.of(Transcript.class).stream().filter(Transcript::isFinal).count() >= n);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("no final transcript #" + n + "; events: " + events.raw, e);
+        }
+        return events.of(Transcript.class).stream().filter(Transcript::isFinal).toList();
+    }
+
+    /** Word error rate: word-level edit distance over the reference length, case and punctuation ignored. */
+    static double wer(String reference, String hypothesis) {
+        String[] r = words(reference);
+        String[] h = words(hypothesis);
+        int[][] d = new int[r.length + 1][h.length + 1];
+        for (int i = 0; i <= r.length; i++) {
+            d[i][0] = i;
+        }
+        for (int j = 0; j <= h.length; j++) {
+            d[0][j] = j;
+        }
+        for (int i = 1; i <= r.length; i++) {
+            for (int j = 1; j <= h.length; j++) {
+                int sub = d[i - 1][j - 1] + (r[i - 1].equals(h[j - 1]) ? 0 : 1);
+                d[i][j] = Math.min(sub, Math.min(d[i - 1][j], d[i][j - 1]) + 1);
+            }
+        }
+        return d[r.length][h.length] / (double) r.length;
+    }
+
+    private static String[] words(String s) {
+        String t = s.toLowerCase(Locale.ROOT).replaceAll("[^a-z' ]", " ").trim();
+        return t.isEmpty() ? new String[0] : t.split("\\s+");
+    }
+
+    /** APy listens on all interfaces (it has no bind option); the test uses a random port and stops it after. */
+    private static void startApy() throws IOException, InterruptedException {
+        Path bin = LocalBinaries.require("apertium-apy", "apertium-apy");
+        Path log = Files.createTempFile("apy", ".log");
+        apy = new ProcessBuilder(bin.toString(), "-p", Integer.toString(APY_PORT), "/usr/share/apertium/modes")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            try {
+                if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + APY_PORT + "/listPairs")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // starting
+            }
+            if (!apy.isAlive()) {
+                throw new IllegalStateException("apertium-apy exited: " + Files.readString(log));
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("apertium-apy did not answer within 20 s: " + Files.readString(log));
+    }
+
+    private static void stopApy() throws InterruptedException {
+        if (apy != null) {
+            apy.destroy();
+            if (!apy.waitFor(5, TimeUnit.SECONDS)) {
+                apy.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @AfterAll
+    static void cleanUp() throws InterruptedException {
+        stopApy();
+    }
+
+    private static int freePort() {
+        try {
+            return RedisServerExtension.freePort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
