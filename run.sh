@@ -99,7 +99,7 @@ export REDIS_URL
 export BABELCALL_TOKEN_SECRET=${BABELCALL_TOKEN_SECRET:-$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')}
 
 ORIGINS="http://localhost:$API_PORT,http://127.0.0.1:$API_PORT"
-JAVA_COMMON=(java ${JAVA_OPTS:-})
+JAVA_COMMON=("${JAVA_HOME:+$JAVA_HOME/bin/}java" ${JAVA_OPTS:-})
 
 echo "==> starting services (logs in $LOGS)"
 start pipeline-orchestrator "$LOGS/pipeline-orchestrator.log" "${JAVA_COMMON[@]}" -jar "$(jar_of pipeline-orchestrator)" \
