@@ -32,11 +32,7 @@ step() { # NAME CMD...
 step "Maven modules: unit and integration tests" ./mvnw -B -ntp verify
 step "Whole suite boots as ./run.sh starts it (readiness, Prometheus, OpenAPI, Ctrl-C)" scripts/suite-smoke.sh
 step "deploy/: stack, compose, Prometheus config and rules, dashboards, metric names" bash deploy/check.sh
-for extra in e2e/run.sh; do
-  if [ -x "$extra" ]; then
-    step "$extra" "./$extra"
-  fi
-done
+step "End-to-end: two headless Chromium participants in a translated call (e2e/run.sh)" e2e/run.sh
 
 echo
 echo "==> summary ($((SECONDS - started)) s)"

@@ -27,8 +27,9 @@ ensure_packages() {
 # The Debian packages the services' embedded engines and the local Redis need at run time.
 RUNTIME_PACKAGES=(redis-server pocketsphinx pocketsphinx-en-us apertium apertium-eng-spa apertium-eng-cat
   apertium-apy espeak-ng)
-# Extra packages the tests need: test speech (flite), audio tools (sox), the browser, Node.js for playwright-core.
-TEST_PACKAGES=(flite sox chromium nodejs npm curl)
+# Extra packages the tests need: test speech (flite), audio tools (sox), the browser. Node.js (for playwright-core)
+# is checked by e2e/run.sh itself: it may come from NodeSource, whose nodejs package conflicts with Debian's npm.
+TEST_PACKAGES=(flite sox chromium curl)
 
 # require_java: Java 17+ must be the java on the PATH (or JAVA_HOME).
 require_java() {

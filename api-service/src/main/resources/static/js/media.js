@@ -1,0 +1,122 @@
+// Local camera, microphone and screen. Turning the microphone or camera off stops the track (the device light goes
+// off and nothing is captured); turning it on acquires a new one. Peers get the change through replaceTrack, so no
+// renegotiation is needed.
+
+export class LocalMedia extends EventTarget {
+  constructor({ voiceProcessing = true } = {}) {
+    super();
+    this.voiceProcessing = voiceProcessing;
+    this.micTrack = null;
+    this.camTrack = null;
+    this.screenTrack = null;
+    this.previewStream = new MediaStream();
+  }
+
+  get micOn() { return !!this.micTrack && this.micTrack.readyState === 'live'; }
+  get camOn() { return !!this.camTrack && this.camTrack.readyState === 'live'; }
+  get sharing() { return !!this.screenTrack && this.screenTrack.readyState === 'live'; }
+
+  /** The video track peers should receive: the shared screen while sharing, else the camera (or none). */
+  get outgoingVideo() { return this.sharing ? this.screenTrack : this.camTrack; }
+  get outgoingAudio() { return this.micTrack; }
+
+  audioConstraints() {
+    const vp = this.voiceProcessing;
+    return { echoCancellation: vp, noiseSuppression: vp, autoGainControl: vp, channelCount: 1 };
+  }
+
+  async startMic() {
+    if (this.micOn) return this.micTrack;
+    ensureMediaDevices();
+    const stream = await navigator.mediaDevices.getUserMedia({ audio: this.audioConstraints() });
+    this.micTrack = stream.getAudioTracks()[0];
+    this.micTrack.addEventListener('ended', () => { this.micTrack = null; this.changed('audio'); });
+    this.changed('audio');
+    return this.micTrack;
+  }
+
+  stopMic() {
+    if (!this.micTrack) return;
+    this.micTrack.stop();
+    this.micTrack = null;
+    this.changed('audio');
+  }
+
+  async startCam() {
+    if (this.camOn) return this.camTrack;
+    ensureMediaDevices();
+    // 640x360: in a mesh every participant encodes and sends its video once per peer (up to 5), so a modest size
+    // keeps both the upload and the CPU within what a laptop or phone sustains.
+    const stream = await navigator.mediaDevices.getUserMedia({
+      video: { width: { ideal: 640 }, height: { ideal: 360 }, frameRate: { ideal: 24, max: 30 } },
+    });
+    this.camTrack = stream.getVideoTracks()[0];
+    this.camTrack.addEventListener('ended', () => { this.camTrack = null; this.changed('video'); });
+    this.changed('video');
+    return this.camTrack;
+  }
+
+  stopCam() {
+    if (!this.camTrack) return;
+    this.camTrack.stop();
+    this.camTrack = null;
+    this.changed('video');
+  }
+
+  async startScreen() {
+    if (!navigator.mediaDevices?.getDisplayMedia) throw new Error('Screen sharing is not supported by this browser');
+    const stream = await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: { ideal: 15 } }, audio: false });
+    this.stopScreen();
+    this.screenTrack = stream.getVideoTracks()[0];
+    this.screenTrack.contentHint = 'detail';
+    // The browser's own "Stop sharing" button ends the track.
+    this.screenTrack.addEventListener('ended', () => { this.screenTrack = null; this.changed('video'); });
+    this.changed('video');
+  }
+
+  stopScreen() {
+    if (!this.screenTrack) return;
+    const t = this.screenTrack;
+    this.screenTrack = null;
+    t.stop();
+    this.changed('video');
+  }
+
+  stopAll() {
+    this.stopScreen();
+    this.stopMic();
+    this.stopCam();
+  }
+
+  changed(kind) {
+    for (const t of this.previewStream.getTracks()) this.previewStream.removeTrack(t);
+    if (this.outgoingVideo) this.previewStream.addTrack(this.outgoingVideo);
+    this.dispatchEvent(new CustomEvent('change', { detail: { kind } }));
+  }
+}
+
+function ensureMediaDevices() {
+  if (!navigator.mediaDevices?.getUserMedia) {
+    throw new Error(window.isSecureContext
+      ? 'This browser cannot use a camera or microphone'
+      : 'Camera and microphone need a secure page (https:// or localhost)');
+  }
+}
+
+/** A readable sentence for a getUserMedia failure. */
+export function describeMediaError(error, what) {
+  switch (error?.name) {
+    case 'NotAllowedError':
+    case 'SecurityError':
+      return `Access to the ${what} was blocked. Allow it in the browser's site settings.`;
+    case 'NotFoundError':
+    case 'OverconstrainedError':
+      return `No ${what} was found.`;
+    case 'NotReadableError':
+      return `The ${what} is in use by another application.`;
+    case 'AbortError':
+      return `The ${what} could not be started.`;
+    default:
+      return error?.message || `The ${what} could not be started.`;
+  }
+}

@@ -1,0 +1,409 @@
+// End-to-end: the whole suite as ./run.sh starts it, and two real headless Chromium participants.
+//   A speaks English (captions in English); her microphone is an English sentence made now with flite.
+//   B speaks Spanish, reads captions in Spanish, dubbing on.
+// Asserts the call connects both ways with video, B reads A's words in English and Spanish within 5 s of the end
+// of the sentence and hears the Spanish dub (A's own voice ducked meanwhile), chat arrives, B switching to Catalan
+// makes A's next sentence Catalan, and A leaving updates B's participants. Prints the end-of-speech -> caption on
+// screen latency and saves screenshots to e2e/artifacts/.
+
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { makeSilentWav, makeSpeechWav } from '../lib/audio.mjs';
+import { launchParticipant, snapshot, waitFor } from '../lib/browser.mjs';
+import { startSuite } from '../lib/suite.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ARTIFACTS = path.resolve(HERE, '..', 'artifacts');
+const SENTENCE = 'Good morning everyone. Thank you for joining the meeting today.';
+const CAPTION_DEADLINE_MS = 5000; // from the end of the sentence to the translated caption on screen
+
+mkdirSync(ARTIFACTS, { recursive: true });
+// Leftovers of an earlier failed run would mislead whoever looks at the artifacts.
+for (const f of readdirSync(ARTIFACTS)) {
+  if (f.startsWith('failure-') || f === 'logs') rmSync(path.join(ARTIFACTS, f), { recursive: true, force: true });
+}
+
+let suite;
+let work;
+let speech;
+let silence;
+const participants = [];
+let failed = false;
+
+before(async () => {
+  work = mkdtempSync(path.join(os.tmpdir(), 'babelcall-e2e-audio-'));
+  speech = makeSpeechWav(work, 'alice', SENTENCE);
+  silence = makeSilentWav(work, 'quiet');
+  // A file the fake device cannot play comes out as silence with no error: make sure the speech is really there.
+  assert.ok(speech.peak > 0.1, `the test speech is silent (peak ${speech.peak})`);
+  assert.ok(speech.speechStartS >= 1, `need >= 1 s of leading silence, speech starts at ${speech.speechStartS} s`);
+  assert.ok(speech.durationS - speech.speechEndS >= 1, 'need trailing silence after the sentence');
+  console.log(`# test speech: "${SENTENCE}" ${speech.durationS.toFixed(2)} s, voice ${speech.speechStartS.toFixed(3)}`
+    + `..${speech.speechEndS.toFixed(3)} s, peak ${speech.peak.toFixed(2)} (${speech.path})`);
+  suite = await startSuite({ logFile: path.join(ARTIFACTS, 'run.log') });
+}, { timeout: 16 * 60_000 });
+
+after(async () => {
+  for (const p of participants) {
+    if (failed) {
+      for (const line of p.problems) console.log(`# ${p.name} ${line.replace(/access_token=[^&\s'"]+/g, 'access_token=<redacted>')}`);
+    }
+    await p.browser.close().catch(() => {});
+  }
+  if (suite) {
+    const runDir = await suite.stop();
+    if (!suite.external) {
+      if (failed && existsSync(path.join(runDir, 'logs'))) {
+        cpSync(path.join(runDir, 'logs'), path.join(ARTIFACTS, 'logs'), { recursive: true });
+        console.log(`# service logs copied to ${path.join(ARTIFACTS, 'logs')}`);
+      }
+      suite.cleanupDir();
+    }
+  }
+  if (work) rmSync(work, { recursive: true, force: true });
+}, { timeout: 120_000 });
+
+async function joinForm(page, { name, spoken, caption, dubbing, micOff, callName }) {
+  await page.waitForFunction(() => document.querySelectorAll('#f-caption option').length > 0, null, { timeout: 30_000 });
+  await page.fill('#f-name', name);
+  if (callName) await page.fill('#f-call-name', callName);
+  await page.selectOption('#f-spoken', spoken);
+  await page.selectOption('#f-caption', caption);
+  await page.locator('#f-dubbing').setChecked(dubbing, { force: true });
+  // Chromium's voice processing alters the signal; the test compares timings against the WAV, so turn it off.
+  await page.click('.advanced summary');
+  await page.locator('#f-voice-processing').setChecked(false);
+  await page.waitForSelector('#preview-mic[aria-pressed="true"]', { timeout: 15_000 });
+  if (micOff) {
+    await page.click('#preview-mic');
+    await page.waitForSelector('#preview-mic[aria-pressed="false"]');
+  }
+}
+
+async function inRoom(page) {
+  await waitFor(page, 'the call view with signaling open', (s) => s.view === 'room' && s.signaling === 'open');
+  return snapshot(page);
+}
+
+/** Turns A's microphone on: Chromium's fake device restarts the WAV from its beginning on every new capture. */
+async function speak(a) {
+  const before = await snapshot(a.page);
+  assert.equal(before.micOn, false, 'A\'s microphone should be off before speaking');
+  await a.page.click('#btn-mic');
+  const s = await waitFor(a.page, 'A\'s first voice frame sent to the orchestrator',
+    (x) => x.micOn && x.uplink.state === 'open' && x.uplink.voiceStartedAt
+      && x.uplink.voiceStartedAt !== before.uplink.voiceStartedAt && x.uplink, { timeoutMs: 20_000 });
+  // The sentence ends (speechEnd - speechStart) after its first loud sample, in the browsers' shared wall clock.
+  const endOfSpeech = s.voiceStartedAt + (speech.speechEndS - speech.speechStartS) * 1000;
+  return { voiceStartedAt: s.voiceStartedAt, endOfSpeech };
+}
+
+async function silenceMic(a) {
+  await a.page.click('#btn-mic');
+  await waitFor(a.page, 'A\'s microphone off', (x) => !x.micOn && x.uplink.state === 'idle');
+}
+
+/** A caption-status of A's speech since `since` saying recognition or translation failed, as text; else null. */
+function engineFailure(s, speaker, since) {
+  const bad = s.captions.find((c) => c.type === 'caption-status' && c.speaker === speaker && c.receivedAt > since
+    && (c.state === 'asr_unavailable' || c.state === 'untranslated'));
+  return bad ? `caption-status ${bad.state}${bad.language ? ` (${bad.language})` : ''}: ${bad.reason || 'no reason given'}` : null;
+}
+
+function words(text) {
+  return String(text).toLowerCase().replace(/[^\p{L}\p{N}' ]+/gu, ' ').split(/\s+/).filter(Boolean);
+}
+
+/** Word error rate of `hyp` against `ref` (Levenshtein over words). */
+function wer(ref, hyp) {
+  const r = words(ref);
+  const h = words(hyp);
+  const d = Array.from({ length: r.length + 1 }, (_, i) => [i, ...Array(h.length).fill(0)]);
+  for (let j = 1; j <= h.length; j++) d[0][j] = j;
+  for (let i = 1; i <= r.length; i++) {
+    for (let j = 1; j <= h.length; j++) {
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (r[i - 1] === h[j - 1] ? 0 : 1));
+    }
+  }
+  return d[r.length][h.length] / r.length;
+}
+
+const latencies = [];
+
+test('two participants: video call, translated captions, dubbing, chat, language switch, leave', { timeout: 10 * 60_000 }, async (t) => {
+  try {
+    const b = { name: 'B', ...(await launchParticipant(silence.path)) };
+    participants.push(b);
+    const a = { name: 'A', ...(await launchParticipant(speech.path)) };
+    participants.push(a);
+
+    let roomUrl;
+    let aId;
+    let bId;
+    // A failing step is reported by node:test and does not throw here: remember it for logs and screenshots.
+    const step = (name, fn) => t.test(name, async () => {
+      try {
+        await fn();
+      } catch (e) {
+        failed = true;
+        for (const p of participants) {
+          await p.page.screenshot({ path: path.join(ARTIFACTS, `failure-${p.name.toLowerCase()}.png`) }).catch(() => {});
+        }
+        throw e;
+      }
+    });
+
+    await step('B creates a call from the home page (spoken es, captions es, dubbing on)', async () => {
+      await b.page.goto(`${suite.baseUrl}/`);
+      await joinForm(b.page, { name: 'Beatriz', spoken: 'es', caption: 'es', dubbing: true, micOff: false,
+        callName: 'Weekly sync' });
+      await b.page.click('#btn-create');
+      const s = await inRoom(b.page);
+      bId = s.selfId;
+      roomUrl = b.page.url();
+      assert.match(roomUrl, /\/r\/[A-Za-z0-9_-]+$/, 'the call page is the room link');
+      assert.equal(s.me.captionLanguage, 'es');
+      assert.equal(s.me.dubbing, true);
+      await b.page.waitForFunction(() => document.getElementById('room-title').textContent === 'Weekly sync');
+    });
+
+    await step('A joins through the invite link (spoken en, captions en, microphone off)', async () => {
+      await a.page.goto(roomUrl);
+      await a.page.waitForSelector('#room-chip:not([hidden])');
+      await a.page.waitForFunction(() => /Beatriz is here/.test(document.getElementById('room-people').textContent));
+      await joinForm(a.page, { name: 'Alice', spoken: 'en', caption: 'en', dubbing: false, micOff: true });
+      await a.page.click('#btn-join');
+      const s = await inRoom(a.page);
+      aId = s.selfId;
+      assert.notEqual(aId, bId);
+    });
+
+    await step('both RTCPeerConnections connect and each remote video plays', async () => {
+      for (const [p, other] of [[a, bId], [b, aId]]) {
+        const peer = await waitFor(p.page, `${p.name}'s connection to the other participant`, (s) => {
+          const x = s.peers.find((q) => q.participantId === other);
+          return x && x.connectionState === 'connected' && x.videoWidth > 0 && x.videoPlaying && x;
+        }, { timeoutMs: 45_000 });
+        assert.ok(peer.videoWidth > 0);
+      }
+      const tiles = await b.page.locator('#grid .tile').count();
+      assert.equal(tiles, 2, 'B sees two tiles (self and A)');
+      const name = await b.page.locator(`#grid .tile[data-participant="${aId}"] .tile-name`).textContent();
+      assert.equal(name, 'Alice');
+    });
+
+    let spanish;
+    await step('A speaks: B shows the English transcript and the Spanish translation within 5 s', async () => {
+      const { endOfSpeech, voiceStartedAt } = await speak(a);
+      const finals = await waitFor(b.page, 'A\'s final transcript and Spanish translation on B\'s page', (s) => {
+        const failure = engineFailure(s, aId, voiceStartedAt);
+        if (failure) return { failure };
+        const mine = s.captions.filter((c) => c.speaker === aId && c.final && c.displayed && c.receivedAt > voiceStartedAt);
+        const tr = mine.find((c) => c.type === 'transcript');
+        const es = mine.find((c) => c.type === 'translation' && c.language === 'es' && c.utteranceId === tr?.utteranceId);
+        return tr && es && (es.shownAt || es.receivedAt) && { tr, es };
+      }, { timeoutMs: Math.max(5_000, endOfSpeech + 20_000 - Date.now()) });
+      assert.equal(finals.failure, undefined, `the orchestrator reported ${finals.failure}`);
+      const { tr, es } = finals;
+      const transcriptMs = (tr.shownAt || tr.receivedAt) - endOfSpeech;
+      const translationMs = (es.shownAt || es.receivedAt) - endOfSpeech;
+      const serverMs = es.endOfSpeechAt && es.publishedAt ? Date.parse(es.publishedAt) - Date.parse(es.endOfSpeechAt) : null;
+      latencies.push({ sentence: 1, language: 'es', transcriptMs, translationMs, serverMs, text: tr.text, translation: es.text });
+      console.log(`# sentence 1: "${tr.text}" -> "${es.text}"`);
+      console.log(`# latency end of speech -> on screen: transcript ${Math.round(transcriptMs)} ms, `
+        + `Spanish translation ${Math.round(translationMs)} ms (server end of speech -> published: ${serverMs ?? '?'} ms)`);
+      assert.ok(wer(SENTENCE, tr.text) <= 0.35, `transcript "${tr.text}" is too far from "${SENTENCE}"`);
+      assert.notEqual(es.text.trim().toLowerCase(), tr.text.trim().toLowerCase(), 'the Spanish text is a translation');
+      assert.ok(translationMs <= CAPTION_DEADLINE_MS, `Spanish caption ${Math.round(translationMs)} ms after the end of speech`);
+      // On screen, in the overlay: A's name, the English original and the Spanish translation.
+      const line = b.page.locator(`#caption-lines .cap[data-utterance="${tr.utteranceId}"]`);
+      await line.waitFor({ timeout: 2000 });
+      assert.equal(await line.locator('.cap-speaker').textContent(), 'Alice');
+      const original = await line.locator('.cap-original').innerText();
+      const translated = await line.locator('.cap-translation').innerText();
+      assert.ok(original.includes(tr.text), `original shown: ${original}`);
+      assert.equal(translated.trim(), es.text.trim());
+      assert.equal(await line.locator('.cap-translation').getAttribute('lang'), 'es');
+      spanish = es;
+    });
+
+    await step('B plays the Spanish dub, with A\'s own voice ducked meanwhile', async () => {
+      let duckedSeen = false;
+      const dub = await waitFor(b.page, 'a played, non-silent dub on B', (s) => {
+        const peer = s.peers.find((q) => q.participantId === aId);
+        if (s.dub.playing && peer && peer.volume < 1) duckedSeen = true;
+        const audible = s.dub.mode === 'webaudio' ? s.dub.maxPeak > 0.01 : (s.dub.elementPlayedSeconds || 0) > 0.2;
+        return s.dub.played >= 1 && s.dub.lastEndedAt && audible && s.dub;
+      }, { timeoutMs: 30_000, intervalMs: 50 });
+      console.log(`# dub: ${dub.played} clip(s) played (${dub.mode}), peak level ${dub.maxPeak.toFixed(3)}`);
+      assert.ok(duckedSeen, 'A\'s original voice was ducked while the dub played');
+      const after = await snapshot(b.page);
+      assert.equal(after.peers.find((q) => q.participantId === aId).volume, 1, 'A\'s voice is back to full volume');
+      await a.page.screenshot({ path: path.join(ARTIFACTS, 'a-call.png') });
+      await b.page.screenshot({ path: path.join(ARTIFACTS, 'b-call.png') });
+    });
+
+    await step('a chat message from A arrives at B', async () => {
+      const text = `Hola Beatriz, ¿me lees? ${Date.now() % 100000}`;
+      await a.page.click('#btn-chat');
+      await a.page.fill('#chat-input', text);
+      await a.page.press('#chat-input', 'Enter');
+      await waitFor(b.page, 'the chat message on B', (s) => s.chat.find((m) => m.text === text && m.from === aId));
+      await b.page.waitForSelector('#chat-unread:not([hidden])');
+      assert.equal(await b.page.locator('#chat-unread').textContent(), '1');
+      await b.page.click('#btn-chat');
+      const last = b.page.locator('#chat-list .chat-msg').last();
+      assert.equal(await last.locator('.chat-text').textContent(), text);
+      assert.equal(await last.locator('.chat-from').textContent(), 'Alice');
+      await b.page.click('#btn-chat'); // close the panel again
+    });
+
+    await step('B loses its network for 3 s: a banner, then the same identity back, without a reload', async () => {
+      const before = await snapshot(b.page);
+      const cdp = await b.context.newCDPSession(b.page);
+      await cdp.send('Network.enable');
+      const offline = (on) => cdp.send('Network.emulateNetworkConditions',
+        { offline: on, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+      await offline(true);
+      try {
+        await waitFor(b.page, 'signaling lost on B', (s) => s.signaling !== 'open', { timeoutMs: 20_000 });
+        await b.page.waitForSelector('#banner:not([hidden])');
+        assert.match(await b.page.locator('#banner-text').textContent(), /Reconnecting/);
+        await new Promise((r) => setTimeout(r, 3000));
+      } finally {
+        await offline(false);
+      }
+      const after = await waitFor(b.page, 'signaling back on B', (s) => s.signaling === 'open' && s, { timeoutMs: 20_000 });
+      await b.page.waitForSelector('#banner', { state: 'hidden' });
+      assert.equal(after.selfId, before.selfId, 'B kept its identity');
+      assert.equal(b.page.url(), roomUrl, 'no navigation happened');
+      const seenByA = await snapshot(a.page);
+      assert.deepEqual(seenByA.peers.map((p) => p.participantId), [bId], 'A still sees the same B');
+      assert.equal(seenByA.peers[0].connectionState, 'connected', 'the media connection survived');
+      await cdp.detach();
+    });
+
+    await step('B switches captions to Catalan: A\'s next sentence is captioned in Catalan', async () => {
+      await silenceMic(a);
+      await b.page.selectOption('#ctl-caption-lang', 'ca');
+      const switchedAt = Date.now();
+      // A sees B's new caption language: signaling has stored it, so the orchestrator will translate into it.
+      await waitFor(a.page, 'B\'s caption language ca seen by A',
+        (s) => s.peers.find((q) => q.participantId === bId)?.captionLanguage === 'ca');
+      const { endOfSpeech, voiceStartedAt } = await speak(a);
+      const ca = await waitFor(b.page, 'A\'s next caption in Catalan on B', (s) => {
+        const failure = engineFailure(s, aId, voiceStartedAt);
+        if (failure) return { failure };
+        return s.captions.find((c) => c.speaker === aId && c.type === 'translation' && c.final && c.displayed
+          && c.language === 'ca' && c.receivedAt > voiceStartedAt && (c.shownAt || c.receivedAt));
+      }, { timeoutMs: Math.max(5_000, endOfSpeech + 20_000 - Date.now()) });
+      assert.equal(ca.failure, undefined, `the orchestrator reported ${ca.failure}`);
+      const s = await snapshot(b.page);
+      const tr = s.captions.find((c) => c.type === 'transcript' && c.final && c.utteranceId === ca.utteranceId);
+      const translationMs = (ca.shownAt || ca.receivedAt) - endOfSpeech;
+      const transcriptMs = tr ? (tr.shownAt || tr.receivedAt) - endOfSpeech : null;
+      const serverMs = ca.endOfSpeechAt && ca.publishedAt ? Date.parse(ca.publishedAt) - Date.parse(ca.endOfSpeechAt) : null;
+      latencies.push({ sentence: 2, language: 'ca', transcriptMs, translationMs, serverMs, text: tr?.text, translation: ca.text });
+      console.log(`# sentence 2: "${tr?.text}" -> "${ca.text}"`);
+      console.log(`# latency end of speech -> on screen: transcript ${Math.round(transcriptMs)} ms, `
+        + `Catalan translation ${Math.round(translationMs)} ms (server end of speech -> published: ${serverMs ?? '?'} ms)`);
+      assert.notEqual(ca.text.trim(), spanish.text.trim(), 'the Catalan caption differs from the Spanish one');
+      const shownSpanish = s.captions.filter((c) => c.type === 'translation' && c.language === 'es' && c.displayed
+        && c.receivedAt > switchedAt);
+      assert.equal(shownSpanish.length, 0, 'no Spanish caption is shown after switching to Catalan');
+      const line = b.page.locator(`#caption-lines .cap[data-utterance="${ca.utteranceId}"] .cap-translation`);
+      await line.waitFor({ timeout: 2000 });
+      assert.equal(await line.getAttribute('lang'), 'ca');
+      assert.equal((await line.innerText()).trim(), ca.text.trim());
+      await b.page.screenshot({ path: path.join(ARTIFACTS, 'b-catalan.png') });
+    });
+
+    await step('B downloads the transcript as JSON, WebVTT and SRT from the room page', async () => {
+      const s = await snapshot(b.page);
+      const catalan = s.captions.filter((c) => c.type === 'translation' && c.final && c.language === 'ca').at(-1);
+      const original = s.captions.filter((c) => c.type === 'transcript' && c.final && c.speaker === aId).at(-1);
+      await b.page.click('#btn-settings');
+      const files = {};
+      for (const format of ['json', 'vtt', 'srt']) {
+        const [download] = await Promise.all([
+          b.page.waitForEvent('download', { timeout: 15_000 }),
+          b.page.click(`[data-transcript="${format}"]`),
+        ]);
+        assert.match(download.suggestedFilename(), new RegExp(`-ca\\.${format}$`));
+        const file = path.join(ARTIFACTS, `transcript.${format}`);
+        await download.saveAs(file);
+        files[format] = readFileSync(file, 'utf8');
+      }
+      assert.doesNotThrow(() => JSON.parse(files.json), 'the JSON transcript parses');
+      for (const [format, text] of Object.entries(files)) {
+        assert.ok(text.includes(catalan.text), `${format} transcript holds the Catalan caption "${catalan.text}"`);
+        assert.ok(text.includes('Alice'), `${format} transcript names the speaker`);
+      }
+      assert.ok(files.json.includes(original.text), `the JSON transcript holds the original "${original.text}"`);
+      assert.match(files.vtt, /^WEBVTT/);
+      assert.match(files.vtt, /-->/);
+      assert.match(files.srt, /^1\r?\n\d\d:\d\d:\d\d,\d{3} --> /);
+      await b.page.click('#btn-settings');
+    });
+
+    await step('A leaves: B\'s participants list updates', async () => {
+      await a.page.click('#btn-leave');
+      await a.page.waitForSelector('#view-ended:not([hidden])');
+      await waitFor(b.page, 'A gone from B\'s peers', (s) => s.peers.length === 0, { timeoutMs: 15_000 });
+      await b.page.click('#btn-people');
+      await b.page.waitForSelector('#panel-people:not([hidden])');
+      const people = await b.page.locator('#people-list .person').evaluateAll((els) => els.map((e) => e.dataset.participant));
+      assert.deepEqual(people, [bId]);
+      assert.equal(await b.page.locator('#grid .tile').count(), 1);
+      assert.equal(await b.page.locator('#people-count').textContent(), '1');
+    });
+
+    const problems = participants.flatMap((p) => p.problems.filter((x) => x.startsWith('pageerror')).map((x) => `${p.name} ${x}`));
+    assert.deepEqual(problems, [], 'no uncaught errors in the pages');
+  } catch (e) {
+    failed = true;
+    throw e;
+  } finally {
+    if (latencies.length) {
+      writeFileSync(path.join(ARTIFACTS, 'latency.json'), JSON.stringify({ at: new Date().toISOString(), latencies }, null, 2));
+      console.log('# latency summary (end of speech -> caption on screen):');
+      for (const l of latencies) {
+        console.log(`#   sentence ${l.sentence} (${l.language}): transcript ${Math.round(l.transcriptMs)} ms, `
+          + `translation ${Math.round(l.translationMs)} ms, server ${l.serverMs ?? '?'} ms`);
+      }
+    }
+  }
+});
+
+// Runs after the call above, against the same suite: the dashboards and alert rules in deploy/ may only query metrics
+// that the running services really emit (the original deployment's alerts queried metrics nothing emitted).
+test('every metric a Grafana panel or alert rule uses is emitted by the running services', { timeout: 180_000 }, async () => {
+  const { execFileSync } = await import('node:child_process');
+  const external = Boolean(process.env.E2E_BASE_URL);
+  const ports = {
+    'api-service': new URL(suite.baseUrl).port || '80',
+    'signaling-service': process.env.E2E_SIGNALING_PORT || (external ? '8081' : '18081'),
+    'pipeline-orchestrator': process.env.E2E_ORCHESTRATOR_PORT || (external ? '8082' : '18082'),
+  };
+  const files = [];
+  for (const [service, port] of Object.entries(ports)) {
+    const res = await fetch(`http://127.0.0.1:${port}/actuator/prometheus`);
+    assert.equal(res.status, 200, `${service} /actuator/prometheus`);
+    const file = path.join(ARTIFACTS, `scrape-${service}.txt`);
+    writeFileSync(file, await res.text());
+    files.push(file);
+  }
+  const root = path.resolve(HERE, '..', '..');
+  const java = process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
+  let output;
+  try {
+    output = execFileSync(java, ['deploy/tools/MetricNames.java', 'scrape', ...files], { cwd: root, encoding: 'utf8' });
+  } catch (e) {
+    assert.fail(`metrics used by dashboards/alerts but emitted by no service:\n${e.stdout}${e.stderr}`);
+  }
+  console.log(`# ${output.trim().split('\n').at(-1)}`);
+});

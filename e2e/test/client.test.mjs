@@ -1,0 +1,246 @@
+// The web client's own logic, in real headless Chromium, without the services: the page's modules are served from
+// api-service/src/main/resources/static by a tiny static server and exercised directly.
+//   - perfect negotiation: two meshes whose offers cross (glare) still connect, with no duplicate m-lines, and a
+//     peer that reloads (new DTLS identity) is reconnected;
+//   - the uplink worklet: 20 ms PCM16 frames at 16 kHz, speech band kept, everything above 8 kHz filtered out
+//     instead of folding back (48 kHz and 44.1 kHz contexts), and a 16 kHz context passed through;
+//   - the caption board: interim replaced in place, stale seq and interim-after-final dropped, modes, language
+//     filter, last lines kept, screen-reader announcements.
+
+import assert from 'node:assert/strict';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { makeSilentWav } from '../lib/audio.mjs';
+import { launchParticipant } from '../lib/browser.mjs';
+
+const STATIC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..',
+  'api-service', 'src', 'main', 'resources', 'static');
+const TYPES = { '.js': 'text/javascript', '.html': 'text/html', '.css': 'text/css', '.svg': 'image/svg+xml' };
+
+let server;
+let base;
+let participant;
+let work;
+
+before(async () => {
+  server = http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://x');
+    if (url.pathname === '/__test.html') {
+      res.writeHead(200, { 'Content-Type': 'text/html' });
+      res.end('<!doctype html><meta charset="utf-8"><title>client test</title><body></body>');
+      return;
+    }
+    const file = path.join(STATIC, path.normalize(url.pathname).replace(/^(\.\.[/\\])+/, ''));
+    if (!file.startsWith(STATIC) || !existsSync(file) || !statSync(file).isFile()) {
+      res.writeHead(404);
+      res.end();
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream' });
+    createReadStream(file).pipe(res);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://localhost:${server.address().port}`;
+  work = mkdtempSync(path.join(os.tmpdir(), 'babelcall-client-test-'));
+  participant = await launchParticipant(makeSilentWav(work, 'quiet').path);
+  await participant.page.goto(`${base}/__test.html`);
+});
+
+after(async () => {
+  await participant?.browser.close().catch(() => {});
+  await new Promise((resolve) => (server ? server.close(resolve) : resolve()));
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+test('perfect negotiation: crossing offers connect once, with one audio and one video m-line', { timeout: 60_000 }, async () => {
+  const result = await participant.page.evaluate(async () => {
+    const { PeerMesh } = await import('/js/mesh.js');
+    // Local media without devices: a drawn canvas and an oscillator.
+    const canvas = Object.assign(document.createElement('canvas'), { width: 320, height: 180 });
+    const g = canvas.getContext('2d');
+    setInterval(() => { g.fillStyle = `hsl(${Date.now() % 360} 70% 50%)`; g.fillRect(0, 0, 320, 180); }, 40);
+    const video = canvas.captureStream(25).getVideoTracks()[0];
+    const ctx = new AudioContext();
+    const osc = ctx.createOscillator();
+    const dest = ctx.createMediaStreamDestination();
+    osc.connect(dest);
+    osc.start();
+    const audio = dest.stream.getAudioTracks()[0];
+
+    const meshes = {};
+    const wire = (from, to) => (msg) => setTimeout(() => meshes[to].handle({ ...msg, from }), 20 + Math.random() * 20);
+    const make = (id, other) => new PeerMesh({
+      selfId: id, iceServers: { iceServers: [] }, send: wire(id, other), tracks: () => ({ audio, video }),
+    });
+    meshes.a = make('a', 'b');
+    meshes.b = make('b', 'a');
+    // Both sides believe they learnt of the other from `welcome`: both offer at once.
+    const la = meshes.a.ensure('b', { initiator: true });
+    const lb = meshes.b.ensure('a', { initiator: true });
+    const connected = (link) => new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`${link.peerId}: ${link.connectionState}`)), 20_000);
+      const check = () => { if (link.connectionState === 'connected') { clearTimeout(t); resolve(); } };
+      link.addEventListener('state', check);
+      check();
+    });
+    await Promise.all([connected(la), connected(lb)]);
+    // Let any follow-up negotiation settle.
+    await new Promise((r) => setTimeout(r, 1000));
+    const mlines = (link) => (link.pc.localDescription.sdp.match(/^m=/gm) || []).length;
+    const first = {
+      aState: la.connectionState, bState: lb.connectionState,
+      aMlines: mlines(la), bMlines: mlines(lb),
+      aTracks: la.stream.getTracks().map((t) => t.kind).sort(), bTracks: lb.stream.getTracks().map((t) => t.kind).sort(),
+      glare: la.stats.glareIgnored + lb.stats.glareIgnored,
+      signaling: [la.pc.signalingState, lb.pc.signalingState],
+      bitrates: [la, lb].map((l) => l.pc.getSenders().find((x) => x.track?.kind === 'video')
+        ?.getParameters().encodings?.[0]?.maxBitrate),
+    };
+
+    // b reloads its page: a new mesh (new DTLS certificate) for the same participant, offering again.
+    meshes.b.closeAll();
+    meshes.b = make('b', 'a');
+    const lb2 = meshes.b.ensure('a', { initiator: true });
+    await connected(lb2);
+    const la2 = meshes.a.get('b');
+    await connected(la2);
+    const restart = { replaced: la2 !== la, aState: la2.connectionState, bState: lb2.connectionState,
+      aMlines: mlines(la2), aTracks: la2.stream.getTracks().map((t) => t.kind).sort() };
+    meshes.a.closeAll();
+    meshes.b.closeAll();
+    return { first, restart };
+  });
+  assert.deepEqual(result.first.signaling, ['stable', 'stable']);
+  assert.equal(result.first.aState, 'connected');
+  assert.equal(result.first.bState, 'connected');
+  assert.ok(result.first.glare >= 1, 'the impolite side ignored a crossing offer (glare happened)');
+  assert.equal(result.first.aMlines, 2, 'one audio and one video m-line, not four');
+  assert.equal(result.first.bMlines, 2);
+  assert.deepEqual(result.first.aTracks, ['audio', 'video']);
+  assert.deepEqual(result.first.bTracks, ['audio', 'video']);
+  assert.deepEqual(result.first.bitrates, [800_000, 800_000], 'video capped per peer of the mesh');
+  assert.equal(result.restart.replaced, true, 'the old connection was replaced after the peer reloaded');
+  assert.equal(result.restart.aState, 'connected');
+  assert.equal(result.restart.bState, 'connected');
+  assert.equal(result.restart.aMlines, 2);
+  assert.deepEqual(result.restart.aTracks, ['audio', 'video']);
+});
+
+/** Runs the uplink worklet in an OfflineAudioContext at `rate` over two tones; returns levels per frequency. */
+function runWorklet(page, rate, tones, probes) {
+  return page.evaluate(async ({ rate, tones, probes }) => {
+    const ctx = new OfflineAudioContext({ numberOfChannels: 1, length: rate * 2, sampleRate: rate });
+    await ctx.audioWorklet.addModule('/js/worklets/pcm16-worklet.js');
+    const node = new AudioWorkletNode(ctx, 'pcm16-uplink', { numberOfInputs: 1, numberOfOutputs: 0 });
+    const frames = [];
+    node.port.onmessage = (e) => frames.push(e.data.pcm);
+    for (const { hz, amp } of tones) {
+      const osc = new OscillatorNode(ctx, { frequency: hz });
+      const gain = new GainNode(ctx, { gain: amp });
+      osc.connect(gain).connect(node);
+      osc.start();
+    }
+    await ctx.startRendering();
+    await new Promise((r) => setTimeout(r, 300)); // port messages arrive after rendering
+    const sizes = [...new Set(frames.map((f) => f.byteLength))];
+    const pcm = new Int16Array(frames.reduce((n, f) => n + f.byteLength / 2, 0));
+    let o = 0;
+    for (const f of frames) { pcm.set(new Int16Array(f), o); o += f.byteLength / 2; }
+    // Skip the filter's start-up, then measure each probe frequency (Goertzel, amplitude of a sine).
+    const x = Array.from(pcm.subarray(1600, 1600 + 16000), (v) => v / 32768);
+    const level = (hz) => {
+      const w = (2 * Math.PI * hz) / 16000;
+      let s1 = 0; let s2 = 0;
+      for (const v of x) { const s = v + 2 * Math.cos(w) * s1 - s2; s2 = s1; s1 = s; }
+      const re = s1 - s2 * Math.cos(w);
+      const im = s2 * Math.sin(w);
+      return (2 * Math.sqrt(re * re + im * im)) / x.length;
+    };
+    return { sizes, seconds: pcm.length / 16000, levels: Object.fromEntries(probes.map((hz) => [hz, level(hz)])) };
+  }, { rate, tones, probes });
+}
+
+test('uplink worklet: 20 ms PCM16 frames at 16 kHz, speech band kept, no aliasing from above 8 kHz', { timeout: 60_000 }, async () => {
+  const page = participant.page;
+  // 48 kHz: 1 kHz stays; 12 kHz would fold to 4 kHz without the low-pass.
+  const r48 = await runWorklet(page, 48000, [{ hz: 1000, amp: 0.4 }, { hz: 12000, amp: 0.4 }], [1000, 4000]);
+  assert.deepEqual(r48.sizes, [640], 'every frame is 320 samples of PCM16');
+  assert.ok(Math.abs(r48.seconds - 2) < 0.05, `2 s in, ${r48.seconds} s out`);
+  assert.ok(Math.abs(r48.levels[1000] - 0.4) < 0.02, `1 kHz level ${r48.levels[1000]}`);
+  assert.ok(r48.levels[4000] < 0.004, `12 kHz folded to 4 kHz at ${r48.levels[4000]} (should be < -40 dB)`);
+  // 44.1 kHz: a fractional ratio; 3 kHz stays, 10 kHz would fold to 6 kHz.
+  const r44 = await runWorklet(page, 44100, [{ hz: 3000, amp: 0.4 }, { hz: 10000, amp: 0.4 }], [3000, 6000]);
+  assert.ok(Math.abs(r44.levels[3000] - 0.4) < 0.02, `3 kHz level ${r44.levels[3000]}`);
+  assert.ok(r44.levels[6000] < 0.004, `10 kHz folded to 6 kHz at ${r44.levels[6000]}`);
+  // 16 kHz: passed through untouched.
+  const r16 = await runWorklet(page, 16000, [{ hz: 2000, amp: 0.5 }], [2000]);
+  assert.deepEqual(r16.sizes, [640]);
+  assert.ok(Math.abs(r16.levels[2000] - 0.5) < 0.01, `2 kHz level ${r16.levels[2000]}`);
+});
+
+test('caption board: interim replaced in place, ordering, modes, language switch, last lines', { timeout: 30_000 }, async () => {
+  const r = await participant.page.evaluate(async () => {
+    const { CaptionBoard } = await import('/js/captions.js');
+    document.body.innerHTML = '<div id="region"><ol id="list"></ol></div><div id="live"></div><div id="toast"></div>';
+    const board = new CaptionBoard({
+      list: document.getElementById('list'), region: document.getElementById('region'),
+      live: document.getElementById('live'), nameOf: (id) => ({ p1: 'Alice', p2: 'Bob' })[id] || 'Someone', selfId: 'me',
+    });
+    board.setCaptionLanguage('es');
+    const t = (u, seq, text, final, speaker = 'p1') => ({ type: 'transcript', speaker, utteranceId: u, seq, language: 'en', text, final });
+    const tr = (u, seq, text, language, final = true, speaker = 'p1') => ({ type: 'translation', speaker, utteranceId: u, seq, sourceLanguage: 'en', language, text, final });
+    const lines = () => [...document.querySelectorAll('#list .cap')].filter((l) => !l.hidden).map((l) => ({
+      speaker: l.querySelector('.cap-speaker').textContent,
+      parts: [...l.querySelectorAll('.cap-text')].map((p) => ({ cls: p.className, text: p.textContent, lang: p.lang })),
+    }));
+    const out = {};
+    board.onEvent(t('u1', 1, 'hel', false));
+    board.onEvent(t('u1', 3, 'hello wor', false));
+    board.onEvent(t('u1', 2, 'hello', false)); // older than what is shown: dropped
+    out.interim = lines();
+    board.onEvent(t('u1', 4, 'Hello world.', true));
+    board.onEvent(t('u1', 5, 'Hello world and', false)); // interim after the final: dropped
+    board.onEvent(tr('u1', 6, 'Hola mundo.', 'es'));
+    board.onEvent(tr('u1', 7, 'Hola món.', 'ca')); // not my caption language
+    out.final = lines();
+    board.setMode('original'); out.original = lines();
+    board.setMode('translated'); out.translated = lines();
+    board.setMode('off'); out.offHidden = document.getElementById('region').hidden;
+    board.setMode('both');
+    board.setCaptionLanguage('ca');
+    board.onEvent(t('u2', 8, 'Good morning.', true));
+    board.onEvent(tr('u2', 9, 'Buenos días.', 'es')); // in flight from before the switch: not shown
+    board.onEvent(tr('u2', 10, 'Bon dia.', 'ca'));
+    out.afterSwitch = lines().at(-1);
+    board.onEvent(t('u3', 1, 'Hi.', true, 'p2'));
+    board.onEvent(t('u4', 2, 'Again.', true, 'p2'));
+    out.count = lines().length;
+    out.speakers = lines().map((l) => l.speaker);
+    out.live = [...document.querySelectorAll('#live p')].map((p) => p.textContent);
+    out.logDisplayed = board.log.filter((e) => e.displayed).length;
+    out.logHidden = board.log.filter((e) => !e.displayed).map((e) => e.text);
+    board.destroy();
+    return out;
+  });
+  assert.equal(r.interim.length, 1);
+  assert.equal(r.interim[0].parts[0].text, 'ENhello wor', 'the newest interim replaced the older ones in place');
+  assert.match(r.interim[0].parts[0].cls, /interim/);
+  assert.equal(r.final.length, 1, 'one line per utterance');
+  assert.equal(r.final[0].speaker, 'Alice');
+  assert.deepEqual(r.final[0].parts.map((p) => [p.text, p.lang]), [['ENHello world.', 'en'], ['Hola mundo.', 'es']]);
+  assert.ok(r.final[0].parts.every((p) => /final/.test(p.cls)));
+  assert.deepEqual(r.original[0].parts.map((p) => p.text), ['ENHello world.']);
+  assert.deepEqual(r.translated[0].parts.map((p) => p.text), ['Hola mundo.']);
+  assert.equal(r.offHidden, true);
+  assert.deepEqual(r.afterSwitch.parts.map((p) => [p.text, p.lang]), [['ENGood morning.', 'en'], ['Bon dia.', 'ca']]);
+  assert.equal(r.count, 3, 'the last three utterances stay on screen');
+  assert.deepEqual(r.speakers, ['Alice', 'Bob', 'Bob']);
+  assert.deepEqual(r.live, ['Alice: Hola mundo.', 'Alice: Bon dia.'],
+    'screen readers hear finals in my language: the translation when one is expected, not the original first');
+  assert.deepEqual(r.logHidden, ['hello', 'Hello world and', 'Hola món.', 'Buenos días.']);
+});
