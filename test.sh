@@ -29,7 +29,7 @@ step() { # NAME CMD...
   fi
 }
 
-step "Maven modules: unit and integration tests" ./mvnw -B -ntp verify
+step "Maven modules: unit and integration tests" ./mvnw -B -ntp -fae verify
 step "Whole suite boots as ./run.sh starts it (readiness, Prometheus, OpenAPI, Ctrl-C)" scripts/suite-smoke.sh
 step "deploy/: stack, compose, Prometheus config and rules, dashboards, metric names" bash deploy/check.sh
 step "End-to-end: two headless Chromium participants in a translated call (e2e/run.sh)" e2e/run.sh

@@ -71,9 +71,13 @@ export class AudioUplink extends EventTarget {
     const ws = new WebSocket(this.audioUrl, ['bearer', this.token()]);
     ws.binaryType = 'arraybuffer';
     this.ws = ws;
+    // readyState turns OPEN before the open event runs, and a worklet frame may be handled in between: audio goes out
+    // only after the start frame, so frames wait in the queue until then.
+    this.startSent = false;
     this.setState(this.attempt ? 'reconnecting' : 'connecting');
     ws.onopen = () => {
       ws.send(JSON.stringify({ type: 'start', sampleRate: 16000, encoding: 'pcm16' }));
+      this.startSent = true;
       this.attempt = 0;
       this.setState('open');
       for (const frame of this.queue.splice(0)) this.sendFrame(frame);
@@ -117,7 +121,7 @@ export class AudioUplink extends EventTarget {
       this.stats.voiceStartedAt = Date.now() - ((320 - firstLoud) / 16000) * 1000;
     }
     this.dispatchEvent(new CustomEvent('level', { detail: { peak, rms } }));
-    if (this.ws && this.ws.readyState === WebSocket.OPEN) {
+    if (this.ws && this.startSent && this.ws.readyState === WebSocket.OPEN) {
       this.sendFrame(pcm);
     } else {
       this.queue.push(pcm);

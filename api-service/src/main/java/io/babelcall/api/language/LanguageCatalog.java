@@ -47,6 +47,7 @@ public class LanguageCatalog {
         if (running != null) {
             return running;
         }
+        AtomicReference<Mono<Languages>> self = new AtomicReference<>();
         Mono<Languages> call = client.fetch()
                 .map(capabilities -> LanguageOptions.from(capabilities, clock.instant()))
                 .doOnNext(languages -> cache.set(new Snapshot(languages, clock.instant())))
@@ -62,8 +63,11 @@ public class LanguageCatalog {
                     return Mono.just(stale);
                 })
                 .switchIfEmpty(Mono.error(() -> new LanguagesUnavailableException(null)))
-                .doFinally(signal -> inflight.set(null))
+                // Cleared as the answer passes, before any caller sees it (doFinally would run after block()
+                // returned, so a caller right after could still be handed this finished call).
+                .doOnEach(signal -> inflight.compareAndSet(self.get(), null))
                 .cache();
+        self.set(call);
         return inflight.compareAndSet(null, call) ? call : refresh();
     }
 }

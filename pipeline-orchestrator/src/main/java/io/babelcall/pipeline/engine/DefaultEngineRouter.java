@@ -38,6 +38,7 @@ public class DefaultEngineRouter implements EngineRouter {
         for (EngineRegistry.Instance i : registry.instances().values()) {
             EngineResilience.Guard guard = resilience.guard(i.name(), i.role(), i.timeout(), i.resilience());
             boolean guarded = guard.breaker() != null;
+            metrics.registerEngine(i.role(), i.name());
             switch (i.role()) {
                 case STT -> {
                     SpeechRecognizer r = new MeteredRecognizer((SpeechRecognizer) i.engine(), i.timeout(), metrics,

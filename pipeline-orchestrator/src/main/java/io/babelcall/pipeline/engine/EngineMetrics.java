@@ -23,6 +23,13 @@ public class EngineMetrics {
         this.registry = registry;
     }
 
+    /** Creates the engine's error counter at zero, so dashboards and alert rules see it before its first failure. */
+    public void registerEngine(EngineRole role, String engine) {
+        Counter.builder(ERRORS).description("failed engine calls")
+                .tag("role", role.tag()).tag("engine", engine)
+                .register(registry);
+    }
+
     /** Records one call that started at {@code startNanos} ({@link System#nanoTime()}); {@code error} null = success. */
     public void record(EngineRole role, String engine, long startNanos, Throwable error) {
         String outcome = outcome(error);

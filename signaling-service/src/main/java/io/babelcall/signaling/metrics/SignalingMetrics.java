@@ -30,7 +30,21 @@ public class SignalingMetrics {
                 .minimumExpectedValue(Duration.ofNanos(10_000))
                 .maximumExpectedValue(Duration.ofSeconds(5))
                 .register(registry);
+        // Known causes start at zero, so dashboards and alert rules see the series before the first incident.
+        for (String cause : CLOSE_CAUSES) {
+            counter(closed, "babelcall.signaling.closed", "cause", cause);
+        }
+        for (String cause : DROP_CAUSES) {
+            counter(dropped, "babelcall.signaling.dropped", "cause", cause);
+        }
     }
+
+    /** The {@code cause} tags of {@code babelcall.signaling.closed} (docs/metrics.md). */
+    public static final java.util.List<String> CLOSE_CAUSES = java.util.List.of(
+            "rate_limit", "too_big", "slow_consumer", "heartbeat", "shutdown", "invalid_token", "removed");
+    /** The {@code cause} tags of {@code babelcall.signaling.dropped}. */
+    public static final java.util.List<String> DROP_CAUSES = java.util.List.of(
+            "slow_consumer", "unknown_peer", "rate_limit", "invalid_event");
 
     /** Registers the sessions gauge over the live count. */
     public void bindSessions(Supplier<Number> sessions) {
