@@ -1,7 +1,7 @@
 package io.babelcall.api.join;
 
 import io.babelcall.api.config.ApiProperties;
-import io.babelcall.api.config.TokenProperties;
+import io.babelcall.support.token.TokenProperties;
 import io.babelcall.api.ice.IceServerFactory;
 import io.babelcall.api.room.RandomIds;
 import io.babelcall.api.room.RoomNotFoundException;

@@ -55,22 +55,7 @@ public class PipelineConfiguration implements WebFluxConfigurer {
         this.audio = audio;
     }
 
-    @Bean
-    @ConditionalOnMissingBean
-    Clock clock() {
-        return Clock.systemUTC();
-    }
-
-    @Bean
-    @ConditionalOnMissingBean
-    ParticipantTokens participantTokens(TokenProperties token, Clock clock) {
-        try {
-            return new ParticipantTokens(token.secret(), clock);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("babelcall.token.secret (BABELCALL_TOKEN_SECRET) is unusable: "
-                    + e.getMessage(), e);
-        }
-    }
+    // Clock and ParticipantTokens come from service-support's ParticipantTokensAutoConfiguration.
 
     @Bean
     @ConditionalOnMissingBean

@@ -1,9 +1,15 @@
-package io.babelcall.api;
+package io.babelcall.support.token;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.babelcall.api.config.TokenProperties;
+import io.babelcall.common.language.LanguageCode;
+import io.babelcall.common.token.ParticipantClaims;
+import io.babelcall.common.token.ParticipantTokens;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
@@ -17,8 +23,7 @@ class TokenPropertiesTests {
     }
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withUserConfiguration(Config.class)
-            .withPropertyValues("babelcall.token.ttl=4h");
+            .withUserConfiguration(Config.class);
 
     @Test
     void missingSecretFailsStartUpReadably() {
@@ -44,6 +49,22 @@ class TokenPropertiesTests {
             assertThat(context).hasNotFailed();
             assertThat(context.getBean(TokenProperties.class).toString()).doesNotContain("kkkk");
         });
+    }
+
+    @Test
+    void autoConfigurationSignsAndVerifiesWithTheConfiguredSecretAndDefaultTtl() {
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(ParticipantTokensAutoConfiguration.class))
+                .withPropertyValues("babelcall.token.secret=" + "s".repeat(40))
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(TokenProperties.class).ttl()).isEqualTo(Duration.ofHours(4));
+                    ParticipantTokens tokens = context.getBean(ParticipantTokens.class);
+                    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS); // JWT times are in seconds
+                    ParticipantClaims claims = new ParticipantClaims("r", "p", "Ana", LanguageCode.of("en"),
+                            LanguageCode.of("es"), false, now, now.plusSeconds(60), "j");
+                    assertThat(tokens.verify(tokens.sign(claims))).isEqualTo(claims);
+                });
     }
 
     private static String rootMessage(Throwable failure) {
