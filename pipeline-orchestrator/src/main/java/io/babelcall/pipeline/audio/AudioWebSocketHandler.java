@@ -54,6 +54,12 @@ public class AudioWebSocketHandler implements WebSocketHandler {
         this.registry = registry;
         this.metrics = metrics;
         this.worker = worker;
+        // Every reason starts at zero, so dashboards and alert rules see the series before the first bad stream.
+        for (AudioRejection r : AudioRejection.values()) {
+            if (r.badInput()) {
+                metrics.registerRejectionReason(r.code());
+            }
+        }
     }
 
     /** Lets a browser pass the token as {@code Sec-WebSocket-Protocol: bearer, <token>}; answered with "bearer". */

@@ -59,7 +59,16 @@ public class PipelineMetrics {
     }
 
     public void rejected(String reason) {
-        Counter.builder("babelcall.audio.rejected").description("audio streams closed for bad input")
-                .tag("reason", reason).register(registry).increment();
+        rejectedCounter(reason).increment();
+    }
+
+    /** Creates the {@code babelcall.audio.rejected} series of one reason at zero. */
+    public void registerRejectionReason(String reason) {
+        rejectedCounter(reason);
+    }
+
+    private Counter rejectedCounter(String reason) {
+        return Counter.builder("babelcall.audio.rejected").description("audio streams closed for bad input")
+                .tag("reason", reason).register(registry);
     }
 }

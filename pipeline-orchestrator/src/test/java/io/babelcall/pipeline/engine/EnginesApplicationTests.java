@@ -30,6 +30,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 @SpringBootTest(classes = EnginesApplicationTests.EnginesOnly.class,
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
+                "babelcall.token.secret=engines-test-secret-engines-test-secret-0123",
                 "babelcall.engines.instances.sphinx.options.min-idle=0", // no decoder needed here: saves CPU
                 "babelcall.engines.instances.apertium.options.modes=eng-spa,spa-eng,eng-cat,cat-eng"})
 @AutoConfigureWebTestClient
