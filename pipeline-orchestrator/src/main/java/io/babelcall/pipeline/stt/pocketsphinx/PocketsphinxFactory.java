@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Type {@code pocketsphinx}: in-process libpocketsphinx3 with the Debian en-US model. Options (all optional):
  * {@code model-dir}, {@code hmm}, {@code lm}, {@code dict}, {@code languages} (default {@code en}),
  * {@code sample-rate} (16000), {@code max-decoders} (4), {@code min-idle} (1), {@code decode-threads} (CPU count),
- * {@code interim-interval} (300ms), {@code max-backlog} (5s), {@code fwdflat}/{@code bestpath} (false),
+ * {@code interim-interval} (300ms), {@code max-backlog} (5s), {@code fwdflat} (true), {@code bestpath} (false),
  * {@code extra-args}, {@code log-file} (/dev/null), {@code library} (pocketsphinx), {@code sphinxbase-library}.
  */
 public class PocketsphinxFactory implements EngineFactory<SpeechRecognizer> {
@@ -57,7 +57,7 @@ public class PocketsphinxFactory implements EngineFactory<SpeechRecognizer> {
         int threads = o.integer("decode-threads", Runtime.getRuntime().availableProcessors(), 1, 256);
         Duration interim = o.duration("interim-interval", Duration.ofMillis(300));
         Duration backlog = o.duration("max-backlog", Duration.ofSeconds(5));
-        boolean fwdflat = o.bool("fwdflat", false);
+        boolean fwdflat = o.bool("fwdflat", true);
         boolean bestpath = o.bool("bestpath", false);
         String extra = o.string("extra-args", "");
         String logFile = o.string("log-file", "/dev/null");
