@@ -4,7 +4,8 @@
 #   1. relay, 1 replica: stepped rates, rooms of 4, ice relayed to one peer each
 #   2. relay, 2 replicas: every relay crosses replicas through Redis
 #   3. idle sockets on a fresh replica, with the server's RSS
-# Knobs (env): RATES, STEP_SECONDS, ROOMS, IDLE_LEVELS, SERVER_JVM_OPTS, SCENARIOS (relay1,relay2,idle), SKIP_BUILD=1.
+# Knobs (env): RATES, STEP_SECONDS, ROOMS, IDLE_LEVELS, SERVER_JVM_OPTS, SCENARIOS (relay1,relay2,idle), SKIP_BUILD=1,
+# JAR (server jar to run instead of the fresh build), SERVER_ARGS (extra Spring arguments for every replica).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
@@ -15,9 +16,11 @@ STEP_SECONDS=${STEP_SECONDS:-10}
 ROOMS=${ROOMS:-100}
 IDLE_LEVELS=${IDLE_LEVELS:-1000,2000,5000,10000}
 SCENARIOS=${SCENARIOS:-relay1,relay2,idle}
-# Small thread stacks, a capped heap and a serial collector: memory per idle socket is mostly Tomcat's per-connection
-# buffers; these flags keep the JVM's own overhead down (see docs/benchmarks/signaling.md).
-SERVER_JVM_OPTS=${SERVER_JVM_OPTS:-"-Xss256k -Xms32m -Xmx512m -Xmn24m -XX:+UseSerialGC -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=48m -XX:MaxDirectMemorySize=64m -XX:CICompilerCount=2"}
+# Small thread stacks, a capped heap and a serial collector that keeps little free heap committed (Min/MaxHeapFreeRatio):
+# memory per idle socket is mostly Tomcat's per-connection buffers and objects; these flags keep the JVM's own overhead
+# down (see docs/benchmarks/signaling.md). MALLOC_ARENA_MAX=2 caps glibc's malloc arenas of the server processes.
+SERVER_JVM_OPTS=${SERVER_JVM_OPTS:-"-Xss256k -Xms32m -Xmx512m -Xmn24m -XX:+UseSerialGC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=48m -XX:MaxDirectMemorySize=64m -XX:CICompilerCount=2"}
+export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 SECRET="bench-secret-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 
 ulimit -n "$(ulimit -Hn)" || true
@@ -26,10 +29,11 @@ echo "open files limit: $(ulimit -n); cores: $(nproc)"
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
   ./mvnw -B -q -o -pl signaling-service package -DskipTests
 fi
-jar=$(ls signaling-service/target/signaling-service-*.jar | grep -v original | head -1)
+# JAR=/path/to/other.jar runs the servers from another build (A/B comparisons); the client always comes from target/.
+jar=${JAR:-$(ls signaling-service/target/signaling-service-*.jar | grep -v original | head -1)}
 app="signaling-service/target/bench-app"
 rm -rf "$app"
-java -Djarmode=tools -jar "$jar" extract --destination "$app" >/dev/null
+java -Djarmode=tools -jar "$(ls signaling-service/target/signaling-service-*.jar | grep -v original | head -1)" extract --destination "$app" >/dev/null
 cp="signaling-service/target/test-classes:signaling-service/target/classes:$app/lib/*"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
@@ -48,7 +52,7 @@ start_replica() { # $1 = port; sets REPLICA_PID (no subshell, so cleanup knows e
   java $SERVER_JVM_OPTS -jar "$jar" --server.port="$1" --spring.data.redis.url="$redis_url" \
     --babelcall.token.secret="$SECRET" \
     --babelcall.signaling.rate-limit.per-second=100000 --babelcall.signaling.rate-limit.burst=100000 \
-    --logging.level.root=WARN > "signaling-service/target/bench-replica-$1.log" 2>&1 &
+    --logging.level.root=WARN ${SERVER_ARGS:-} > "signaling-service/target/bench-replica-$1.log" 2>&1 &
   local pid=$!
   pids+=("$pid")
   for _ in $(seq 120); do

@@ -6,6 +6,7 @@ import io.babelcall.signaling.presence.PresenceStore;
 import io.babelcall.signaling.presence.ReplicaHeartbeat;
 import io.babelcall.signaling.relay.ReplicaBus;
 import io.babelcall.signaling.session.SignalingHandler;
+import io.babelcall.signaling.session.SignalingUpgradeStrategy;
 import io.babelcall.signaling.session.SignalingWebSocketHandler;
 import io.babelcall.signaling.session.TokenHandshakeInterceptor;
 import io.lettuce.core.RedisClient;
@@ -88,9 +89,14 @@ public class SignalingConfiguration {
     }
 
     @Bean
-    SignalingWebSocketHandler signalingWebSocketHandler(SignalingHandler handler, SignalingProperties props,
-                                                        SignalingMetrics metrics, ExecutorService signalingCloser) {
-        return new SignalingWebSocketHandler(handler, props, metrics, signalingCloser);
+    SignalingWebSocketHandler signalingWebSocketHandler() {
+        return new SignalingWebSocketHandler();
+    }
+
+    @Bean
+    SignalingUpgradeStrategy signalingUpgradeStrategy(SignalingHandler handler, SignalingProperties props,
+                                                      SignalingMetrics metrics, ExecutorService signalingCloser) {
+        return new SignalingUpgradeStrategy(handler, props, metrics, signalingCloser);
     }
 
     @Bean

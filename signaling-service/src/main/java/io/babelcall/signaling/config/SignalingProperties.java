@@ -60,7 +60,7 @@ public record SignalingProperties(
 
     /** Defaults used by tests that build the handler without Spring. */
     public static SignalingProperties defaults() {
-        return new SignalingProperties(List.of("http://localhost:8080", "http://127.0.0.1:8080"), 65536, 1024, 2048,
+        return new SignalingProperties(List.of("http://localhost:8080", "http://127.0.0.1:8080"), 65536, 512, 1024,
                 new RateLimit(50, 100), Duration.ofSeconds(15),
                 new Heartbeat(Duration.ofSeconds(10), Duration.ofSeconds(30)),
                 new Presence(Duration.ofSeconds(10), Duration.ofSeconds(3), Duration.ofSeconds(5)),

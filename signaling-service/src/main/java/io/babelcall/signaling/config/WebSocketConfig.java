@@ -1,5 +1,6 @@
 package io.babelcall.signaling.config;
 
+import io.babelcall.signaling.session.SignalingUpgradeStrategy;
 import io.babelcall.signaling.session.SignalingWebSocketHandler;
 import io.babelcall.signaling.session.TokenHandshakeInterceptor;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
@@ -10,8 +11,9 @@ import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
 import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
+import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 
-/** {@code /ws}: origin check, then token check, then the signaling handler. */
+/** {@code /ws}: origin check, then token check, then the signaling endpoint. */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSocket
 public class WebSocketConfig implements WebSocketConfigurer {
@@ -19,12 +21,14 @@ public class WebSocketConfig implements WebSocketConfigurer {
     public static final String PATH = "/ws";
 
     private final SignalingWebSocketHandler handler;
+    private final SignalingUpgradeStrategy upgrade;
     private final TokenHandshakeInterceptor tokens;
     private final SignalingProperties props;
 
-    public WebSocketConfig(SignalingWebSocketHandler handler, TokenHandshakeInterceptor tokens,
-                           SignalingProperties props) {
+    public WebSocketConfig(SignalingWebSocketHandler handler, SignalingUpgradeStrategy upgrade,
+                           TokenHandshakeInterceptor tokens, SignalingProperties props) {
         this.handler = handler;
+        this.upgrade = upgrade;
         this.tokens = tokens;
         this.props = props;
     }
@@ -33,6 +37,7 @@ public class WebSocketConfig implements WebSocketConfigurer {
     public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
         // Spring puts its origin check (403) before the interceptors given here.
         registry.addHandler(handler, PATH)
+                .setHandshakeHandler(new DefaultHandshakeHandler(upgrade))
                 .setAllowedOrigins(props.allowedOrigins().toArray(String[]::new))
                 .addInterceptors(tokens);
     }

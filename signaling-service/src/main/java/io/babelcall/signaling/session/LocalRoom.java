@@ -13,6 +13,8 @@ final class LocalRoom {
     final String roomId;
     final ConcurrentHashMap<String, LocalSession> sessions = new ConcurrentHashMap<>(8);
     final ConcurrentHashMap<String, Peer> roster = new ConcurrentHashMap<>(8);
+    /** The replica each present participant is connected to (as last announced), to send relays only there. */
+    final ConcurrentHashMap<String, String> replicaOf = new ConcurrentHashMap<>(8);
     /** Local sessions plus sessions being opened; guarded by the registry's map lock. */
     int refs;
     CompletableFuture<Void> subscribed;

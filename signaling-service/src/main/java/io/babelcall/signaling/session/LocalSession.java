@@ -53,6 +53,18 @@ public final class LocalSession {
         return connection;
     }
 
+    /** {@code participantId} as a quoted JSON string (the {@code from} of relays), made on first use. */
+    private String fromField;
+
+    String fromField() {
+        String f = fromField;
+        if (f == null) {
+            f = RelayFastPath.quote(new StringBuilder(participantId.length() + 2), participantId).toString();
+            fromField = f;
+        }
+        return f;
+    }
+
     Peer peer() {
         return Peer.of(participant, audio, video);
     }

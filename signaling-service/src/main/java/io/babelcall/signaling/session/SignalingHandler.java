@@ -171,11 +171,13 @@ public class SignalingHandler implements SignalingEvents, BusListener {
             if (!id.equals(pid)) {
                 Peer peer = Peer.of(p.participant(), p.entry().audio(), p.entry().video());
                 room.roster.put(id, peer);
+                room.replicaOf.put(id, p.entry().replica());
                 peers.add(peer);
             }
         }
         Peer self = session.peer();
         room.roster.put(pid, self);
+        room.replicaOf.put(pid, replicaId);
         send(session, "welcome", new Welcome(self, peers));
         if (prev == null) {
             broadcast(roomId, room, pid, Envelope.JOINED, "peer-joined", new PeerJoined(self));
@@ -236,6 +238,13 @@ public class SignalingHandler implements SignalingEvents, BusListener {
             sendError(s, "invalid_json", "a message is one JSON object");
             return;
         }
+        RelayFastPath.Relay fast = RelayFastPath.parse(text, s.fromField());
+        if (fast != null) {
+            // The common case (offer/answer/ice, well formed): no databind, serialized once.
+            metrics.messageIn(fast.type());
+            relay(s, fast.to(), fast.json(), fast.type(), t0);
+            return;
+        }
         ClientMessage m;
         try {
             m = reader.readValue(text);
@@ -272,21 +281,22 @@ public class SignalingHandler implements SignalingEvents, BusListener {
         }
         if (m instanceof Ice ice) {
             metrics.messageIn("ice");
-            relay(s, ice.to(), ice.relayedFrom(s.participantId), "ice", t0);
+            relay(s, ice.to(), writer.writeValueAsString(ice.relayedFrom(s.participantId)), "ice", t0);
         } else if (m instanceof Offer offer) {
             metrics.messageIn("offer");
             if (offer.sdp() == null) {
                 sendError(s, "missing_field", "offer needs 'sdp'");
                 return;
             }
-            relay(s, offer.to(), offer.relayedFrom(s.participantId), "offer", t0);
+            relay(s, offer.to(), writer.writeValueAsString(offer.relayedFrom(s.participantId)), "offer", t0);
         } else if (m instanceof Answer answer) {
             metrics.messageIn("answer");
             if (answer.sdp() == null) {
                 sendError(s, "missing_field", "answer needs 'sdp'");
                 return;
             }
-            relay(s, answer.to(), answer.relayedFrom(s.participantId), "answer", t0);
+            relay(s, answer.to(), writer.writeValueAsString(answer.relayedFrom(s.participantId)), "answer",
+                    t0);
         } else if (m instanceof Chat c) {
             metrics.messageIn("chat");
             onChat(s, c);
@@ -323,7 +333,8 @@ public class SignalingHandler implements SignalingEvents, BusListener {
         s.lastInboundNanos = System.nanoTime();
     }
 
-    private void relay(LocalSession s, String to, ServerMessage out, String type, long t0) {
+    /** Relays {@code out} (the JSON the target receives, {@code from} already set) to participant {@code to}. */
+    private void relay(LocalSession s, String to, String out, String type, long t0) {
         if (to == null || to.isBlank()) {
             sendError(s, "missing_field", type + " needs 'to' (a participant id)");
             return;
@@ -335,15 +346,22 @@ public class SignalingHandler implements SignalingEvents, BusListener {
         LocalRoom room = s.room;
         LocalSession target = room.sessions.get(to);
         if (target != null) {
-            if (target.connection.send(writer.writeValueAsString(out))) {
+            if (target.connection.send(out)) {
                 metrics.messageOut(type, 1);
                 metrics.relayLatencyNanos(System.nanoTime() - t0);
             } else {
                 metrics.dropped("slow_consumer");
             }
         } else if (room.roster.containsKey(to)) {
-            bus.publish(s.roomId, new Envelope(Envelope.RELAY, replicaId, nowMicros(), to,
-                    writer.writeValueAsString(out)));
+            String where = room.replicaOf.get(to);
+            if (where == null) {
+                // Replica not known yet: every replica of the room receives it and the one holding `to` delivers.
+                bus.publish(s.roomId, new Envelope(Envelope.RELAY, replicaId, nowMicros(), to, out));
+            } else if (where.equals(replicaId)) {
+                metrics.dropped("unknown_peer"); // its socket here is down (within the grace): dropped silently
+            } else {
+                bus.relay(where, s.roomId, to, nowMicros(), out);
+            }
         } else {
             metrics.dropped("unknown_peer");
             sendError(s, "unknown_peer", "no participant '" + abbreviate(to) + "' in this room");
@@ -427,28 +445,23 @@ public class SignalingHandler implements SignalingEvents, BusListener {
             return;
         }
         switch (e.kind()) {
-            case Envelope.RELAY -> {
-                LocalSession target = room.sessions.get(e.arg());
-                if (target != null && target.connection.send(e.json())) {
-                    metrics.messageOut(typeOf(e.json()), 1);
-                    metrics.relayLatencyNanos((nowMicros() - e.publishedAtMicros()) * 1000);
-                } else {
-                    metrics.dropped(target == null ? "unknown_peer" : "slow_consumer");
-                }
-            }
+            case Envelope.RELAY -> deliverRelay(room, e.arg(), e.publishedAtMicros(), e.json());
             case Envelope.BROADCAST -> metrics.messageOut(typeOf(e.json()), deliverLocal(room, e.arg(), e.json()));
             case Envelope.JOINED, Envelope.UPDATED -> {
                 ServerMessage m = json.readValue(e.json(), ServerMessage.class);
                 Peer peer = m instanceof PeerJoined j ? j.peer() : ((PeerUpdated) m).peer();
                 room.roster.put(peer.participantId(), peer);
+                room.replicaOf.put(peer.participantId(), e.origin()); // J/U come from the peer's own replica
                 metrics.messageOut(typeOf(e.json()), deliverLocal(room, e.arg(), e.json()));
             }
             case Envelope.LEFT -> {
                 PeerLeft left = (PeerLeft) json.readValue(e.json(), ServerMessage.class);
                 room.roster.remove(left.participantId());
+                room.replicaOf.remove(left.participantId());
                 metrics.messageOut("peer-left", deliverLocal(room, e.arg(), e.json()));
             }
             case Envelope.TAKEOVER -> {
+                room.replicaOf.put(e.arg(), e.origin());
                 LocalSession s = room.sessions.get(e.arg());
                 if (s != null && !s.connection.id().equals(e.json()) && s.state == LocalSession.State.OPEN) {
                     s.state = LocalSession.State.REPLACED;
@@ -456,6 +469,26 @@ public class SignalingHandler implements SignalingEvents, BusListener {
                 }
             }
             default -> log.debug("unknown envelope kind {}", e.kind());
+        }
+    }
+
+    @Override
+    public void onRelay(String roomId, String to, long publishedAtMicros, String json) {
+        LocalRoom room = rooms.get(roomId);
+        if (room == null) {
+            metrics.dropped("unknown_peer");
+            return;
+        }
+        deliverRelay(room, to, publishedAtMicros, json);
+    }
+
+    private void deliverRelay(LocalRoom room, String to, long publishedAtMicros, String json) {
+        LocalSession target = room.sessions.get(to);
+        if (target != null && target.connection.send(json)) {
+            metrics.messageOut(typeOf(json), 1);
+            metrics.relayLatencyNanos((nowMicros() - publishedAtMicros) * 1000);
+        } else {
+            metrics.dropped(target == null ? "unknown_peer" : "slow_consumer");
         }
     }
 
@@ -553,6 +586,7 @@ public class SignalingHandler implements SignalingEvents, BusListener {
         LocalRoom room = rooms.get(roomId);
         if (room != null) {
             room.roster.remove(pid);
+            room.replicaOf.remove(pid);
         }
         broadcast(roomId, room, pid, Envelope.LEFT, "peer-left", new PeerLeft(pid, reason));
     }
@@ -617,6 +651,9 @@ public class SignalingHandler implements SignalingEvents, BusListener {
 
     /** The {@code type} of JSON this service wrote (the type id is always its first property). */
     static String typeOf(String json) {
+        if (json.startsWith("{\"type\":\"ice\"")) {
+            return "ice";
+        }
         if (json.startsWith("{\"type\":\"")) {
             int end = json.indexOf('"', 9);
             if (end > 9) {
