@@ -105,7 +105,11 @@ echo "==> starting services (logs in $LOGS)"
 start pipeline-orchestrator "$LOGS/pipeline-orchestrator.log" "${JAVA_COMMON[@]}" -jar "$(jar_of pipeline-orchestrator)" \
   --server.port="$ORCHESTRATOR_PORT" \
   --babelcall.cors.allowed-origins="$ORIGINS"
-start signaling-service "$LOGS/signaling-service.log" "${JAVA_COMMON[@]}" -jar "$(jar_of signaling-service)" \
+# Signaling holds many small sockets: lean JVM settings measured in docs/benchmarks/signaling.md.
+SIGNALING_JVM=(-Xss256k -Xms32m -Xmx512m -XX:+UseSerialGC -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=48m
+  -XX:MaxDirectMemorySize=64m)
+MALLOC_ARENA_MAX=2 start signaling-service "$LOGS/signaling-service.log" "${JAVA_COMMON[@]}" "${SIGNALING_JVM[@]}" \
+  -jar "$(jar_of signaling-service)" \
   --server.port="$SIGNALING_PORT" \
   --babelcall.signaling.allowed-origins="$ORIGINS"
 start api-service "$LOGS/api-service.log" "${JAVA_COMMON[@]}" -jar "$(jar_of api-service)" \

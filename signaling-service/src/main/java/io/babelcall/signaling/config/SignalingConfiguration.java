@@ -26,17 +26,7 @@ import tools.jackson.databind.ObjectMapper;
 @Configuration(proxyBeanMethods = false)
 public class SignalingConfiguration {
 
-    @Bean
-    @ConditionalOnMissingBean
-    Clock clock() {
-        return Clock.systemUTC();
-    }
-
-    @Bean
-    @ConditionalOnMissingBean
-    ParticipantTokens participantTokens(TokenProperties token, Clock clock) {
-        return new ParticipantTokens(token.secret(), clock);
-    }
+    // Clock, token settings and ParticipantTokens come from service-support's ParticipantTokensAutoConfiguration.
 
     /** A Lettuce client of its own: pub/sub and fire-and-forget publishes need the native API. */
     @Bean(destroyMethod = "shutdown")
