@@ -328,7 +328,7 @@ class RemoteEnginesPipelineTests {
             Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> events.of(CaptionStatus.class).stream()
                     .anyMatch(s -> s.state().equals(CaptionStatus.OK)));
             assertThat(a.isOpen()).as("the audio stream survived").isTrue();
-            Thread.sleep(300); // anything published late would show up as a duplicate below
+            events.awaitSettled(Duration.ofMillis(300), Duration.ofSeconds(5)); // late duplicates would show below
 
             List<String> keys = new ArrayList<>();
             for (CaptionEvent e : events.events) {

@@ -46,7 +46,7 @@ class CaptionPipelineTests extends PipelineTestBase {
             events.await(Translation.class, t -> t.text().contains("Where are you?") && t.language().value().equals("ca"), WAIT);
             events.await(Dub.class, d -> true, WAIT);
             c.stop();
-            Thread.sleep(200);
+            events.awaitSettled(Duration.ofMillis(200), WAIT);
 
             List<Transcript> finals = events.of(Transcript.class).stream().filter(Transcript::isFinal).toList();
             assertThat(finals).extracting(Transcript::text).containsExactly("I'm here.", "Where are you?");

@@ -8,10 +8,10 @@ import io.babelcall.common.caption.Transcript;
 import io.babelcall.common.caption.Translation;
 import io.babelcall.common.token.ParticipantTokens;
 import io.babelcall.pipeline.support.Audio;
+import io.babelcall.pipeline.support.ApyServer;
 import io.babelcall.pipeline.support.AudioClient;
 import io.babelcall.pipeline.support.EventCollector;
 import io.babelcall.pipeline.support.Rooms;
-import io.babelcall.testsupport.LocalBinaries;
 import io.babelcall.testsupport.RedisServerExtension;
 import java.io.IOException;
 import java.net.URI;
@@ -24,7 +24,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -58,7 +57,7 @@ class RealEnginesTests {
 
     private static final Duration WAIT = Duration.ofSeconds(15);
     private static final int APY_PORT = freePort();
-    private static Process apy;
+    private static final ApyServer APY = new ApyServer(Path.of("/usr/share/apertium/modes"), APY_PORT);
 
     @LocalServerPort
     int port;
@@ -88,7 +87,7 @@ class RealEnginesTests {
         for (String s : sentences) {
             speech.add(Audio.flite(s, dir));
         }
-        startApy();
+        APY.start();
 
         Rooms rooms = new Rooms(redis, json, tokens);
         String room = rooms.newRoom();
@@ -125,7 +124,7 @@ class RealEnginesTests {
             assertThat(peak).as("dub is not silent").isGreaterThan(1000);
 
             // APy goes away mid-stream: Spanish degrades to a status and the original, Catalan is unaffected
-            stopApy();
+            APY.stop();
             c.stream(Audio.concat(speech.get(2), Audio.silence(16000, 1.2)), 16000, 20, 1.0);
             Transcript third = awaitFinals(events, 3).get(2);
             CaptionStatus down = events.await(CaptionStatus.class, s -> CaptionStatus.UNTRANSLATED.equals(s.state())
@@ -137,7 +136,7 @@ class RealEnginesTests {
                     && t.utteranceId().equals(third.utteranceId()));
 
             // APy is back: Spanish recovers on the next utterance, on the same stream
-            startApy();
+            APY.start();
             c.stream(Audio.concat(speech.get(3), Audio.silence(16000, 1.2)), 16000, 20, 1.0);
             Transcript fourth = awaitFinals(events, 4).get(3);
             events.await(Translation.class, t -> t.isFinal() && t.language().value().equals("es")
@@ -183,43 +182,9 @@ class RealEnginesTests {
         return t.isEmpty() ? new String[0] : t.split("\\s+");
     }
 
-    /** APy listens on all interfaces (it has no bind option); the test uses a random port and stops it after. */
-    private static void startApy() throws IOException, InterruptedException {
-        Path bin = LocalBinaries.require("apertium-apy", "apertium-apy");
-        Path log = Files.createTempFile("apy", ".log");
-        apy = new ProcessBuilder(bin.toString(), "-p", Integer.toString(APY_PORT), "/usr/share/apertium/modes")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            try {
-                if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + APY_PORT + "/listPairs")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // starting
-            }
-            if (!apy.isAlive()) {
-                throw new IllegalStateException("apertium-apy exited: " + Files.readString(log));
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("apertium-apy did not answer within 20 s: " + Files.readString(log));
-    }
-
-    private static void stopApy() throws InterruptedException {
-        if (apy != null) {
-            apy.destroy();
-            if (!apy.waitFor(5, TimeUnit.SECONDS)) {
-                apy.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        }
-    }
-
     @AfterAll
     static void cleanUp() throws InterruptedException {
-        stopApy();
+        APY.stop();
     }
 
     private static int freePort() {

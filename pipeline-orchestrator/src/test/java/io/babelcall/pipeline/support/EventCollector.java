@@ -5,6 +5,7 @@ import io.babelcall.common.room.RedisKeys;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.awaitility.Awaitility;
 import org.springframework.data.redis.listener.ChannelTopic;
@@ -34,6 +35,22 @@ public final class EventCollector implements AutoCloseable {
     public <T extends CaptionEvent> T await(Class<T> type, Predicate<T> match, Duration timeout) {
         return Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(20))
                 .until(() -> of(type).stream().filter(match).findFirst().orElse(null), java.util.Objects::nonNull);
+    }
+
+    /** Waits until no event has arrived for {@code quiet}: whatever was still under way has been published. */
+    public void awaitSettled(Duration quiet, Duration timeout) {
+        AtomicInteger seen = new AtomicInteger(-1);
+        Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(20)).during(quiet)
+                .until(() -> {
+                    int now = events.size();
+                    return seen.getAndSet(now) == now;
+                });
+    }
+
+    /** Asserts that no event at all arrives within {@code window}. */
+    public void assertNoneWithin(Duration window) {
+        Awaitility.await().atMost(window.plusSeconds(1)).pollInterval(Duration.ofMillis(20)).during(window)
+                .until(events::isEmpty);
     }
 
     @Override

@@ -2,22 +2,20 @@ package io.babelcall.pipeline.translation.apertium;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 import io.babelcall.common.engine.TranslationPair;
 import io.babelcall.common.language.LanguageCode;
 import io.babelcall.pipeline.engine.EngineHealth;
+import io.babelcall.pipeline.support.ApyServer;
 import io.babelcall.pipeline.engine.TestEngines;
 import io.babelcall.pipeline.translation.Translator;
 import io.babelcall.testsupport.LocalBinaries;
 import io.babelcall.testsupport.RedisServerExtension;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,7 +28,7 @@ class ApertiumApyTranslatorTests {
     static final LanguageCode ES = LanguageCode.of("es");
     static Path modes;
     static int port;
-    static Process apy;
+    static ApyServer apy;
 
     @BeforeAll
     static void startApy() throws Exception {
@@ -41,12 +39,12 @@ class ApertiumApyTranslatorTests {
             Files.copy(Path.of("/usr/share/apertium/modes", m + ".mode"), modes.resolve(m + ".mode"));
         }
         port = RedisServerExtension.freePort();
-        apy = start();
+        apy = new ApyServer(modes, port).start();
     }
 
     @AfterAll
     static void stopApy() throws Exception {
-        stop(apy);
+        apy.stop();
     }
 
     @Test
@@ -60,12 +58,12 @@ class ApertiumApyTranslatorTests {
                 .contains("50%").contains("&");
         assertThat(((EngineHealth) translator).health().block().up()).isTrue();
 
-        stop(apy);
+        apy.stop();
         assertThatThrownBy(() -> translator.translate("The house is big.", EN, ES).block(Duration.ofSeconds(10)))
                 .isInstanceOf(RuntimeException.class);
         assertThat(((EngineHealth) translator).health().block().up()).isFalse();
 
-        apy = start();
+        apy.start();
         assertThat(translator.translate("The house is small.", EN, ES).block(Duration.ofSeconds(10)))
                 .contains("casa").contains("pequeña");
     }
@@ -76,37 +74,5 @@ class ApertiumApyTranslatorTests {
                 Duration.ofSeconds(5), Map.of("url", "http://127.0.0.1:" + port, "pairs", "en->es,en->ca"));
         assertThatThrownBy(() -> translator.translate("The house.", EN, LanguageCode.of("ca"))
                 .block(Duration.ofSeconds(10))).hasMessageContaining("APy");
-    }
-
-    private static Process start() throws Exception {
-        Process p = new ProcessBuilder("apertium-apy", "-p", Integer.toString(port), "-j", "1", "-n", "1",
-                modes.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(Files.createTempFile("apy", ".log").toFile())
-                .start();
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            if (!p.isAlive()) {
-                throw new IllegalStateException("apertium-apy exited with " + p.exitValue());
-            }
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                return true;
-            } catch (java.io.IOException e) {
-                return false;
-            }
-        });
-        return p;
-    }
-
-    private static void stop(Process p) throws Exception {
-        if (p == null) {
-            return;
-        }
-        p.descendants().forEach(ProcessHandle::destroy);
-        p.destroy();
-        if (!p.waitFor(5, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            p.waitFor();
-        }
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
     }
 }
