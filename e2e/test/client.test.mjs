@@ -89,8 +89,19 @@ test('perfect negotiation: crossing offers connect once, with one audio and one 
       check();
     });
     await Promise.all([connected(la), connected(lb)]);
-    // Let any follow-up negotiation settle.
-    await new Promise((r) => setTimeout(r, 1000));
+    // Any follow-up negotiation has settled once both sides stay 'stable' for a while (polled, not slept).
+    await new Promise((resolve, reject) => {
+      const deadline = Date.now() + 10_000;
+      let stableSince = null;
+      const poll = () => {
+        const stable = la.pc.signalingState === 'stable' && lb.pc.signalingState === 'stable';
+        stableSince = stable ? (stableSince ?? Date.now()) : null;
+        if (stableSince !== null && Date.now() - stableSince >= 300) return resolve();
+        if (Date.now() > deadline) return reject(new Error('negotiation did not settle'));
+        setTimeout(poll, 20);
+      };
+      poll();
+    });
     const mlines = (link) => (link.pc.localDescription.sdp.match(/^m=/gm) || []).length;
     const first = {
       aState: la.connectionState, bState: lb.connectionState,
@@ -146,7 +157,11 @@ function runWorklet(page, rate, tones, probes) {
       osc.start();
     }
     await ctx.startRendering();
-    await new Promise((r) => setTimeout(r, 300)); // port messages arrive after rendering
+    // Port messages arrive after rendering: wait until every 20 ms frame of the 2 s is in (or a deadline passes).
+    const expected = Math.floor((2 * 16000) / 320) - 1;
+    for (const deadline = Date.now() + 5000; frames.length < expected && Date.now() < deadline;) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
     const sizes = [...new Set(frames.map((f) => f.byteLength))];
     const pcm = new Int16Array(frames.reduce((n, f) => n + f.byteLength / 2, 0));
     let o = 0;
