@@ -90,6 +90,11 @@ public final class PipelineBenchmark {
         static final Map<String, List<Long>> ENDS = new ConcurrentHashMap<>();
 
         @Bean
+        org.springframework.boot.health.contributor.HealthIndicator enginesHealthIndicator() {
+            return () -> org.springframework.boot.health.contributor.Health.up().build();
+        }
+
+        @Bean
         @Primary
         EngineRouter timedFakeEngines() {
             FakeEngines fakes = new FakeEngines();
