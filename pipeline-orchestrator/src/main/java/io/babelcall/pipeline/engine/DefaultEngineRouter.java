@@ -46,15 +46,16 @@ public class DefaultEngineRouter implements EngineRouter {
                     recognizers.put(i.name(), guarded ? new ResilientRecognizer(r, guard) : r);
                 }
                 case MT -> {
-                    Translator t = new MeteredTranslator((Translator) i.engine(), guard.timeLimiter(), metrics);
-                    t = guarded ? new ResilientTranslator(t, guard) : t;
-                    translators.put(i.name(), cache == null ? t : new CachingTranslator(t, i.fingerprint(), cache));
+                    Translator t = (Translator) i.engine();
+                    EngineCall call = new EngineCall(EngineRole.MT, t.name(), guard.timeLimiter(), metrics,
+                            guarded ? guard : null);
+                    translators.put(i.name(), new RoutedTranslator(t, call, cache, i.fingerprint()));
                 }
                 case TTS -> {
-                    SpeechSynthesizer s = new MeteredSynthesizer((SpeechSynthesizer) i.engine(), guard.timeLimiter(),
-                            metrics);
-                    s = guarded ? new ResilientSynthesizer(s, guard) : s;
-                    synthesizers.put(i.name(), cache == null ? s : new CachingSynthesizer(s, i.fingerprint(), cache));
+                    SpeechSynthesizer s = (SpeechSynthesizer) i.engine();
+                    EngineCall call = new EngineCall(EngineRole.TTS, s.name(), guard.timeLimiter(), metrics,
+                            guarded ? guard : null);
+                    synthesizers.put(i.name(), new RoutedSynthesizer(s, call, cache, i.fingerprint()));
                 }
             }
         }

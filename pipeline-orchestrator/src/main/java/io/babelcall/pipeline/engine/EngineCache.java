@@ -7,6 +7,8 @@ import java.text.Normalizer;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,6 +72,18 @@ public class EngineCache {
                     return Mono.just(false);
                 })
                 .then();
+    }
+
+    /**
+     * The cached value of {@code key}, else {@code compute}'s result, stored for {@code ttl}. An entry that
+     * {@code decode} cannot read (empty) is computed again.
+     */
+    public <T> Mono<T> cached(String cache, String key, Duration ttl, Function<byte[], Optional<T>> decode,
+                              Function<T, byte[]> encode, Supplier<Mono<T>> compute) {
+        return get(cache, key)
+                .flatMap(bytes -> Mono.justOrEmpty(decode.apply(bytes)))
+                .switchIfEmpty(Mono.defer(() -> compute.get()
+                        .flatMap(value -> put(key, encode.apply(value), ttl).thenReturn(value))));
     }
 
     /** Unicode NFC, trimmed, runs of white space as one space: two spellings of one text share a cache entry. */

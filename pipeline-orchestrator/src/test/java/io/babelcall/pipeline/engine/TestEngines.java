@@ -25,14 +25,18 @@ public final class TestEngines {
 
     /** The engine with the time limit (and metrics) the router puts around it. */
     public static Translator timed(Translator t, Duration timeout) {
-        return new MeteredTranslator(t, timeout, new EngineMetrics(new SimpleMeterRegistry()));
+        return new RoutedTranslator(t, EngineCall.timed(EngineRole.MT, t.name(), timeout, testMetrics()), null, null);
     }
 
     public static SpeechSynthesizer timed(SpeechSynthesizer s, Duration timeout) {
-        return new MeteredSynthesizer(s, timeout, new EngineMetrics(new SimpleMeterRegistry()));
+        return new RoutedSynthesizer(s, EngineCall.timed(EngineRole.TTS, s.name(), timeout, testMetrics()), null, null);
     }
 
     public static SpeechRecognizer timed(SpeechRecognizer r, Duration timeout) {
-        return new MeteredRecognizer(r, timeout, new EngineMetrics(new SimpleMeterRegistry()));
+        return new MeteredRecognizer(r, timeout, testMetrics());
+    }
+
+    private static EngineMetrics testMetrics() {
+        return new EngineMetrics(new SimpleMeterRegistry());
     }
 }

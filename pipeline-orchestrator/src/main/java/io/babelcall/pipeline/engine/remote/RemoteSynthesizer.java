@@ -1,37 +1,21 @@
 package io.babelcall.pipeline.engine.remote;
 
 import io.babelcall.common.language.LanguageCode;
-import io.babelcall.pipeline.engine.EngineHealth;
 import io.babelcall.pipeline.tts.SpeechSynthesizer;
 import io.babelcall.pipeline.tts.SynthesizedSpeech;
 import io.babelcall.pipeline.tts.WavFile;
 import java.util.Set;
-import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
 
 /** Base of the HTTP synthesizers: length limit, blank text refused, WAV validated, failures mapped, health probe. */
-public abstract class RemoteSynthesizer implements SpeechSynthesizer, EngineHealth {
+public abstract class RemoteSynthesizer extends RemoteEngine implements SpeechSynthesizer {
 
-    protected final RemoteEngines.Endpoint endpoint;
-    protected final WebClient http;
-    protected final RemoteEngines remote;
     private final Set<LanguageCode> languages;
-    private final int maxChars;
-    private final String healthPath;
 
     protected RemoteSynthesizer(RemoteEngines remote, RemoteEngines.Endpoint endpoint, Set<LanguageCode> languages,
                                 int maxChars, String healthPath) {
-        this.remote = remote;
-        this.endpoint = endpoint;
-        this.http = remote.webClient(endpoint);
+        super(remote, endpoint, maxChars, healthPath);
         this.languages = Set.copyOf(languages);
-        this.maxChars = maxChars;
-        this.healthPath = healthPath;
-    }
-
-    @Override
-    public String name() {
-        return endpoint.name();
     }
 
     @Override
@@ -44,12 +28,11 @@ public abstract class RemoteSynthesizer implements SpeechSynthesizer, EngineHeal
         if (text == null || text.isBlank()) {
             return Mono.error(new IllegalArgumentException("nothing to synthesise"));
         }
-        if (text.length() > maxChars) {
-            return Mono.error(new IllegalArgumentException(
-                    "text of " + text.length() + " characters is over the limit of " + maxChars));
+        IllegalArgumentException tooLong = lengthError(text);
+        if (tooLong != null) {
+            return Mono.error(tooLong);
         }
-        return Mono.defer(() -> call(text.strip(), language, voice))
-                .onErrorMap(e -> RemoteEngines.transportError(endpoint, e));
+        return send(() -> call(text.strip(), language, voice));
     }
 
     protected abstract Mono<SynthesizedSpeech> call(String text, LanguageCode language, String voice);
@@ -64,10 +47,5 @@ public abstract class RemoteSynthesizer implements SpeechSynthesizer, EngineHeal
         }
         byte[] exact = WavFile.withExactSizes(bytes);
         return new SynthesizedSpeech(exact, info.get().duration());
-    }
-
-    @Override
-    public Mono<Status> health() {
-        return RemoteHealth.probe(http, endpoint, healthPath);
     }
 }

@@ -2,12 +2,10 @@ package io.babelcall.pipeline.engine.remote;
 
 import io.babelcall.common.engine.TranslationPair;
 import io.babelcall.common.language.LanguageCode;
-import io.babelcall.pipeline.engine.EngineHealth;
 import io.babelcall.pipeline.translation.Translator;
 import java.util.Map;
 import java.util.Set;
 import org.springframework.http.MediaType;
-import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 
@@ -15,28 +13,14 @@ import tools.jackson.databind.JsonNode;
  * Base of the HTTP/JSON translators: length limit, blank text, JSON POST with the exact body, reply size limit,
  * failures mapped to engine errors, and a health probe ({@code GET <health-path>}).
  */
-public abstract class RemoteTranslator implements Translator, EngineHealth {
+public abstract class RemoteTranslator extends RemoteEngine implements Translator {
 
-    protected final RemoteEngines.Endpoint endpoint;
-    protected final WebClient http;
-    protected final RemoteEngines remote;
     private final Set<TranslationPair> pairs;
-    private final int maxChars;
-    private final String healthPath;
 
     protected RemoteTranslator(RemoteEngines remote, RemoteEngines.Endpoint endpoint, Set<TranslationPair> pairs,
                                int maxChars, String healthPath) {
-        this.remote = remote;
-        this.endpoint = endpoint;
-        this.http = remote.webClient(endpoint);
+        super(remote, endpoint, maxChars, healthPath);
         this.pairs = Set.copyOf(pairs);
-        this.maxChars = maxChars;
-        this.healthPath = healthPath;
-    }
-
-    @Override
-    public String name() {
-        return endpoint.name();
     }
 
     @Override
@@ -46,14 +30,14 @@ public abstract class RemoteTranslator implements Translator, EngineHealth {
 
     @Override
     public final Mono<String> translate(String text, LanguageCode source, LanguageCode target) {
-        if (text.length() > maxChars) {
-            return Mono.error(new IllegalArgumentException(
-                    "text of " + text.length() + " characters is over the limit of " + maxChars));
+        IllegalArgumentException tooLong = lengthError(text);
+        if (tooLong != null) {
+            return Mono.error(tooLong);
         }
         if (text.isBlank()) {
             return Mono.just("");
         }
-        return Mono.defer(() -> call(text, source, target)).onErrorMap(e -> RemoteEngines.transportError(endpoint, e));
+        return send(() -> call(text, source, target));
     }
 
     /** One translation request; the text is non-blank and within the limit. */
@@ -86,10 +70,5 @@ public abstract class RemoteTranslator implements Translator, EngineHealth {
             throw RemoteEngines.malformed(endpoint, "no string '" + field + "'", reply.toString());
         }
         return v.asString().trim();
-    }
-
-    @Override
-    public Mono<Status> health() {
-        return RemoteHealth.probe(http, endpoint, healthPath);
     }
 }

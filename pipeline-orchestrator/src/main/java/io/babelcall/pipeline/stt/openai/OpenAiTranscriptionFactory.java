@@ -3,7 +3,7 @@ package io.babelcall.pipeline.stt.openai;
 import io.babelcall.common.language.LanguageCode;
 import io.babelcall.pipeline.engine.ConfigErrors;
 import io.babelcall.pipeline.engine.EngineDefinition;
-import io.babelcall.pipeline.engine.EngineFactory;
+import io.babelcall.pipeline.engine.remote.RemoteEngineFactory;
 import io.babelcall.pipeline.engine.EngineOptions;
 import io.babelcall.pipeline.engine.EngineRole;
 import io.babelcall.pipeline.engine.remote.RemoteEngines;
@@ -20,24 +20,12 @@ import java.util.Set;
  * {@code interim-min-audio} (1s), {@code max-audio} (30s), {@code health-path} ({@code /health}),
  * {@code connect-timeout}, {@code max-response-size} (1 MiB).
  */
-public class OpenAiTranscriptionFactory implements EngineFactory<SpeechRecognizer> {
+public class OpenAiTranscriptionFactory extends RemoteEngineFactory<SpeechRecognizer> {
 
     public static final String TYPE = "openai-stt";
 
-    private final RemoteEngines remote;
-
     public OpenAiTranscriptionFactory(RemoteEngines remote) {
-        this.remote = remote;
-    }
-
-    @Override
-    public String type() {
-        return TYPE;
-    }
-
-    @Override
-    public EngineRole role() {
-        return EngineRole.STT;
+        super(TYPE, EngineRole.STT, remote);
     }
 
     @Override

@@ -3,7 +3,7 @@ package io.babelcall.pipeline.stt.original;
 import io.babelcall.common.language.LanguageCode;
 import io.babelcall.pipeline.engine.ConfigErrors;
 import io.babelcall.pipeline.engine.EngineDefinition;
-import io.babelcall.pipeline.engine.EngineFactory;
+import io.babelcall.pipeline.engine.remote.RemoteEngineFactory;
 import io.babelcall.pipeline.engine.EngineOptions;
 import io.babelcall.pipeline.engine.EngineRole;
 import io.babelcall.pipeline.engine.remote.RemoteEngines;
@@ -17,24 +17,12 @@ import java.util.Set;
  * {@code api-key}, {@code interim-interval} (0 = none), {@code interim-min-audio} (1s), {@code max-audio} (30s),
  * {@code health-path} ({@code /health}), {@code connect-timeout}, {@code max-response-size} (1 MiB).
  */
-public class OriginalSttFactory implements EngineFactory<SpeechRecognizer> {
+public class OriginalSttFactory extends RemoteEngineFactory<SpeechRecognizer> {
 
     public static final String TYPE = "original-stt";
 
-    private final RemoteEngines remote;
-
     public OriginalSttFactory(RemoteEngines remote) {
-        this.remote = remote;
-    }
-
-    @Override
-    public String type() {
-        return TYPE;
-    }
-
-    @Override
-    public EngineRole role() {
-        return EngineRole.STT;
+        super(TYPE, EngineRole.STT, remote);
     }
 
     @Override

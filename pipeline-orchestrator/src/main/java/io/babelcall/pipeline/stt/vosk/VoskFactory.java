@@ -3,7 +3,7 @@ package io.babelcall.pipeline.stt.vosk;
 import io.babelcall.common.language.LanguageCode;
 import io.babelcall.pipeline.engine.ConfigErrors;
 import io.babelcall.pipeline.engine.EngineDefinition;
-import io.babelcall.pipeline.engine.EngineFactory;
+import io.babelcall.pipeline.engine.remote.RemoteEngineFactory;
 import io.babelcall.pipeline.engine.EngineOptions;
 import io.babelcall.pipeline.engine.EngineRole;
 import io.babelcall.pipeline.engine.remote.RemoteEngines;
@@ -18,24 +18,12 @@ import java.util.Set;
  * {@code max-backlog} (5s of audio sent but not yet answered before the utterance fails), {@code connect-timeout}
  * (2s), {@code max-response-size} (64 KiB per reply frame), {@code api-key} (sent as a header on the handshake).
  */
-public class VoskFactory implements EngineFactory<SpeechRecognizer> {
+public class VoskFactory extends RemoteEngineFactory<SpeechRecognizer> {
 
     public static final String TYPE = "vosk";
 
-    private final RemoteEngines remote;
-
     public VoskFactory(RemoteEngines remote) {
-        this.remote = remote;
-    }
-
-    @Override
-    public String type() {
-        return TYPE;
-    }
-
-    @Override
-    public EngineRole role() {
-        return EngineRole.STT;
+        super(TYPE, EngineRole.STT, remote);
     }
 
     @Override

@@ -3,7 +3,7 @@ package io.babelcall.pipeline.translation.libretranslate;
 import io.babelcall.common.engine.TranslationPair;
 import io.babelcall.pipeline.engine.ConfigErrors;
 import io.babelcall.pipeline.engine.EngineDefinition;
-import io.babelcall.pipeline.engine.EngineFactory;
+import io.babelcall.pipeline.engine.remote.RemoteEngineFactory;
 import io.babelcall.pipeline.engine.EngineOptions;
 import io.babelcall.pipeline.engine.EngineRole;
 import io.babelcall.pipeline.engine.remote.RemoteEngines;
@@ -19,24 +19,12 @@ import java.util.Set;
  * {@code max-chars} (2000), {@code health-path} ({@code /languages}), {@code connect-timeout},
  * {@code max-response-size} (1 MiB).
  */
-public class LibreTranslateFactory implements EngineFactory<Translator> {
+public class LibreTranslateFactory extends RemoteEngineFactory<Translator> {
 
     public static final String TYPE = "libretranslate";
 
-    private final RemoteEngines remote;
-
     public LibreTranslateFactory(RemoteEngines remote) {
-        this.remote = remote;
-    }
-
-    @Override
-    public String type() {
-        return TYPE;
-    }
-
-    @Override
-    public EngineRole role() {
-        return EngineRole.MT;
+        super(TYPE, EngineRole.MT, remote);
     }
 
     @Override

@@ -4,7 +4,7 @@ import io.babelcall.common.engine.TranslationPair;
 import io.babelcall.common.language.LanguageCode;
 import io.babelcall.pipeline.engine.ConfigErrors;
 import io.babelcall.pipeline.engine.EngineDefinition;
-import io.babelcall.pipeline.engine.EngineFactory;
+import io.babelcall.pipeline.engine.remote.RemoteEngineFactory;
 import io.babelcall.pipeline.engine.EngineOptions;
 import io.babelcall.pipeline.engine.EngineRole;
 import io.babelcall.pipeline.engine.remote.RemoteEngines;
@@ -21,25 +21,13 @@ import java.util.regex.Pattern;
  * e.g. {@code codes.yue: yue_Hant}), {@code path} ({@code /translate}), {@code api-key}, {@code max-chars} (2000),
  * {@code health-path} ({@code /health}), {@code connect-timeout}, {@code max-response-size} (1 MiB).
  */
-public class NllbFactory implements EngineFactory<Translator> {
+public class NllbFactory extends RemoteEngineFactory<Translator> {
 
     public static final String TYPE = "nllb";
     private static final Pattern FLORES = Pattern.compile("[a-z]{3}_[A-Z][a-z]{3}");
 
-    private final RemoteEngines remote;
-
     public NllbFactory(RemoteEngines remote) {
-        this.remote = remote;
-    }
-
-    @Override
-    public String type() {
-        return TYPE;
-    }
-
-    @Override
-    public EngineRole role() {
-        return EngineRole.MT;
+        super(TYPE, EngineRole.MT, remote);
     }
 
     @Override

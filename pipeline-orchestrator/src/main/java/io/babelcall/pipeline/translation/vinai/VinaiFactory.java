@@ -2,7 +2,7 @@ package io.babelcall.pipeline.translation.vinai;
 
 import io.babelcall.pipeline.engine.ConfigErrors;
 import io.babelcall.pipeline.engine.EngineDefinition;
-import io.babelcall.pipeline.engine.EngineFactory;
+import io.babelcall.pipeline.engine.remote.RemoteEngineFactory;
 import io.babelcall.pipeline.engine.EngineOptions;
 import io.babelcall.pipeline.engine.EngineRole;
 import io.babelcall.pipeline.engine.remote.RemoteEngines;
@@ -13,24 +13,12 @@ import io.babelcall.pipeline.translation.Translator;
  * ({@code Authorization: Bearer}, or in {@code api-key-header}), {@code path} ({@code /translate}), {@code max-chars}
  * (2000), {@code health-path} ({@code /health}), {@code connect-timeout}, {@code max-response-size} (1 MiB).
  */
-public class VinaiFactory implements EngineFactory<Translator> {
+public class VinaiFactory extends RemoteEngineFactory<Translator> {
 
     public static final String TYPE = "vinai";
 
-    private final RemoteEngines remote;
-
     public VinaiFactory(RemoteEngines remote) {
-        this.remote = remote;
-    }
-
-    @Override
-    public String type() {
-        return TYPE;
-    }
-
-    @Override
-    public EngineRole role() {
-        return EngineRole.MT;
+        super(TYPE, EngineRole.MT, remote);
     }
 
     @Override

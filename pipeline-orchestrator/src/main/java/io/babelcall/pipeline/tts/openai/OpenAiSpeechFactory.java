@@ -3,7 +3,7 @@ package io.babelcall.pipeline.tts.openai;
 import io.babelcall.common.language.LanguageCode;
 import io.babelcall.pipeline.engine.ConfigErrors;
 import io.babelcall.pipeline.engine.EngineDefinition;
-import io.babelcall.pipeline.engine.EngineFactory;
+import io.babelcall.pipeline.engine.remote.RemoteEngineFactory;
 import io.babelcall.pipeline.engine.EngineOptions;
 import io.babelcall.pipeline.engine.EngineRole;
 import io.babelcall.pipeline.engine.remote.RemoteEngines;
@@ -18,24 +18,12 @@ import java.util.Set;
  * {@code max-chars} (1000), {@code health-path} ({@code /health}), {@code connect-timeout},
  * {@code max-response-size} (16 MiB).
  */
-public class OpenAiSpeechFactory implements EngineFactory<SpeechSynthesizer> {
+public class OpenAiSpeechFactory extends RemoteEngineFactory<SpeechSynthesizer> {
 
     public static final String TYPE = "openai-tts";
 
-    private final RemoteEngines remote;
-
     public OpenAiSpeechFactory(RemoteEngines remote) {
-        this.remote = remote;
-    }
-
-    @Override
-    public String type() {
-        return TYPE;
-    }
-
-    @Override
-    public EngineRole role() {
-        return EngineRole.TTS;
+        super(TYPE, EngineRole.TTS, remote);
     }
 
     @Override

@@ -3,7 +3,7 @@ package io.babelcall.pipeline.tts.piper;
 import io.babelcall.common.language.LanguageCode;
 import io.babelcall.pipeline.engine.ConfigErrors;
 import io.babelcall.pipeline.engine.EngineDefinition;
-import io.babelcall.pipeline.engine.EngineFactory;
+import io.babelcall.pipeline.engine.remote.RemoteEngineFactory;
 import io.babelcall.pipeline.engine.EngineOptions;
 import io.babelcall.pipeline.engine.EngineRole;
 import io.babelcall.pipeline.engine.remote.RemoteEngines;
@@ -17,24 +17,12 @@ import java.util.Set;
  * ({@code /synthesize}), {@code api-key}, {@code max-chars} (1000), {@code health-path} ({@code /health}),
  * {@code connect-timeout}, {@code max-response-size} (16 MiB: base64 WAV).
  */
-public class PiperFactory implements EngineFactory<SpeechSynthesizer> {
+public class PiperFactory extends RemoteEngineFactory<SpeechSynthesizer> {
 
     public static final String TYPE = "piper";
 
-    private final RemoteEngines remote;
-
     public PiperFactory(RemoteEngines remote) {
-        this.remote = remote;
-    }
-
-    @Override
-    public String type() {
-        return TYPE;
-    }
-
-    @Override
-    public EngineRole role() {
-        return EngineRole.TTS;
+        super(TYPE, EngineRole.TTS, remote);
     }
 
     @Override

@@ -5,23 +5,28 @@ import io.babelcall.common.language.LanguageCode;
 import io.babelcall.common.room.RedisKeys;
 import io.babelcall.pipeline.translation.Translator;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.Set;
 import reactor.core.publisher.Mono;
 
 /**
- * Redis cache in front of a translator: key {@code mt:{sha256(engine fingerprint, source, target, normalised text)}}.
- * Blank text is translated to blank without any call.
+ * A translator as the router hands it out: the Redis cache (if any) in front of the instance's {@link EngineCall}.
+ * Cache key {@code mt:{sha256(engine fingerprint, source, target, normalised text)}}; with a cache, blank text is
+ * translated to blank without any call.
  */
-final class CachingTranslator implements Translator {
+final class RoutedTranslator implements Translator {
 
     private final Translator delegate;
-    private final String fingerprint;
+    private final EngineCall call;
     private final EngineCache cache;
+    private final String fingerprint;
 
-    CachingTranslator(Translator delegate, String fingerprint, EngineCache cache) {
+    /** @param cache null for no caching */
+    RoutedTranslator(Translator delegate, EngineCall call, EngineCache cache, String fingerprint) {
         this.delegate = delegate;
-        this.fingerprint = fingerprint;
+        this.call = call;
         this.cache = cache;
+        this.fingerprint = fingerprint;
     }
 
     @Override
@@ -36,16 +41,18 @@ final class CachingTranslator implements Translator {
 
     @Override
     public Mono<String> translate(String text, LanguageCode source, LanguageCode target) {
+        if (cache == null) {
+            return call.run(() -> delegate.translate(text, source, target));
+        }
         String normalized = EngineCache.normalize(text);
         if (normalized.isEmpty()) {
             return Mono.just("");
         }
         String key = RedisKeys.translationCache(
                 EngineCache.hash(fingerprint, source.value(), target.value(), normalized));
-        return cache.get("mt", key)
-                .map(bytes -> new String(bytes, StandardCharsets.UTF_8))
-                .switchIfEmpty(Mono.defer(() -> delegate.translate(normalized, source, target)
-                        .flatMap(result -> cache.put(key, result.getBytes(StandardCharsets.UTF_8),
-                                cache.settings().mtTtl()).thenReturn(result))));
+        return cache.cached("mt", key, cache.settings().mtTtl(),
+                bytes -> Optional.of(new String(bytes, StandardCharsets.UTF_8)),
+                result -> result.getBytes(StandardCharsets.UTF_8),
+                () -> call.run(() -> delegate.translate(normalized, source, target)));
     }
 }
