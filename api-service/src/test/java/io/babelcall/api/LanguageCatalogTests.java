@@ -10,6 +10,7 @@ import io.babelcall.api.language.LanguageConfiguration;
 import io.babelcall.api.language.Languages;
 import io.babelcall.api.language.LanguagesUnavailableException;
 import io.babelcall.testsupport.RedisServerExtension;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +21,7 @@ import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.util.unit.DataSize;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -99,7 +101,8 @@ class LanguageCatalogTests {
                 new ApiProperties.Languages(Duration.ofSeconds(30), timeout),
                 new ApiProperties.RateLimit(true, 10, 5), 0);
         LanguageConfiguration configuration = new LanguageConfiguration();
-        CapabilitiesClient client = configuration.capabilitiesClient(properties, JsonMapper.builder().build());
+        CapabilitiesClient client = configuration.capabilitiesClient(properties, JsonMapper.builder().build(),
+                new StaticListableBeanFactory().getBeanProvider(ObservationRegistry.class));
         return configuration.languageCatalog(client, properties, clock);
     }
 

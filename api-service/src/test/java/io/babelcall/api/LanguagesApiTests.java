@@ -44,6 +44,8 @@ class LanguagesApiTests extends ApiTestSupport {
         assertThat(request.getMethod()).isEqualTo("GET");
         assertThat(request.getTarget()).isEqualTo("/api/v1/engines/capabilities");
         assertThat(request.getHeaders().get("Accept")).contains("application/json");
+        // the page's request and this call are one trace (W3C trace context)
+        assertThat(request.getHeaders().get("traceparent")).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]");
 
         // Within the cache TTL (30 s) the orchestrator is not asked again.
         web.get().uri("/api/v1/languages").exchange().expectStatus().isOk()

@@ -1,6 +1,7 @@
 package io.babelcall.api.join;
 
 import io.babelcall.api.config.ApiProperties;
+import io.babelcall.support.logging.CallLog;
 import io.babelcall.support.token.TokenProperties;
 import io.babelcall.api.ice.IceServerFactory;
 import io.babelcall.api.room.RandomIds;
@@ -15,12 +16,16 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
 
 /** Joining (issues the participant token) and leaving a room. */
 @Service
 public class JoinService {
+
+    private static final Logger log = LoggerFactory.getLogger(JoinService.class);
 
     private final RoomStore store;
     private final RandomIds ids;
@@ -61,6 +66,9 @@ public class JoinService {
                 return Mono.error(new RoomFullException());
             }
             joined.increment();
+            CallLog.info(log, roomId, participant.participantId())
+                    .log("participant {} joined room {} (speaks {}, captions {})", participant.participantId(), roomId,
+                            spoken, caption);
             // JWT times are whole seconds; the response states exactly what the token says.
             Instant issuedAt = now.truncatedTo(ChronoUnit.SECONDS);
             Instant expiresAt = issuedAt.plus(tokenProperties.ttl());
@@ -82,6 +90,7 @@ public class JoinService {
             if (result == RoomStore.NO_PARTICIPANT) {
                 return Mono.error(new ParticipantNotFoundException());
             }
+            CallLog.info(log, roomId, participantId).log("participant {} left room {}", participantId, roomId);
             return Mono.<Void>empty();
         });
     }

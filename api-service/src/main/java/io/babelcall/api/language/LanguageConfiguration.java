@@ -1,8 +1,10 @@
 package io.babelcall.api.language;
 
 import io.babelcall.api.config.ApiProperties;
+import io.micrometer.observation.ObservationRegistry;
 import io.netty.channel.ChannelOption;
 import java.time.Clock;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -17,7 +19,8 @@ public class LanguageConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    public CapabilitiesClient capabilitiesClient(ApiProperties properties, JsonMapper json) {
+    public CapabilitiesClient capabilitiesClient(ApiProperties properties, JsonMapper json,
+                                                 ObjectProvider<ObservationRegistry> observations) {
         int connectMillis = (int) Math.min(Integer.MAX_VALUE, properties.languages().timeout().toMillis());
         HttpClient http = HttpClient.create()
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectMillis)
@@ -25,6 +28,9 @@ public class LanguageConfiguration {
         WebClient client = WebClient.builder()
                 .baseUrl(properties.orchestratorInternalUrl())
                 .clientConnector(new ReactorClientHttpConnector(http))
+                // observed: the caller's trace continues in the orchestrator (W3C traceparent), and
+                // http.client.requests times the call
+                .observationRegistry(observations.getIfAvailable(() -> ObservationRegistry.NOOP))
                 .codecs(codecs -> {
                     codecs.defaultCodecs().jacksonJsonDecoder(new JacksonJsonDecoder(json));
                     codecs.defaultCodecs().maxInMemorySize(1024 * 1024);

@@ -3,17 +3,22 @@ package io.babelcall.api.room;
 import io.babelcall.api.config.ApiProperties;
 import io.babelcall.api.web.RateLimiter;
 import io.babelcall.common.room.Room;
+import io.babelcall.support.logging.CallLog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
 
 /** Creating and reading rooms. */
 @Service
 public class RoomService {
+
+    private static final Logger log = LoggerFactory.getLogger(RoomService.class);
 
     /** Rate-limit operation name, also the {@code endpoint} tag of {@code babelcall.rate.limited}. */
     public static final String CREATE_OPERATION = "create_room";
@@ -57,6 +62,8 @@ public class RoomService {
                         : Mono.error(new IllegalStateException("could not allocate a free room id"));
             }
             created.increment();
+            CallLog.info(log, room.roomId(), null).log("room {} created (max {} participants)", room.roomId(),
+                    room.maxParticipants());
             return Mono.just(new RoomCreatedResponse(room.roomId(), properties.joinUrl(room.roomId()), room.name(),
                     room.maxParticipants(), room.createdAt(), room.expiresAt()));
         });

@@ -9,6 +9,7 @@ import io.babelcall.pipeline.security.AuthenticatedSpeaker;
 import io.babelcall.pipeline.speech.PipelineMetrics;
 import io.babelcall.pipeline.speech.SpeakerPipeline;
 import io.babelcall.pipeline.speech.SpeakerPipelineFactory;
+import io.babelcall.support.logging.CallLog;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -82,6 +83,8 @@ public class AudioWebSocketHandler implements WebSocketHandler {
         SpeakerPipeline pipeline = pipelines.create(speaker);
         Object audioLock = new Object();
         metrics.streamOpened();
+        CallLog.info(log, speaker.roomId(), speaker.participantId()).log("audio stream of {} in room {} opened",
+                speaker.participantId(), speaker.roomId());
 
         // One long-lived outbound stream: completing a send, or cancelling the inbound, would make Reactor Netty
         // close without a status code, so the stream is ended only by sending our own close frame.
@@ -89,7 +92,7 @@ public class AudioWebSocketHandler implements WebSocketHandler {
         session.send(outbound.asFlux()).subscribe(v -> { }, e -> log.debug("audio socket send ended: {}", e.toString()));
         Consumer<AudioRejectedException> reject = e -> {
             if (ended.compareAndSet(false, true)) {
-                reject(session, outbound, e);
+                reject(session, speaker, outbound, e);
             }
         };
 
@@ -122,6 +125,8 @@ public class AudioWebSocketHandler implements WebSocketHandler {
                 })
                 .then()
                 .doFinally(signal -> {
+                    CallLog.info(log, speaker.roomId(), speaker.participantId()).log(
+                            "audio stream of {} in room {} ended ({})", speaker.participantId(), speaker.roomId(), signal);
                     startDeadline.dispose();
                     replaced.dispose();
                     outbound.tryEmitComplete();
@@ -150,12 +155,14 @@ public class AudioWebSocketHandler implements WebSocketHandler {
         return true;
     }
 
-    private void reject(WebSocketSession session, Sinks.Many<WebSocketMessage> outbound, AudioRejectedException e) {
+    private void reject(WebSocketSession session, AuthenticatedSpeaker speaker, Sinks.Many<WebSocketMessage> outbound,
+                        AudioRejectedException e) {
         AudioRejection r = e.rejection();
         if (r.badInput()) {
             metrics.rejected(r.code());
         }
-        log.info("closing audio stream {} with {} ({}): {}", session.getId(), r.closeCode(), r.code(), e.getMessage());
+        CallLog.info(log, speaker.roomId(), speaker.participantId()).log("closing audio stream of {} with {} ({}): {}",
+                speaker.participantId(), r.closeCode(), r.code(), e.getMessage());
         String payload = json.writerFor(ServerMessage.class).writeValueAsString(new ErrorMessage(r.code(), e.getMessage()));
         synchronized (outbound) {
             outbound.tryEmitNext(session.textMessage(payload)); // queued on the channel before the close frame

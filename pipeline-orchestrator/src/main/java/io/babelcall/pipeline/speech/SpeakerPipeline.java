@@ -17,6 +17,7 @@ import io.babelcall.pipeline.stt.SpeechRecognizer;
 import io.babelcall.pipeline.transcript.TranscriptEntry;
 import io.babelcall.pipeline.translation.Translator;
 import io.babelcall.pipeline.tts.SpeechSynthesizer;
+import io.babelcall.support.logging.CallLog;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -32,6 +33,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
+import org.slf4j.spi.LoggingEventBuilder;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -175,7 +178,7 @@ public final class SpeakerPipeline implements Endpointer.Listener {
         try {
             session.accept(samples, offset, length);
         } catch (RuntimeException e) {
-            log.warn("recogniser failed on audio of {} in room {}: {}", speakerId, roomId, e.toString());
+            warn().log("recogniser failed on audio of {} in room {}: {}", speakerId, roomId, e.toString());
             u.recognized = false;
             asrFailed("recognizer error: " + e.getMessage());
             abandonSession();
@@ -202,7 +205,7 @@ public final class SpeakerPipeline implements Endpointer.Listener {
         try {
             session.endUtterance();
         } catch (RuntimeException e) {
-            log.warn("recogniser failed at end of utterance of {}: {}", speakerId, e.toString());
+            warn().log("recogniser failed at end of utterance of {}: {}", speakerId, e.toString());
             failAwaiting(gen, "recognizer error: " + e.getMessage());
             abandonSession();
             return;
@@ -226,7 +229,7 @@ public final class SpeakerPipeline implements Endpointer.Listener {
             session = recognizer.get().open(new RecognitionRequest(roomId, speakerId, language, Endpointer.SAMPLE_RATE),
                     new Callbacks(gen));
         } catch (RuntimeException e) {
-            log.warn("cannot open recognition for {} in room {}: {}", speakerId, roomId, e.toString());
+            warn().log("cannot open recognition for {} in room {}: {}", speakerId, roomId, e.toString());
             asrFailed("recognizer unavailable: " + e.getMessage());
             session = null;
         }
@@ -277,7 +280,7 @@ public final class SpeakerPipeline implements Endpointer.Listener {
         try {
             s.close();
         } catch (RuntimeException e) {
-            log.debug("closing recognition session: {}", e.toString());
+            debug().log("closing recognition session: {}", e.toString());
         }
     }
 
@@ -350,7 +353,7 @@ public final class SpeakerPipeline implements Endpointer.Listener {
             if (gen != generation || !awaitingFinal.contains(u)) {
                 return;
             }
-            log.warn("no final from the recogniser for {} in room {} within {}; opening a fresh session", speakerId,
+            warn().log("no final from the recogniser for {} in room {} within {}; opening a fresh session", speakerId,
                     roomId, services.pipeline().recognitionTimeout());
             generation++;
             sessionStale = true;
@@ -443,9 +446,9 @@ public final class SpeakerPipeline implements Endpointer.Listener {
                                             false, null, services.clock().instant()), null);
                                 }
                             }
-                        }, e -> log.debug("interim translation to {} failed: {}", target, e.toString()));
+                        }, e -> debug().log("interim translation to {} failed: {}", target, e.toString()));
             }
-        }, e -> log.debug("cannot read listeners of room {}: {}", roomId, e.toString()));
+        }, e -> debug().log("cannot read listeners of room {}: {}", roomId, e.toString()));
     }
 
     /** Assigns the next seq and queues the event; {@code onPublished} runs when Redis has taken it. */
@@ -520,7 +523,7 @@ public final class SpeakerPipeline implements Endpointer.Listener {
     private Mono<Void> fanOut(Utterance u) {
         return services.directory().participants(roomId)
                 .onErrorResume(e -> {
-                    log.warn("cannot read listeners of room {}: {}", roomId, e.toString());
+                    warn().log("cannot read listeners of room {}: {}", roomId, e.toString());
                     return Mono.just(List.of());
                 })
                 .flatMap(participants -> {
@@ -539,7 +542,7 @@ public final class SpeakerPipeline implements Endpointer.Listener {
                                 TranscriptEntry entry = new TranscriptEntry(u.id, speakerId, speakerName, language,
                                         u.text, u.startedAt, u.endOfSpeechAt, translations);
                                 return services.transcripts().append(roomId, entry).onErrorResume(e -> {
-                                    log.warn("cannot append to transcript of room {}: {}", roomId, e.toString());
+                                    warn().log("cannot append to transcript of room {}: {}", roomId, e.toString());
                                     return Mono.empty();
                                 });
                             });
@@ -568,7 +571,7 @@ public final class SpeakerPipeline implements Endpointer.Listener {
                     }
                 }))
                 .onErrorResume(e -> {
-                    log.warn("translation {}->{} failed for room {}: {}", language, target, roomId, e.toString());
+                    warn().log("translation {}->{} failed for room {}: {}", language, target, roomId, e.toString());
                     setState("mt:" + target, target, CaptionStatus.UNTRANSLATED, reason(e));
                     return Mono.empty();
                 });
@@ -592,11 +595,20 @@ public final class SpeakerPipeline implements Endpointer.Listener {
                     }
                 })
                 .onErrorResume(e -> {
-                    log.warn("synthesis in {} failed for room {}: {}", lang, roomId, e.toString());
+                    warn().log("synthesis in {} failed for room {}: {}", lang, roomId, e.toString());
                     setState("tts:" + lang, lang, CaptionStatus.TTS_UNAVAILABLE, reason(e));
                     return Mono.empty();
                 })
                 .then();
+    }
+
+    /** Log events of this speaker's pipeline, with the room and speaker as structured fields. */
+    private LoggingEventBuilder warn() {
+        return CallLog.warn(log, roomId, speakerId);
+    }
+
+    private LoggingEventBuilder debug() {
+        return CallLog.at(log, Level.DEBUG, roomId, speakerId);
     }
 
     private static String reason(Throwable e) {

@@ -28,6 +28,7 @@ import io.babelcall.signaling.presence.PresenceStore;
 import io.babelcall.signaling.relay.BusListener;
 import io.babelcall.signaling.relay.Envelope;
 import io.babelcall.signaling.relay.ReplicaBus;
+import io.babelcall.support.logging.CallLog;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -124,7 +125,7 @@ public class SignalingHandler implements SignalingEvents, BusListener {
             // Subscribed before presence is written, so no peer event published after our arrival is missed.
             room.subscribed.get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
-            log.warn("cannot subscribe to room {}: {}", roomId, e.toString());
+            CallLog.warn(log, roomId, pid).log("cannot subscribe to room {}: {}", roomId, e.toString());
             release(room);
             connection.close(CloseCodes.INTERNAL, "redis unavailable");
             return null;
@@ -134,7 +135,8 @@ public class SignalingHandler implements SignalingEvents, BusListener {
             c = store.connect(roomId, pid,
                     new PresenceEntry(replicaId, connection.id(), false, false, PresenceEntry.CONNECTED));
         } catch (RuntimeException e) {
-            log.warn("cannot register presence of {} in room {}: {}", pid, roomId, e.toString());
+            CallLog.warn(log, roomId, pid).log("cannot register presence of {} in room {}: {}", pid, roomId,
+                    e.toString());
             release(room);
             connection.close(CloseCodes.INTERNAL, "redis unavailable");
             return null;
@@ -178,6 +180,8 @@ public class SignalingHandler implements SignalingEvents, BusListener {
         Peer self = session.peer();
         room.roster.put(pid, self);
         room.replicaOf.put(pid, replicaId);
+        CallLog.info(log, roomId, pid).log("participant {} connected to room {} ({}, {} peer(s))", pid, roomId,
+                prev == null ? "new" : "reconnected", peers.size());
         send(session, "welcome", new Welcome(self, peers));
         if (prev == null) {
             broadcast(roomId, room, pid, Envelope.JOINED, "peer-joined", new PeerJoined(self));
@@ -194,6 +198,8 @@ public class SignalingHandler implements SignalingEvents, BusListener {
         sessionCount.decrementAndGet();
         LocalSession.State was = session.state;
         session.state = LocalSession.State.CLOSED;
+        CallLog.info(log, session.roomId, session.participantId).log("participant {} disconnected from room {} ({}{})",
+                session.participantId, session.roomId, code, was == LocalSession.State.OPEN ? ", grace period" : "");
         if (was == LocalSession.State.OPEN && !shuttingDown) {
             // Closed without leave: keep the identity for the reconnect grace, then report peer-left.
             String conn = session.connection.id();
@@ -201,7 +207,8 @@ public class SignalingHandler implements SignalingEvents, BusListener {
                 store.putIfConn(session.roomId, session.participantId, conn,
                         new PresenceEntry(replicaId, conn, session.audio, session.video, PresenceEntry.AWAY));
             } catch (RuntimeException e) {
-                log.warn("cannot mark {} away: {}", session.participantId, e.toString());
+                CallLog.warn(log, session.roomId, session.participantId)
+                        .log("cannot mark {} away: {}", session.participantId, e.toString());
             }
             timers.schedule(() -> graceExpired(session), props.reconnectGrace().toMillis(), TimeUnit.MILLISECONDS);
         }
@@ -214,7 +221,8 @@ public class SignalingHandler implements SignalingEvents, BusListener {
                 peerLeft(session.roomId, session.participantId, session.leaveReason);
             }
         } catch (RuntimeException e) {
-            log.warn("grace expiry of {} failed: {}", session.participantId, e.toString());
+            CallLog.warn(log, session.roomId, session.participantId)
+                    .log("grace expiry of {} failed: {}", session.participantId, e.toString());
         }
     }
 
@@ -625,6 +633,8 @@ public class SignalingHandler implements SignalingEvents, BusListener {
 
     private void closeFor(LocalSession s, int code, String reason, String cause) {
         metrics.closed(cause);
+        CallLog.warn(log, s.roomId, s.participantId).log("closing the socket of {} in room {}: {} ({})",
+                s.participantId, s.roomId, reason, code);
         s.connection.close(code, reason);
     }
 

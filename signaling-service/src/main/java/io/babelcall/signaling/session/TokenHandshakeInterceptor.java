@@ -7,6 +7,7 @@ import io.babelcall.common.token.ParticipantTokens;
 import io.babelcall.common.token.TokenCarrier;
 import io.babelcall.signaling.metrics.SignalingMetrics;
 import io.babelcall.signaling.presence.PresenceStore;
+import io.babelcall.support.logging.CallLog;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.ServerHttpRequest;
@@ -58,20 +60,27 @@ public class TokenHandshakeInterceptor implements HandshakeInterceptor {
             claims = tokens.verify(token.orElse(null));
         } catch (InvalidTokenException e) {
             metrics.closed("invalid_token");
+            log.info("refused a signaling handshake: {}", e.getMessage());
             return refuse(response, HttpStatus.UNAUTHORIZED, e.getMessage());
         }
         Participant p;
         try {
             p = store.participant(claims.roomId(), claims.participantId());
         } catch (RuntimeException e) {
-            log.warn("cannot check participant {}: {}", claims.participantId(), e.toString());
+            CallLog.warn(log, claims.roomId(), claims.participantId())
+                    .log("cannot check participant {}: {}", claims.participantId(), e.toString());
             return refuse(response, HttpStatus.SERVICE_UNAVAILABLE, "participant store unavailable; retry");
         }
         if (p == null) {
             metrics.closed("invalid_token");
+            CallLog.info(log, claims.roomId(), claims.participantId()).log(
+                    "refused a signaling handshake: room {} does not list participant {}", claims.roomId(),
+                    claims.participantId());
             return refuse(response, HttpStatus.FORBIDDEN, "the room does not list this participant");
         }
         attributes.put(CLAIMS, claims);
+        CallLog.at(log, Level.DEBUG, claims.roomId(), claims.participantId())
+                .log("signaling handshake of {} in room {} accepted", claims.participantId(), claims.roomId());
         return true;
     }
 
