@@ -14,33 +14,63 @@ import tools.jackson.databind.ObjectMapper;
 
 /**
  * The room's current participants from the participants hash, read per utterance and cached for a short time
- * ({@code babelcall.pipeline.listener-cache-ttl}) so a busy room costs one HVALS per second, not one per event.
- * Unparseable entries are skipped (and logged), never fatal.
+ * ({@code babelcall.pipeline.listener-cache-ttl}) so a busy room costs about one HVALS per second, not one per event.
+ * While someone speaks the list is refreshed ahead of need ({@link #prefetch}), so the end of an utterance finds it in
+ * memory instead of waiting for Redis on the way to its translations. Unparseable entries are skipped (and logged),
+ * never fatal.
  */
 public class ListenerDirectory {
 
     private static final Logger log = LoggerFactory.getLogger(ListenerDirectory.class);
     private static final int MAX_CACHED_ROOMS = 10_000;
+    /** Reactor's "never expires" (no expiry timer is scheduled); the age of an entry is checked here instead. */
+    private static final Duration FOREVER = Duration.ofMillis(Long.MAX_VALUE);
 
     private final ReactiveStringRedisTemplate redis;
     private final ObjectMapper json;
-    private final Duration ttl;
-    private final Map<String, Mono<List<Participant>>> cache = new ConcurrentHashMap<>();
+    private final long ttlNanos;
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+    /** A read of one room's list (replayed to every caller; a failed read is retried by the next) and its start. */
+    private record Cached(Mono<List<Participant>> participants, long readAtNanos) {
+    }
 
     public ListenerDirectory(ReactiveStringRedisTemplate redis, ObjectMapper json, Duration ttl) {
         this.redis = redis;
         this.json = json;
-        this.ttl = ttl;
+        this.ttlNanos = ttl.toNanos();
     }
 
+    /** The room's participants, read at most {@code listener-cache-ttl} ago. */
     public Mono<List<Participant>> participants(String roomId) {
-        if (ttl.isZero()) {
-            return load(roomId);
+        return ttlNanos == 0 ? load(roomId) : cached(roomId, ttlNanos).participants();
+    }
+
+    /**
+     * Starts a fresh read when the cached list is older than half the TTL, without waiting for it. Called for every
+     * frame of speech: a list read during the utterance is still valid when it ends (hangover included).
+     */
+    public void prefetch(String roomId) {
+        if (ttlNanos == 0) {
+            return;
+        }
+        Cached c = cache.get(roomId);
+        if (c == null || System.nanoTime() - c.readAtNanos() > ttlNanos / 2) {
+            cached(roomId, ttlNanos / 2).participants().subscribe(v -> { }, e -> { }); // failures surface at use
+        }
+    }
+
+    private Cached cached(String roomId, long maxAgeNanos) {
+        long now = System.nanoTime();
+        Cached c = cache.get(roomId);
+        if (c != null && now - c.readAtNanos() <= maxAgeNanos) {
+            return c;
         }
         if (cache.size() > MAX_CACHED_ROOMS) {
             cache.clear();
         }
-        return cache.computeIfAbsent(roomId, id -> load(id).cache(v -> ttl, e -> Duration.ZERO, () -> Duration.ZERO));
+        return cache.compute(roomId, (id, old) -> old != null && now - old.readAtNanos() <= maxAgeNanos ? old
+                : new Cached(load(id).cache(v -> FOREVER, e -> Duration.ZERO, () -> Duration.ZERO), now));
     }
 
     /** One participant, uncached (the handshake needs the current truth). */

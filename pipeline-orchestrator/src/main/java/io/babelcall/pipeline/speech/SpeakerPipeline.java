@@ -171,6 +171,7 @@ public final class SpeakerPipeline implements Endpointer.Listener {
 
     @Override
     public void onSpeechAudio(short[] samples, int offset, int length) {
+        services.directory().prefetch(roomId);
         Utterance u = current;
         if (u == null || !u.recognized || session == null) {
             return;
