@@ -32,6 +32,8 @@ public final class TomcatConnection implements ClientConnection, SendHandler {
     private static final int IN_CALL = 1;
     private static final int DONE_INLINE = 2;
     private static final int RETURNED = 3;
+    /** {@link #writeStartedNanos} while no text write is in flight. */
+    private static final long NO_WRITE = Long.MIN_VALUE;
 
     private final String id = UUID.randomUUID().toString();
     private final Session session;
@@ -43,7 +45,8 @@ public final class TomcatConnection implements ClientConnection, SendHandler {
     private final AtomicBoolean sending = new AtomicBoolean();
     private final AtomicInteger writeState = new AtomicInteger(IDLE);
     private final AtomicInteger queuedChars = new AtomicInteger();
-    private final AtomicLong writeStartedNanos = new AtomicLong();
+    /** When the text write in flight started; {@link #NO_WRITE} between writes (pings are bounded by Tomcat). */
+    private final AtomicLong writeStartedNanos = new AtomicLong(NO_WRITE);
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile int inFlightChars;
     /** Set when queued frames must be dropped (slow consumer, write failure). */
@@ -92,8 +95,13 @@ public final class TomcatConnection implements ClientConnection, SendHandler {
         }
     }
 
+    /**
+     * A text write has been pending longer than the limit. Decided by the write's own start time, not by
+     * {@code sending}: that flag is also set just before a write starts and during a ping, when no start time applies.
+     */
     private boolean stuck() {
-        return sending.get() && System.nanoTime() - writeStartedNanos.get() > sendTimeLimitNanos;
+        long started = writeStartedNanos.get();
+        return started != NO_WRITE && System.nanoTime() - started > sendTimeLimitNanos;
     }
 
     private void drain() {
@@ -128,6 +136,7 @@ public final class TomcatConnection implements ClientConnection, SendHandler {
             try {
                 session.getAsyncRemote().sendText(text, this);
             } catch (RuntimeException e) {
+                writeStartedNanos.set(NO_WRITE);
                 writeState.set(IDLE);
                 queuedChars.addAndGet(-text.length());
                 sending.set(false);
@@ -146,6 +155,7 @@ public final class TomcatConnection implements ClientConnection, SendHandler {
 
     @Override
     public void onResult(SendResult result) {
+        writeStartedNanos.set(NO_WRITE);
         queuedChars.addAndGet(-inFlightChars);
         if (!result.isOK()) {
             closeQuietly();
