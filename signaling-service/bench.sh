@@ -5,7 +5,8 @@
 #   2. relay, 2 replicas: every relay crosses replicas through Redis
 #   3. idle sockets on a fresh replica, with the server's RSS
 # Knobs (env): RATES, STEP_SECONDS, ROOMS, IDLE_LEVELS, SERVER_JVM_OPTS, SCENARIOS (relay1,relay2,idle), SKIP_BUILD=1,
-# JAR (server jar to run instead of the fresh build), SERVER_ARGS (extra Spring arguments for every replica).
+# JAR (server jar to run instead of the fresh build), SERVER_ARGS (extra Spring arguments for every replica),
+# SERVER_JAVA (java launcher for the servers, e.g. a newer JDK's bin/java; the client always runs on `java`).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
@@ -18,8 +19,9 @@ IDLE_LEVELS=${IDLE_LEVELS:-1000,2000,5000,10000}
 SCENARIOS=${SCENARIOS:-relay1,relay2,idle}
 # Small thread stacks, a capped heap and a serial collector that keeps little free heap committed (Min/MaxHeapFreeRatio):
 # memory per idle socket is mostly Tomcat's per-connection buffers and objects; these flags keep the JVM's own overhead
-# down (see docs/benchmarks/signaling.md). MALLOC_ARENA_MAX=2 caps glibc's malloc arenas of the server processes.
-SERVER_JVM_OPTS=${SERVER_JVM_OPTS:-"-Xss256k -Xms32m -Xmx512m -Xmn24m -XX:+UseSerialGC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=48m -XX:MaxDirectMemorySize=64m -XX:CICompilerCount=2"}
+# down (see docs/benchmarks/signaling.md). MALLOC_ARENA_MAX=2 caps glibc's malloc arenas of the server processes, and
+# TrimNativeHeapInterval returns the C heap the JVM freed (JIT arenas, start-up, handshake bursts) to the OS every 2 s.
+SERVER_JVM_OPTS=${SERVER_JVM_OPTS:-"-Xss256k -Xms32m -Xmx512m -Xmn24m -XX:+UseSerialGC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=48m -XX:MaxDirectMemorySize=64m -XX:CICompilerCount=2 -XX:TrimNativeHeapInterval=2000"}
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 SECRET="bench-secret-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 
@@ -29,11 +31,14 @@ echo "open files limit: $(ulimit -n); cores: $(nproc)"
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
   ./mvnw -B -q -o -pl signaling-service package -DskipTests
 fi
-# JAR=/path/to/other.jar runs the servers from another build (A/B comparisons); the client always comes from target/.
-jar=${JAR:-$(ls signaling-service/target/signaling-service-*.jar | grep -v original | head -1)}
+built=$(ls signaling-service/target/signaling-service-*.jar | grep -v original | head -1)
 app="signaling-service/target/bench-app"
 rm -rf "$app"
-java -Djarmode=tools -jar "$(ls signaling-service/target/signaling-service-*.jar | grep -v original | head -1)" extract --destination "$app" >/dev/null
+java -Djarmode=tools -jar "$built" extract --destination "$app" >/dev/null
+# The servers run the extracted application (application jar + lib/), as the container image does: the nested-jar
+# launcher of the uber jar alone costs ~10 MB RSS. JAR=/path/to/other.jar runs the servers from another build (A/B
+# comparisons; an uber jar or an extracted one); the client always comes from target/.
+jar=${JAR:-$app/$(basename "$built")}
 cp="signaling-service/target/test-classes:signaling-service/target/classes:$app/lib/*"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
@@ -49,7 +54,7 @@ redis_url="redis://127.0.0.1:$redis_port"
 for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
 
 start_replica() { # $1 = port; sets REPLICA_PID (no subshell, so cleanup knows every pid)
-  java $SERVER_JVM_OPTS -jar "$jar" --server.port="$1" --spring.data.redis.url="$redis_url" \
+  ${SERVER_JAVA:-java} $SERVER_JVM_OPTS -jar "$jar" --server.port="$1" --spring.data.redis.url="$redis_url" \
     --babelcall.token.secret="$SECRET" \
     --babelcall.signaling.rate-limit.per-second=100000 --babelcall.signaling.rate-limit.burst=100000 \
     --logging.level.root=WARN ${SERVER_ARGS:-} > "signaling-service/target/bench-replica-$1.log" 2>&1 &
@@ -65,7 +70,7 @@ stop_replica() { kill "$1" 2>/dev/null || true; while kill -0 "$1" 2>/dev/null; 
 
 client() { java -Xss512k -Xmx2g -XX:+UseParallelGC -cp "$cp" io.babelcall.signaling.bench.RelayBenchmark "$@"; }
 
-echo "server JVM options: $SERVER_JVM_OPTS"
+echo "server JVM: $(${SERVER_JAVA:-java} -version 2>&1 | head -1); options: $SERVER_JVM_OPTS"
 if [[ ",$SCENARIOS," == *",relay1,"* || ",$SCENARIOS," == *",relay2,"* ]]; then
   p1=$(free_port); start_replica "$p1"; pid1=$REPLICA_PID
   if [[ ",$SCENARIOS," == *",relay1,"* ]]; then

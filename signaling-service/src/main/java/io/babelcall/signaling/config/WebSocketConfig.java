@@ -43,6 +43,12 @@ public class WebSocketConfig implements WebSocketConfigurer {
     }
 
     /**
+     * Per-session container buffer for binary frames, in bytes. Binary messages are only counted (against
+     * {@code max-message-bytes}) and refused, never read, so the buffer they pass through in parts can be tiny.
+     */
+    static final int BINARY_BUFFER_BYTES = 128;
+
+    /**
      * Small per-session container buffers: Tomcat allocates them for every socket, and messages larger than a buffer
      * arrive as partial frames that the handler assembles up to {@code max-message-bytes}.
      */
@@ -50,7 +56,7 @@ public class WebSocketConfig implements WebSocketConfigurer {
     ServletServerContainerFactoryBean createWebSocketContainer() {
         ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
         container.setMaxTextMessageBufferSize(props.frameBufferChars());
-        container.setMaxBinaryMessageBufferSize(props.frameBufferChars());
+        container.setMaxBinaryMessageBufferSize(BINARY_BUFFER_BYTES);
         container.setAsyncSendTimeout(props.send().timeLimit().toMillis());
         container.setMaxSessionIdleTimeout(0L);
         return container;
