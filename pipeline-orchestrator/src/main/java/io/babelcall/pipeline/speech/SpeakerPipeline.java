@@ -29,6 +29,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongFunction;
 import org.slf4j.Logger;
@@ -452,12 +453,19 @@ public final class SpeakerPipeline implements Endpointer.Listener {
         }, e -> debug().log("cannot read listeners of room {}: {}", roomId, e.toString()));
     }
 
-    /** Assigns the next seq and queues the event; {@code onPublished} runs when Redis has taken it. */
-    private void publish(LongFunction<CaptionEvent> make, Runnable onPublished) {
+    /**
+     * Assigns the next seq and queues the event; each is sent when Redis has taken the previous one, which keeps a
+     * speaker's events in seq order on the channel. {@code onPublished} runs when Redis has taken it; the future
+     * completes either way (a failure is logged by the queue), so nothing waiting on it stalls while Redis is away.
+     */
+    private CompletableFuture<Void> publish(LongFunction<CaptionEvent> make, Runnable onPublished) {
         synchronized (lock) {
             CaptionEvent event = make.apply(seqBase + ++seq);
+            CompletableFuture<Void> done = new CompletableFuture<>();
             Mono<Void> send = services.publisher().publish(roomId, event);
-            publishQueue.submit(onPublished == null ? send : send.doOnSuccess(v -> onPublished.run()));
+            publishQueue.submit((onPublished == null ? send : send.doOnSuccess(v -> onPublished.run()))
+                    .doFinally(signal -> done.complete(null)));
+            return done;
         }
     }
 
@@ -564,11 +572,12 @@ public final class SpeakerPipeline implements Endpointer.Listener {
                 .flatMap(text -> Mono.<String>create(sink -> {
                     synchronized (lock) {
                         setState("mt:" + target, target, CaptionStatus.OK, null);
+                        long eos = u.endOfSpeechNanos;
                         publish(s -> new Translation(speakerId, u.id, s, language, target, text, true,
-                                u.endOfSpeechAt, services.clock().instant()), () -> {
-                                    services.metrics().eosToTranslation(target, System.nanoTime() - u.endOfSpeechNanos);
-                                    sink.success(text);
-                                });
+                                u.endOfSpeechAt, services.clock().instant()),
+                                () -> services.metrics().eosToTranslation(target, System.nanoTime() - eos))
+                                // the transcript entry keeps the translation even if Redis lost the event
+                                .thenRun(() -> sink.success(text));
                     }
                 }))
                 .onErrorResume(e -> {

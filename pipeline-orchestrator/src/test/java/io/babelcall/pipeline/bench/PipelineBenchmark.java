@@ -191,18 +191,25 @@ public final class PipelineBenchmark {
             env.rooms.join(room, "l3", "L3", "ca", "ca", false);
             Map<String, Long> received = new ConcurrentHashMap<>();
             List<String> order = Collections.synchronizedList(new ArrayList<>());
-            var flux = env.container.receiveLater(org.springframework.data.redis.listener.ChannelTopic.of(
-                    io.babelcall.common.room.RedisKeys.events(room))).block();
-            var sub = flux.subscribe(m -> {
-                long now = System.nanoTime();
-                var e = env.json.readValue(m.getMessage(), io.babelcall.common.caption.CaptionEvent.class);
-                if (e instanceof io.babelcall.common.caption.Transcript t && t.isFinal()) {
-                    order.add(t.utteranceId());
-                }
-                if (e instanceof Translation t && t.isFinal() && t.language().value().equals("ca")) {
-                    received.put(t.utteranceId(), now);
+            // The listener has its own Redis client, as signaling (another process) has in production: it must not
+            // borrow the orchestrator's Redis I/O threads to receive and parse the events it times.
+            io.lettuce.core.RedisClient listenerClient =
+                    io.lettuce.core.RedisClient.create(RedisServerExtension.redisUrl());
+            var listener = listenerClient.connectPubSub();
+            listener.addListener(new io.lettuce.core.pubsub.RedisPubSubAdapter<String, String>() {
+                @Override
+                public void message(String channel, String message) {
+                    long now = System.nanoTime();
+                    var e = env.json.readValue(message, io.babelcall.common.caption.CaptionEvent.class);
+                    if (e instanceof io.babelcall.common.caption.Transcript t && t.isFinal()) {
+                        order.add(t.utteranceId());
+                    }
+                    if (e instanceof Translation t && t.isFinal() && t.language().value().equals("ca")) {
+                        received.put(t.utteranceId(), now);
+                    }
                 }
             });
+            listener.sync().subscribe(io.babelcall.common.room.RedisKeys.events(room));
             short[] one = Audio.concat(Audio.voice(16000, 0.6), Audio.silence(16000, 0.4));
             try (AudioClient c = AudioClient.connect(env.port, token).start(16000)) {
                 c.stream(Audio.silence(16000, 0.3), 16000, 20, 0);
@@ -214,7 +221,8 @@ public final class PipelineBenchmark {
                     Thread.sleep(20);
                 }
             }
-            sub.dispose();
+            listener.close();
+            listenerClient.shutdown();
             List<Long> ends = TimedFakes.ENDS.get("spk");
             List<Double> ms = new ArrayList<>();
             for (int i = 0; i < Math.min(order.size(), ends.size()); i++) {
