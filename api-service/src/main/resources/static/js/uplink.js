@@ -1,6 +1,7 @@
-// My microphone -> the orchestrator's audio WebSocket: {"type":"start","sampleRate":16000,"encoding":"pcm16"}, then
-// binary PCM16LE mono 16 kHz frames of 20 ms. Reconnects by itself; frames captured while the socket is
-// (re)connecting are kept for up to a second so the start of a sentence is not lost.
+// My microphone -> the orchestrator's audio WebSocket: after the server's {"type":"ready"},
+// {"type":"start","sampleRate":16000,"encoding":"pcm16"}, then binary PCM16LE mono 16 kHz frames of 20 ms.
+// Reconnects by itself; frames captured while the socket is (re)connecting are kept for up to a second so the start
+// of a sentence is not lost.
 
 const WORKLET_URL = new URL('./worklets/pcm16-worklet.js', import.meta.url);
 const MAX_QUEUED_FRAMES = 50; // 1 s
@@ -53,7 +54,7 @@ export class AudioUplink extends EventTarget {
     if (this.ws) {
       const ws = this.ws;
       this.ws = null;
-      ws.onclose = ws.onerror = ws.onmessage = ws.onopen = null;
+      ws.onclose = ws.onerror = ws.onmessage = null;
       if (ws.readyState === WebSocket.OPEN) {
         try { ws.send(JSON.stringify({ type: 'stop' })); } catch { /* closing anyway */ }
       }
@@ -71,22 +72,21 @@ export class AudioUplink extends EventTarget {
     const ws = new WebSocket(this.audioUrl, ['bearer', this.token()]);
     ws.binaryType = 'arraybuffer';
     this.ws = ws;
-    // readyState turns OPEN before the open event runs, and a worklet frame may be handled in between: audio goes out
-    // only after the start frame, so frames wait in the queue until then.
+    // Audio goes out only after the start frame, and the start frame only after the server's {"type":"ready"} (what
+    // is sent before the server listens can be lost, see docs/pipeline.md): frames wait in the queue until then.
     this.startSent = false;
     this.setState(this.attempt ? 'reconnecting' : 'connecting');
-    ws.onopen = () => {
-      ws.send(JSON.stringify({ type: 'start', sampleRate: 16000, encoding: 'pcm16' }));
-      this.startSent = true;
-      this.attempt = 0;
-      this.setState('open');
-      for (const frame of this.queue.splice(0)) this.sendFrame(frame);
-    };
     ws.onmessage = (e) => {
       if (typeof e.data !== 'string') return;
       let msg;
       try { msg = JSON.parse(e.data); } catch { return; }
-      if (msg.type === 'error') {
+      if (msg.type === 'ready' && !this.startSent) {
+        ws.send(JSON.stringify({ type: 'start', sampleRate: 16000, encoding: 'pcm16' }));
+        this.startSent = true;
+        this.attempt = 0;
+        this.setState('open');
+        for (const frame of this.queue.splice(0)) this.sendFrame(frame);
+      } else if (msg.type === 'error') {
         this.stats.lastError = msg;
         this.dispatchEvent(new CustomEvent('server-error', { detail: msg }));
       }

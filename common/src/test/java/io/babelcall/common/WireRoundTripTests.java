@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.babelcall.common.audio.AudioControl;
+import io.babelcall.common.audio.AudioReady;
 import io.babelcall.common.audio.AudioStart;
 import io.babelcall.common.audio.AudioStop;
 import io.babelcall.common.caption.CaptionEvent;
@@ -135,6 +136,7 @@ class WireRoundTripTests {
         }
         assertThat(JSON.readValue("{\"type\":\"start\",\"sampleRate\":48000,\"encoding\":\"pcm16\"}",
                 AudioControl.class)).isEqualTo(new AudioStart(48000, "pcm16"));
+        assertThat(JSON.writeValueAsString(new AudioReady())).isEqualTo("{\"type\":\"ready\"}");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.babelcall.pipeline.audio;
 
+import io.babelcall.common.audio.AudioReady;
 import io.babelcall.common.signaling.ErrorMessage;
 import io.babelcall.common.signaling.ServerMessage;
 import io.babelcall.common.token.TokenCarrier;
@@ -105,7 +106,15 @@ public class AudioWebSocketHandler implements WebSocketHandler {
         Disposable replaced = handle.replaced().subscribe(null, null, () -> reject.accept(new AudioRejectedException(
                 AudioRejection.REPLACED, "a newer audio stream of this participant took over")));
 
+        String ready = json.writeValueAsString(new AudioReady());
         return session.receive()
+                // Frames that arrive before this subscription can be dropped by the socket layer: the client waits for
+                // "ready" before its start frame (docs/pipeline.md).
+                .doOnSubscribe(s -> {
+                    synchronized (outbound) {
+                        outbound.tryEmitNext(session.textMessage(ready));
+                    }
+                })
                 .filter(m -> m.getType() == WebSocketMessage.Type.TEXT || m.getType() == WebSocketMessage.Type.BINARY)
                 .map(AudioWebSocketHandler::copy)
                 .publishOn(worker)

@@ -20,6 +20,8 @@ public final class AudioClient implements WebSocket.Listener, AutoCloseable {
 
     public final List<String> texts = new CopyOnWriteArrayList<>();
     public final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+    /** The server's {"type":"ready"}: kept out of {@link #texts}; {@link #connect} waits for it, as browsers do. */
+    private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final StringBuilder partial = new StringBuilder();
     private WebSocket socket;
 
@@ -30,7 +32,10 @@ public final class AudioClient implements WebSocket.Listener, AutoCloseable {
         return connect(URI.create("ws://127.0.0.1:" + port + "/ws/audio?access_token=" + token), null);
     }
 
-    /** Connects; {@code builderHook} may add headers or subprotocols. Handshake refusals throw {@link Refused}. */
+    /**
+     * Connects and waits for the server's ready frame; {@code builderHook} may add headers or subprotocols. Handshake
+     * refusals throw {@link Refused}.
+     */
     public static AudioClient connect(URI uri, java.util.function.Consumer<WebSocket.Builder> builderHook) {
         AudioClient client = new AudioClient();
         WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
@@ -44,6 +49,11 @@ public final class AudioClient implements WebSocket.Listener, AutoCloseable {
                 throw new Refused(h.getResponse().statusCode());
             }
             throw e;
+        }
+        try {
+            client.ready.get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("no {\"type\":\"ready\"} from the server within 5 s; texts: " + client.texts, e);
         }
         return client;
     }
@@ -125,8 +135,13 @@ public final class AudioClient implements WebSocket.Listener, AutoCloseable {
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
         partial.append(data);
         if (last) {
-            texts.add(partial.toString());
+            String text = partial.toString();
             partial.setLength(0);
+            if (!ready.isDone() && text.equals("{\"type\":\"ready\"}")) {
+                ready.complete(null);
+            } else {
+                texts.add(text);
+            }
         }
         return null;
     }
