@@ -8,6 +8,7 @@ import io.babelcall.pipeline.engine.EngineRouter;
 import io.babelcall.pipeline.security.AudioHandshakeFilter;
 import io.babelcall.pipeline.security.RoomAccess;
 import io.babelcall.pipeline.speech.CaptionPublisher;
+import io.babelcall.pipeline.speech.DeadlineScheduler;
 import io.babelcall.pipeline.speech.ListenerDirectory;
 import io.babelcall.pipeline.speech.PipelineMetrics;
 import io.babelcall.pipeline.speech.PipelineServices;
@@ -97,15 +98,22 @@ public class PipelineConfiguration implements WebFluxConfigurer {
         return new TextNormalizer();
     }
 
+    /** Ticks every 10 ms; the pipeline's deadlines are seconds long. */
+    @Bean(destroyMethod = "dispose")
+    @ConditionalOnMissingBean
+    DeadlineScheduler pipelineDeadlines() {
+        return new DeadlineScheduler(10);
+    }
+
     @Bean
     @ConditionalOnMissingBean
     SpeakerPipelineFactory speakerPipelineFactory(EngineRouter engines, CaptionPublisher publisher,
                                                   ListenerDirectory directory, TextNormalizer normalizer,
                                                   TranscriptStore transcripts, DubAudioStore dubs,
                                                   PipelineMetrics metrics, PipelineProperties pipeline,
-                                                  VadProperties vad, Clock clock) {
+                                                  VadProperties vad, Clock clock, DeadlineScheduler deadlines) {
         return new SpeakerPipelineFactory(new PipelineServices(engines, publisher, directory, normalizer, transcripts,
-                dubs, metrics, pipeline, vad, clock));
+                dubs, metrics, pipeline, vad, clock, deadlines));
     }
 
     @Bean

@@ -8,7 +8,10 @@ import io.babelcall.pipeline.text.TextNormalizer;
 import io.babelcall.pipeline.transcript.TranscriptStore;
 import java.time.Clock;
 
-/** What every {@link SpeakerPipeline} shares: engines, the bus, stores, metrics and settings. */
+/**
+ * What every {@link SpeakerPipeline} shares: engines, the bus, stores, metrics and settings, and the scheduler of its
+ * deadlines (recognition deadline, engine time-outs), which sets one without waking a thread.
+ */
 public record PipelineServices(
         EngineRouter engines,
         CaptionPublisher publisher,
@@ -19,5 +22,6 @@ public record PipelineServices(
         PipelineMetrics metrics,
         PipelineProperties pipeline,
         VadProperties vad,
-        Clock clock) {
+        Clock clock,
+        DeadlineScheduler deadlines) {
 }

@@ -212,7 +212,7 @@ public final class SpeakerPipeline implements Endpointer.Listener {
             abandonSession();
             return;
         }
-        Schedulers.parallel().schedule(() -> recognitionDeadline(u, gen),
+        services.deadlines().schedule(() -> recognitionDeadline(u, gen),
                 services.pipeline().recognitionTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
@@ -435,7 +435,7 @@ public final class SpeakerPipeline implements Endpointer.Listener {
                     continue;
                 }
                 Mono.defer(() -> translator.get().translate(text, language, target))
-                        .timeout(services.pipeline().translationTimeout())
+                        .timeout(services.pipeline().translationTimeout(), services.deadlines())
                         .doFinally(sig -> {
                             synchronized (lock) {
                                 interimTranslationInFlight.remove(target);
@@ -566,7 +566,7 @@ public final class SpeakerPipeline implements Endpointer.Listener {
             return Mono.empty();
         }
         return Mono.defer(() -> translator.get().translate(u.text, language, target))
-                .timeout(services.pipeline().translationTimeout())
+                .timeout(services.pipeline().translationTimeout(), services.deadlines())
                 .filter(text -> !text.isBlank())
                 .switchIfEmpty(Mono.error(() -> new IllegalStateException("empty translation")))
                 .flatMap(text -> Mono.<String>create(sink -> {
@@ -594,7 +594,7 @@ public final class SpeakerPipeline implements Endpointer.Listener {
             return Mono.empty();
         }
         return Mono.defer(() -> synthesizer.get().synthesize(text, lang, null))
-                .timeout(services.pipeline().synthesisTimeout())
+                .timeout(services.pipeline().synthesisTimeout(), services.deadlines())
                 .flatMap(speech -> services.dubs().store(roomId, speech.wav()).map(id -> Map.entry(id, speech)))
                 .doOnNext(stored -> {
                     synchronized (lock) {
