@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -29,6 +30,7 @@ public class ListenerDirectory {
     private final ReactiveStringRedisTemplate redis;
     private final ObjectMapper json;
     private final long ttlNanos;
+    private final LongSupplier nanoClock;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
     /** A read of one room's list (replayed to every caller; a failed read is retried by the next) and its start. */
@@ -36,9 +38,16 @@ public class ListenerDirectory {
     }
 
     public ListenerDirectory(ReactiveStringRedisTemplate redis, ObjectMapper json, Duration ttl) {
+        this(redis, json, ttl, System::nanoTime);
+    }
+
+    /** {@code nanoClock} tells the age of a cached list (tests pass their own). */
+    public ListenerDirectory(ReactiveStringRedisTemplate redis, ObjectMapper json, Duration ttl,
+                             LongSupplier nanoClock) {
         this.redis = redis;
         this.json = json;
         this.ttlNanos = ttl.toNanos();
+        this.nanoClock = nanoClock;
     }
 
     /** The room's participants, read at most {@code listener-cache-ttl} ago. */
@@ -55,13 +64,13 @@ public class ListenerDirectory {
             return;
         }
         Cached c = cache.get(roomId);
-        if (c == null || System.nanoTime() - c.readAtNanos() > ttlNanos / 2) {
+        if (c == null || nanoClock.getAsLong() - c.readAtNanos() > ttlNanos / 2) {
             cached(roomId, ttlNanos / 2).participants().subscribe(v -> { }, e -> { }); // failures surface at use
         }
     }
 
     private Cached cached(String roomId, long maxAgeNanos) {
-        long now = System.nanoTime();
+        long now = nanoClock.getAsLong();
         Cached c = cache.get(roomId);
         if (c != null && now - c.readAtNanos() <= maxAgeNanos) {
             return c;

@@ -172,7 +172,13 @@ public final class PipelineBenchmark {
                 c.stream(one, 16000, 20, 40);
             }
         }
-        Thread.sleep(2000); // let the last ones drain
+        // the warm-up stream has settled: no utterance ended for half a second (captions follow within milliseconds)
+        java.util.concurrent.atomic.AtomicInteger seen = new java.util.concurrent.atomic.AtomicInteger(-1);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .during(java.time.Duration.ofMillis(500)).until(() -> {
+                    int ended = TimedFakes.ENDS.getOrDefault("warm", List.of()).size();
+                    return seen.getAndSet(ended) == ended;
+                });
         System.out.printf("warm-up: %d utterances in %.1f s (not measured)%n", utterances, (System.nanoTime() - t0) / 1e9);
     }
 

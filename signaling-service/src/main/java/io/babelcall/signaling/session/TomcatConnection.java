@@ -12,6 +12,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import io.babelcall.signaling.metrics.SignalingMetrics;
 
 /**
@@ -41,6 +42,7 @@ public final class TomcatConnection implements ClientConnection, SendHandler {
     private final long sendTimeLimitNanos;
     private final Executor closer;
     private final SignalingMetrics metrics;
+    private final LongSupplier nanoClock;
     private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean sending = new AtomicBoolean();
     private final AtomicInteger writeState = new AtomicInteger(IDLE);
@@ -54,6 +56,13 @@ public final class TomcatConnection implements ClientConnection, SendHandler {
 
     public TomcatConnection(Session session, int bufferLimit, long sendTimeLimitNanos, Executor closer,
                             SignalingMetrics metrics) {
+        this(session, bufferLimit, sendTimeLimitNanos, closer, metrics, System::nanoTime);
+    }
+
+    /** {@code nanoClock} times pending writes (tests pass their own). */
+    public TomcatConnection(Session session, int bufferLimit, long sendTimeLimitNanos, Executor closer,
+                            SignalingMetrics metrics, LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
         this.session = session;
         this.bufferLimit = bufferLimit;
         this.sendTimeLimitNanos = sendTimeLimitNanos;
@@ -101,7 +110,7 @@ public final class TomcatConnection implements ClientConnection, SendHandler {
      */
     private boolean stuck() {
         long started = writeStartedNanos.get();
-        return started != NO_WRITE && System.nanoTime() - started > sendTimeLimitNanos;
+        return started != NO_WRITE && nanoClock.getAsLong() - started > sendTimeLimitNanos;
     }
 
     private void drain() {
@@ -131,7 +140,7 @@ public final class TomcatConnection implements ClientConnection, SendHandler {
             }
             String text = (String) next;
             inFlightChars = text.length();
-            writeStartedNanos.set(System.nanoTime());
+            writeStartedNanos.set(nanoClock.getAsLong());
             writeState.set(IN_CALL);
             try {
                 session.getAsyncRemote().sendText(text, this);

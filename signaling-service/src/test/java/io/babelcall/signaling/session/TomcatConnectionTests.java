@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 
@@ -43,9 +44,12 @@ class TomcatConnectionTests {
         doAnswer(inv -> pendingWrites.add(inv.getArgument(1))).when(async).sendText(anyString(), any(SendHandler.class));
     }
 
+    /** The connection's clock, far from zero like {@code System.nanoTime()}: tests move it instead of sleeping. */
+    private final AtomicLong now = new AtomicLong(TimeUnit.HOURS.toNanos(1));
+
     private TomcatConnection connection(int bufferChars) {
         return new TomcatConnection(session, bufferChars, LIMIT_NANOS, Runnable::run,
-                new SignalingMetrics(new SimpleMeterRegistry()));
+                new SignalingMetrics(new SimpleMeterRegistry()), now::get);
     }
 
     @Test
@@ -78,7 +82,7 @@ class TomcatConnectionTests {
         TomcatConnection c = connection(64 * 1024);
         assertThat(c.send("first")).isTrue(); // written, never completed by the client
         assertThat(c.send("second")).isTrue(); // queued behind it, within the time limit
-        Thread.sleep(TimeUnit.NANOSECONDS.toMillis(LIMIT_NANOS) + 50);
+        now.addAndGet(LIMIT_NANOS + 1);
 
         assertThat(c.send("third")).isFalse();
         ArgumentCaptor<CloseReason> reason = ArgumentCaptor.forClass(CloseReason.class);
@@ -91,7 +95,7 @@ class TomcatConnectionTests {
         TomcatConnection c = connection(64 * 1024);
         assertThat(c.send("first")).isTrue();
         pendingWrites.remove(0).onResult(new SendResult(session));
-        Thread.sleep(TimeUnit.NANOSECONDS.toMillis(LIMIT_NANOS) + 50);
+        now.addAndGet(LIMIT_NANOS + 1);
 
         assertThat(c.send("later")).isTrue();
         assertThat(c.isOpen()).isTrue();
