@@ -47,6 +47,8 @@ public class AudioWebSocketHandler implements WebSocketHandler {
     private final AudioStreamRegistry registry;
     private final PipelineMetrics metrics;
     private final Scheduler worker;
+    /** {@code {"type":"ready"}}, the first frame of every stream. */
+    private final String readyFrame;
 
     public AudioWebSocketHandler(AudioProperties props, ObjectMapper json, SpeakerPipelineFactory pipelines,
                                  AudioStreamRegistry registry, PipelineMetrics metrics, Scheduler worker) {
@@ -56,6 +58,7 @@ public class AudioWebSocketHandler implements WebSocketHandler {
         this.registry = registry;
         this.metrics = metrics;
         this.worker = worker;
+        this.readyFrame = json.writeValueAsString(new AudioReady());
         // Every reason starts at zero, so dashboards and alert rules see the series before the first bad stream.
         for (AudioRejection r : AudioRejection.values()) {
             if (r.badInput()) {
@@ -106,13 +109,12 @@ public class AudioWebSocketHandler implements WebSocketHandler {
         Disposable replaced = handle.replaced().subscribe(null, null, () -> reject.accept(new AudioRejectedException(
                 AudioRejection.REPLACED, "a newer audio stream of this participant took over")));
 
-        String ready = json.writeValueAsString(new AudioReady());
         return session.receive()
                 // Frames that arrive before this subscription can be dropped by the socket layer: the client waits for
                 // "ready" before its start frame (docs/pipeline.md).
                 .doOnSubscribe(s -> {
                     synchronized (outbound) {
-                        outbound.tryEmitNext(session.textMessage(ready));
+                        outbound.tryEmitNext(session.textMessage(readyFrame));
                     }
                 })
                 .filter(m -> m.getType() == WebSocketMessage.Type.TEXT || m.getType() == WebSocketMessage.Type.BINARY)
