@@ -351,6 +351,19 @@ class SignalingReplicasTests {
         alice.close();
     }
 
+    @Test
+    void readinessIncludesRedisWithItsVersion() throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port(b) + "/actuator/health/readiness")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode redis = Rooms.JSON.readTree(r.body()).path("components").path("redis");
+        assertThat(redis.path("status").asString()).isEqualTo("UP");
+        assertThat(redis.path("details").path("version").asString())
+                .isEqualTo(rooms.redis.info("server").lines().filter(l -> l.startsWith("redis_version:"))
+                        .map(l -> l.substring(14).strip()).findFirst().orElseThrow());
+    }
+
     private static void sleep(long ms) {
         try {
             Thread.sleep(ms);

@@ -3,6 +3,7 @@ package io.babelcall.signaling.config;
 import io.babelcall.common.token.ParticipantTokens;
 import io.babelcall.signaling.metrics.SignalingMetrics;
 import io.babelcall.signaling.presence.PresenceStore;
+import io.babelcall.signaling.presence.RedisHealthIndicator;
 import io.babelcall.signaling.presence.ReplicaHeartbeat;
 import io.babelcall.signaling.relay.ReplicaBus;
 import io.babelcall.signaling.session.SignalingHandler;
@@ -12,6 +13,7 @@ import io.babelcall.signaling.session.TokenHandshakeInterceptor;
 import io.lettuce.core.RedisClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -39,6 +41,13 @@ public class SignalingConfiguration {
     @ConditionalOnMissingBean
     PresenceStore presenceStore(RedisClient client, ObjectMapper json, SignalingProperties props) {
         return new PresenceStore(client, json, props.replicaId(), props.roomTtl());
+    }
+
+    /** Health component {@code redis} (bean name minus the {@code HealthIndicator} suffix). */
+    @Bean
+    @ConditionalOnMissingBean(name = "redisHealthIndicator")
+    RedisHealthIndicator redisHealthIndicator(PresenceStore store) {
+        return new RedisHealthIndicator(store, Duration.ofSeconds(2));
     }
 
     @Bean(destroyMethod = "close")

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.ObjectMapper;
 
 /**
@@ -217,6 +218,13 @@ public class PresenceStore {
     public void forgetReplica(String replica) {
         redis.del(RedisKeys.signalingReplicaMembers(replica));
         redis.srem(RedisKeys.SIGNALING_REPLICAS, replica);
+    }
+
+    /** The server's {@code redis_version}, asked on the presence connection; fails if Redis does not answer in time. */
+    public String serverVersion(Duration timeout) throws Exception {
+        String info = connection.async().info("server").get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return info.lines().filter(l -> l.startsWith("redis_version:"))
+                .map(l -> l.substring("redis_version:".length()).strip()).findFirst().orElse("unknown");
     }
 
     public void close() {
