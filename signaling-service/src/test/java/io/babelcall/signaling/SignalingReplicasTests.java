@@ -11,13 +11,19 @@ import io.babelcall.signaling.support.WsClient;
 import io.babelcall.testsupport.RedisServerExtension;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.search.Search;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -349,6 +355,29 @@ class SignalingReplicasTests {
                 "babelcall_signaling_messages_out_total{", "babelcall_signaling_relay_latency_seconds_bucket{",
                 "babelcall_signaling_closed_total{");
         alice.close();
+    }
+
+    /** Browsers ask for permessage-deflate; granting it costs ~300 KB of zlib state per socket for tiny messages. */
+    @Test
+    void permessageDeflateThatBrowsersAskForIsDeclined() throws Exception {
+        Participant alice = add("alice");
+        try (Socket socket = new Socket("127.0.0.1", port(a))) {
+            socket.setSoTimeout(5_000);
+            String request = "GET /ws?access_token=" + rooms.token(room, alice) + " HTTP/1.1\r\n"
+                    + "Host: 127.0.0.1:" + port(a) + "\r\n"
+                    + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n";
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.US_ASCII));
+            List<String> head = new ArrayList<>();
+            for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+                head.add(line.toLowerCase(Locale.ROOT));
+            }
+            assertThat(head.get(0)).startsWith("http/1.1 101");
+            assertThat(head).noneMatch(h -> h.startsWith("sec-websocket-extensions"));
+        }
     }
 
     @Test

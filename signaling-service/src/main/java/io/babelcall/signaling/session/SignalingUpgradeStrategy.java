@@ -5,9 +5,9 @@ import io.babelcall.signaling.config.SignalingProperties;
 import io.babelcall.signaling.metrics.SignalingMetrics;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.websocket.Endpoint;
 import jakarta.websocket.Extension;
 import java.security.Principal;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
@@ -17,7 +17,6 @@ import org.springframework.http.server.ServerHttpRequest;
 import org.springframework.http.server.ServerHttpResponse;
 import org.springframework.web.socket.WebSocketExtension;
 import org.springframework.web.socket.WebSocketHandler;
-import org.springframework.web.socket.adapter.standard.WebSocketToStandardExtensionAdapter;
 import org.springframework.web.socket.server.HandshakeFailureException;
 import org.springframework.web.socket.server.standard.ServerEndpointRegistration;
 import org.springframework.web.socket.server.standard.StandardWebSocketUpgradeStrategy;
@@ -42,6 +41,16 @@ public class SignalingUpgradeStrategy extends StandardWebSocketUpgradeStrategy {
         this.closer = closer;
     }
 
+    /**
+     * No extensions, so no {@code permessage-deflate}, which every browser asks for: Tomcat would give each such socket
+     * a zlib deflater and inflater (~300 KB of native memory, plus CPU per message) to compress messages of a few
+     * hundred bytes.
+     */
+    @Override
+    public List<WebSocketExtension> getSupportedExtensions(ServerHttpRequest request) {
+        return List.of();
+    }
+
     @Override
     public void upgrade(ServerHttpRequest request, ServerHttpResponse response, String selectedProtocol,
                         List<WebSocketExtension> selectedExtensions, Principal user, WebSocketHandler wsHandler,
@@ -51,20 +60,28 @@ public class SignalingUpgradeStrategy extends StandardWebSocketUpgradeStrategy {
             throw new HandshakeFailureException("no verified token for " + request.getURI().getPath());
         }
         HttpServletRequest servletRequest = getHttpServletRequest(request);
-        List<Extension> extensions = new ArrayList<>(selectedExtensions.size());
-        for (WebSocketExtension e : selectedExtensions) {
-            extensions.add(new WebSocketToStandardExtensionAdapter(e));
-        }
-        ServerEndpointRegistration config = new ServerEndpointRegistration(servletRequest.getRequestURI(),
+        ServerEndpointRegistration config = new NoExtensions(servletRequest.getRequestURI(),
                 new SignalingEndpoint(events, props, metrics, closer, claims));
         config.setSubprotocols(Collections.singletonList(selectedProtocol));
-        config.setExtensions(extensions);
         try {
             getContainer(servletRequest).upgradeHttpToWebSocket(new LeanHandshakeRequest(servletRequest),
                     getHttpServletResponse(response),
                     config, Collections.emptyMap());
         } catch (Exception ex) {
             throw new HandshakeFailureException("WebSocket upgrade failed for " + request.getURI().getPath(), ex);
+        }
+    }
+
+    /** Tomcat negotiates extensions again from the request's header: this configuration grants none. */
+    static final class NoExtensions extends ServerEndpointRegistration {
+
+        NoExtensions(String path, Endpoint endpoint) {
+            super(path, endpoint);
+        }
+
+        @Override
+        public List<Extension> getNegotiatedExtensions(List<Extension> installed, List<Extension> requested) {
+            return List.of();
         }
     }
 
