@@ -5,6 +5,7 @@
 #   2. relay, 2 replicas: every relay crosses replicas through Redis
 #   3. idle sockets on a fresh replica, with the server's RSS
 # Knobs (env): RATES, STEP_SECONDS, ROOMS, IDLE_LEVELS, SERVER_JVM_OPTS, SCENARIOS (relay1,relay2,idle), SKIP_BUILD=1,
+# CLIENT_EXTENSIONS (a Sec-WebSocket-Extensions header the clients ask for, e.g. "permessage-deflate" as browsers do),
 # JAR (server jar to run instead of the fresh build), SERVER_ARGS (extra Spring arguments for every replica),
 # SERVER_JAVA (java launcher for the servers, e.g. a newer JDK's bin/java; the client always runs on `java`).
 set -euo pipefail
@@ -70,7 +71,7 @@ start_replica() { # $1 = port; sets REPLICA_PID (no subshell, so cleanup knows e
 }
 stop_replica() { kill "$1" 2>/dev/null || true; while kill -0 "$1" 2>/dev/null; do sleep 0.2; done; }
 
-client() { java -Xss512k -Xmx2g -XX:+UseParallelGC -cp "$cp" io.babelcall.signaling.bench.RelayBenchmark "$@"; }
+client() { java -Xss512k -Xmx2g -XX:+UseParallelGC -Dbench.extensions="${CLIENT_EXTENSIONS:-}" -cp "$cp" io.babelcall.signaling.bench.RelayBenchmark "$@"; }
 
 echo "server JVM: $(${SERVER_JAVA:-java} -version 2>&1 | head -1); options: $SERVER_JVM_OPTS"
 if [[ ",$SCENARIOS," == *",relay1,"* || ",$SCENARIOS," == *",relay2,"* ]]; then

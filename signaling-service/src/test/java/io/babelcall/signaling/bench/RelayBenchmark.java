@@ -34,6 +34,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -336,6 +338,12 @@ public final class RelayBenchmark {
         static final byte[] ICE_END = ascii(",\"usernameFragment\":\"abcd\"}}");
         static final byte[] TYPE_ICE = ascii("{\"type\":\"ice\"");
         static final byte[] TYPE_WELCOME = ascii("{\"type\":\"welcome\"");
+        /**
+         * {@code -Dbench.extensions}: a {@code Sec-WebSocket-Extensions} header to ask for, e.g. browsers'
+         * {@code permessage-deflate; client_max_window_bits}, to measure what a server that grants it keeps per socket.
+         */
+        static final String EXTENSIONS = System.getProperty("bench.extensions", "");
+        static final byte[] DEFLATE_TAIL = {0, 0, (byte) 0xff, (byte) 0xff};
         static final byte[] TYPE_ERROR = ascii("{\"type\":\"error\"");
         static final byte[] SDP_MID = ascii("\"sdpMid\":\"");
         static final byte[] SDP_MLINE = ascii("\"sdpMLineIndex\":");
@@ -345,6 +353,8 @@ public final class RelayBenchmark {
         final int side;
         final Stats stats;
         final CompletableFuture<Void> welcome = new CompletableFuture<>();
+        /** Only when the server granted permessage-deflate. */
+        private Inflater inflater;
         /** Per target, the masked bytes of an ice message up to the send time (masked from payload offset 0). */
         final List<byte[]> icePrefixes = new ArrayList<>(3);
         Loop loop;
@@ -384,7 +394,8 @@ public final class RelayBenchmark {
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true); // as the JDK client: no Nagle delay
             ByteBuffer request = ByteBuffer.wrap(ascii("GET " + server.getRawPath() + "?access_token=" + token
                     + " HTTP/1.1\r\nHost: " + server.getHost() + ":" + server.getPort() + "\r\nUpgrade: websocket\r\n"
-                    + "Connection: Upgrade\r\nSec-WebSocket-Key: " + KEY + "\r\nSec-WebSocket-Version: 13\r\n\r\n"));
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: " + KEY + "\r\nSec-WebSocket-Version: 13\r\n"
+                    + (EXTENSIONS.isEmpty() ? "" : "Sec-WebSocket-Extensions: " + EXTENSIONS + "\r\n") + "\r\n"));
             while (request.hasRemaining()) {
                 channel.write(request);
             }
@@ -503,10 +514,32 @@ public final class RelayBenchmark {
                 if (end - p - hdr < length) {
                     break;
                 }
-                frame((b[p] & 0x80) != 0, b[p] & 0x0f, b, p + hdr, (int) length, now);
+                if ((b[p] & 0x40) != 0) { // RSV1: a permessage-deflate message (only if asked for, see EXTENSIONS)
+                    byte[] m = inflate(b, p + hdr, (int) length);
+                    frame((b[p] & 0x80) != 0, b[p] & 0x0f, m, 0, m.length, now);
+                } else {
+                    frame((b[p] & 0x80) != 0, b[p] & 0x0f, b, p + hdr, (int) length, now);
+                }
                 p += hdr + (int) length;
             }
             return p;
+        }
+
+        private byte[] inflate(byte[] b, int off, int length) throws IOException {
+            if (inflater == null) {
+                inflater = new Inflater(true);
+            }
+            inflater.setInput(ByteBuffer.allocate(length + 4).put(b, off, length).put(DEFLATE_TAIL).flip());
+            ByteArrayOutputStream out = new ByteArrayOutputStream(length * 4);
+            byte[] chunk = new byte[4096];
+            try {
+                while (!inflater.needsInput()) {
+                    out.write(chunk, 0, inflater.inflate(chunk));
+                }
+            } catch (DataFormatException e) {
+                throw new IOException(e);
+            }
+            return out.toByteArray();
         }
 
         private void frame(boolean fin, int opcode, byte[] b, int off, int length, long now) {
