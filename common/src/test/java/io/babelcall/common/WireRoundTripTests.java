@@ -78,7 +78,7 @@ class WireRoundTripTests {
                 new Transcript("p1", "u-1", 3, EN, "hello there", true, T, T),
                 new Translation("p1", "u-1", 4, EN, ES, "hola", false, null, T),
                 new Dub("p1", "u-1", 5, ES, "/api/v1/audio/abc", 1200L, T, T),
-                new CaptionStatus("p1", CaptionStatus.UNTRANSLATED, "translation engine unavailable", ES, T));
+                new CaptionStatus("p1", "u1", 12, CaptionStatus.UNTRANSLATED, "translation engine unavailable", ES, T));
     }
 
     @ParameterizedTest

@@ -7,12 +7,16 @@ import java.time.Instant;
 
 /**
  * The state of captions for a speaker changed: {@code state} is one of {@link #OK}, {@link #UNTRANSLATED},
- * {@link #ASR_UNAVAILABLE}, {@link #TTS_UNAVAILABLE}; {@code language} names the affected target language if any.
+ * {@link #ASR_UNAVAILABLE}, {@link #TTS_UNAVAILABLE}; {@code language} names the affected target language if any,
+ * {@code utteranceId} the utterance whose translation or dub failed (none for recogniser states). {@code seq} is the
+ * speaker's event sequence like the other events', so a client can place the status among them.
  */
 @JsonTypeName("caption-status")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CaptionStatus(
         String speaker,
+        String utteranceId,
+        long seq,
         String state,
         String reason,
         LanguageCode language,

@@ -330,7 +330,7 @@ public final class SpeakerPipeline implements Endpointer.Listener {
                 }
                 u = awaitingFinal.pollFirst();
                 pendingInterim = null;
-                setState(ASR, null, CaptionStatus.OK, null);
+                setState(ASR, null, null, CaptionStatus.OK, null);
                 handleFinal(u, text == null ? "" : text);
             }
             closeIfDone();
@@ -469,27 +469,28 @@ public final class SpeakerPipeline implements Endpointer.Listener {
         }
     }
 
-    private void publishStatus(String state, String reason, LanguageCode target) {
-        publish(s -> new CaptionStatus(speakerId, state, reason, target, services.clock().instant()), null);
+    private void publishStatus(String utteranceId, String state, String reason, LanguageCode target) {
+        publish(s -> new CaptionStatus(speakerId, utteranceId, s, state, reason, target, services.clock().instant()),
+                null);
     }
 
     /**
      * Records the state of one capability (asr, or mt/tts per language). A failure is announced every time (so a
      * listener who joins later learns of it with the next utterance); recovery once, when the state was not ok.
      */
-    private void setState(String key, LanguageCode target, String state, String reason) {
+    private void setState(String key, String utteranceId, LanguageCode target, String state, String reason) {
         synchronized (lock) {
             String before = states.put(key, state);
             if (!CaptionStatus.OK.equals(state)) {
-                publishStatus(state, reason, target);
+                publishStatus(utteranceId, state, reason, target);
             } else if (before != null && !CaptionStatus.OK.equals(before)) {
-                publishStatus(CaptionStatus.OK, "recovered", target);
+                publishStatus(utteranceId, CaptionStatus.OK, "recovered", target);
             }
         }
     }
 
     private void asrFailed(String reason) {
-        setState(ASR, null, CaptionStatus.ASR_UNAVAILABLE, reason);
+        setState(ASR, null, null, CaptionStatus.ASR_UNAVAILABLE, reason);
     }
 
     // ------------------------------------------------------------------ finals, translations, dubs
@@ -561,7 +562,7 @@ public final class SpeakerPipeline implements Endpointer.Listener {
     private Mono<String> translate(Utterance u, LanguageCode target) {
         Optional<Translator> translator = services.engines().translatorFor(language, target);
         if (translator.isEmpty()) {
-            setState("mt:" + target, target, CaptionStatus.UNTRANSLATED, "no translation engine for " + language
+            setState("mt:" + target, u.id, target, CaptionStatus.UNTRANSLATED, "no translation engine for " + language
                     + "->" + target);
             return Mono.empty();
         }
@@ -571,7 +572,7 @@ public final class SpeakerPipeline implements Endpointer.Listener {
                 .switchIfEmpty(Mono.error(() -> new IllegalStateException("empty translation")))
                 .flatMap(text -> Mono.<String>create(sink -> {
                     synchronized (lock) {
-                        setState("mt:" + target, target, CaptionStatus.OK, null);
+                        setState("mt:" + target, u.id, target, CaptionStatus.OK, null);
                         long eos = u.endOfSpeechNanos;
                         publish(s -> new Translation(speakerId, u.id, s, language, target, text, true,
                                 u.endOfSpeechAt, services.clock().instant()),
@@ -582,7 +583,7 @@ public final class SpeakerPipeline implements Endpointer.Listener {
                 }))
                 .onErrorResume(e -> {
                     warn().log("translation {}->{} failed for room {}: {}", language, target, roomId, e.toString());
-                    setState("mt:" + target, target, CaptionStatus.UNTRANSLATED, reason(e));
+                    setState("mt:" + target, u.id, target, CaptionStatus.UNTRANSLATED, reason(e));
                     return Mono.empty();
                 });
     }
@@ -590,7 +591,7 @@ public final class SpeakerPipeline implements Endpointer.Listener {
     private Mono<Void> dub(Utterance u, LanguageCode lang, String text) {
         Optional<SpeechSynthesizer> synthesizer = services.engines().synthesizerFor(lang);
         if (synthesizer.isEmpty()) {
-            setState("tts:" + lang, lang, CaptionStatus.TTS_UNAVAILABLE, "no speech synthesizer for " + lang);
+            setState("tts:" + lang, u.id, lang, CaptionStatus.TTS_UNAVAILABLE, "no speech synthesizer for " + lang);
             return Mono.empty();
         }
         return Mono.defer(() -> synthesizer.get().synthesize(text, lang, null))
@@ -598,7 +599,7 @@ public final class SpeakerPipeline implements Endpointer.Listener {
                 .flatMap(speech -> services.dubs().store(roomId, speech.wav()).map(id -> Map.entry(id, speech)))
                 .doOnNext(stored -> {
                     synchronized (lock) {
-                        setState("tts:" + lang, lang, CaptionStatus.OK, null);
+                        setState("tts:" + lang, u.id, lang, CaptionStatus.OK, null);
                         Long ms = stored.getValue().duration() == null ? null : stored.getValue().duration().toMillis();
                         publish(s -> new Dub(speakerId, u.id, s, lang, DubAudioStore.path(stored.getKey()), ms,
                                 u.endOfSpeechAt, services.clock().instant()), null);
@@ -606,7 +607,7 @@ public final class SpeakerPipeline implements Endpointer.Listener {
                 })
                 .onErrorResume(e -> {
                     warn().log("synthesis in {} failed for room {}: {}", lang, roomId, e.toString());
-                    setState("tts:" + lang, lang, CaptionStatus.TTS_UNAVAILABLE, reason(e));
+                    setState("tts:" + lang, u.id, lang, CaptionStatus.TTS_UNAVAILABLE, reason(e));
                     return Mono.empty();
                 })
                 .then();

@@ -149,8 +149,11 @@ class CaptionPipelineTests extends PipelineTestBase {
             assertThat(down.language().value()).isEqualTo("ca");
             assertThat(down.speaker()).isEqualTo("ann");
             // the original is still delivered, and the healthy language still translated
-            events.await(Transcript.class, t -> t.isFinal() && t.text().equals("First try."), WAIT);
+            Transcript first = events.await(Transcript.class, t -> t.isFinal() && t.text().equals("First try."), WAIT);
             events.await(Translation.class, t -> t.language().value().equals("es"), WAIT);
+            // the status names the utterance it concerns and takes its place in the speaker's seq order
+            assertThat(down.utteranceId()).isEqualTo(first.utteranceId());
+            assertThat(down.seq()).isGreaterThan(first.seq());
             assertThat(events.of(Translation.class)).noneMatch(t -> t.language().value().equals("ca"));
 
             engines.translator.fail("ca", false);
@@ -158,6 +161,8 @@ class CaptionPipelineTests extends PipelineTestBase {
             events.await(Translation.class, t -> t.language().value().equals("ca") && t.text().equals("[ca] Second try."), WAIT);
             CaptionStatus up = events.await(CaptionStatus.class, s -> s.state().equals(CaptionStatus.OK), WAIT);
             assertThat(up.language().value()).isEqualTo("ca");
+            assertThat(up.seq()).isGreaterThan(down.seq());
+            assertThat(up.utteranceId()).isNotEqualTo(first.utteranceId()).isNotNull();
             assertThat(c.isOpen()).isTrue(); // the engine never ended the stream
         }
     }
