@@ -23,7 +23,7 @@ public class RedisHealthIndicator implements HealthIndicator {
         try {
             return Health.up().withDetail("version", store.serverVersion(timeout)).build();
         } catch (Exception e) {
-            return Health.down().withDetail("error", e.toString()).build();
+            return Health.down(e).build();
         }
     }
 }
