@@ -35,6 +35,10 @@ public class ListenerDirectory {
 
     /** A read of one room's list (replayed to every caller; a failed read is retried by the next) and its start. */
     private record Cached(Mono<List<Participant>> participants, long readAtNanos) {
+
+        boolean youngerThan(long maxAgeNanos, long now) {
+            return now - readAtNanos <= maxAgeNanos;
+        }
     }
 
     public ListenerDirectory(ReactiveStringRedisTemplate redis, ObjectMapper json, Duration ttl) {
@@ -63,22 +67,23 @@ public class ListenerDirectory {
         if (ttlNanos == 0) {
             return;
         }
-        Cached c = cache.get(roomId);
-        if (c == null || nanoClock.getAsLong() - c.readAtNanos() > ttlNanos / 2) {
-            cached(roomId, ttlNanos / 2).participants().subscribe(v -> { }, e -> { }); // failures surface at use
+        Cached before = cache.get(roomId);
+        Cached c = cached(roomId, ttlNanos / 2);
+        if (c != before) { // a new read: start it now (failures surface at use)
+            c.participants().subscribe(v -> { }, e -> { });
         }
     }
 
     private Cached cached(String roomId, long maxAgeNanos) {
         long now = nanoClock.getAsLong();
         Cached c = cache.get(roomId);
-        if (c != null && now - c.readAtNanos() <= maxAgeNanos) {
+        if (c != null && c.youngerThan(maxAgeNanos, now)) {
             return c;
         }
         if (cache.size() > MAX_CACHED_ROOMS) {
             cache.clear();
         }
-        return cache.compute(roomId, (id, old) -> old != null && now - old.readAtNanos() <= maxAgeNanos ? old
+        return cache.compute(roomId, (id, old) -> old != null && old.youngerThan(maxAgeNanos, now) ? old
                 : new Cached(load(id).cache(v -> FOREVER, e -> Duration.ZERO, () -> Duration.ZERO), now));
     }
 
