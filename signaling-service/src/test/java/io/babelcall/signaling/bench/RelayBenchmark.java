@@ -353,8 +353,10 @@ public final class RelayBenchmark {
         final int side;
         final Stats stats;
         final CompletableFuture<Void> welcome = new CompletableFuture<>();
-        /** Only when the server granted permessage-deflate. */
+        /** Only when the server granted permessage-deflate (see EXTENSIONS). */
         private Inflater inflater;
+        /** The text message being received is deflated. */
+        private boolean compressed;
         /** Per target, the masked bytes of an ice message up to the send time (masked from payload offset 0). */
         final List<byte[]> icePrefixes = new ArrayList<>(3);
         Loop loop;
@@ -514,18 +516,25 @@ public final class RelayBenchmark {
                 if (end - p - hdr < length) {
                     break;
                 }
-                if ((b[p] & 0x40) != 0) { // RSV1: a permessage-deflate message (only if asked for, see EXTENSIONS)
-                    byte[] m = inflate(b, p + hdr, (int) length);
-                    frame((b[p] & 0x80) != 0, b[p] & 0x0f, m, 0, m.length, now);
-                } else {
-                    frame((b[p] & 0x80) != 0, b[p] & 0x0f, b, p + hdr, (int) length, now);
+                if ((b[p] & 0x0f) == 0x1) { // a message's first frame says (RSV1) whether it is deflated
+                    compressed = (b[p] & 0x40) != 0;
                 }
+                frame((b[p] & 0x80) != 0, b[p] & 0x0f, b, p + hdr, (int) length, now);
                 p += hdr + (int) length;
             }
             return p;
         }
 
-        private byte[] inflate(byte[] b, int off, int length) throws IOException {
+        private void message(byte[] b, int off, int length, long now) {
+            if (compressed) {
+                byte[] m = inflate(b, off, length);
+                text(m, 0, m.length, now);
+            } else {
+                text(b, off, length, now);
+            }
+        }
+
+        private byte[] inflate(byte[] b, int off, int length) {
             if (inflater == null) {
                 inflater = new Inflater(true);
             }
@@ -537,7 +546,7 @@ public final class RelayBenchmark {
                     out.write(chunk, 0, inflater.inflate(chunk));
                 }
             } catch (DataFormatException e) {
-                throw new IOException(e);
+                throw new IllegalStateException("bad deflated message from the server", e);
             }
             return out.toByteArray();
         }
@@ -546,7 +555,7 @@ public final class RelayBenchmark {
             switch (opcode) {
                 case 0x1 -> { // text
                     if (fin) {
-                        text(b, off, length, now);
+                        message(b, off, length, now);
                     } else {
                         fragments = new ByteArrayOutputStream();
                         fragments.write(b, off, length);
@@ -558,7 +567,7 @@ public final class RelayBenchmark {
                         if (fin) {
                             byte[] m = fragments.toByteArray();
                             fragments = null;
-                            text(m, 0, m.length, now);
+                            message(m, 0, m.length, now);
                         }
                     }
                 }
