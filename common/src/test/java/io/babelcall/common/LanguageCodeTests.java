@@ -18,6 +18,13 @@ class LanguageCodeTests {
     }
 
     @ParameterizedTest
+    @CsvSource({"en,EN", "pt-br,PT-BR", "zh-Hans,zh-hans"})
+    void parsesOfOneCodeShareOneString(String a, String b) {
+        // Every participant, token and event carries codes; a signaling replica holds thousands of them.
+        assertThat(LanguageCode.of(a).value()).isSameAs(LanguageCode.of(new String(b.toCharArray())).value());
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"", "e", "english", "en_US", "en-", "12", "en-USA1", "en us", "<script>"})
     void rejectsMalformed(String raw) {
         assertThat(LanguageCode.isValid(raw)).isFalse();

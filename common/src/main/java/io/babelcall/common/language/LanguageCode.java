@@ -22,7 +22,9 @@ public record LanguageCode(String value) implements Comparable<LanguageCode> {
             throw new IllegalArgumentException(
                     "not a language code: '" + value + "' (expected ISO 639-1 such as 'en', or BCP 47 such as 'pt-BR')");
         }
-        value = canonical(value);
+        // Interned: a handful of codes recur in every participant, event and token, and the JVM's string table holds
+        // them weakly, so each code is one string however many times it is parsed.
+        value = canonical(value).intern();
     }
 
     @JsonCreator

@@ -157,7 +157,8 @@ public class SignalingHandler implements SignalingEvents, BusListener {
         long now = System.nanoTime();
         LocalSession session = new LocalSession(room, c.participant(), connection,
                 new TokenBucket(props.rateLimit().perSecond(), props.rateLimit().burst(), now), audio, video, now);
-        LocalSession old = room.sessions.put(pid, session);
+        // Keyed by the session's own copy of the id (the token's copy is then garbage): one string per socket, not two.
+        LocalSession old = room.sessions.put(session.participantId, session);
         sessionCount.incrementAndGet();
         if (old != null && old.state == LocalSession.State.OPEN) {
             old.state = LocalSession.State.REPLACED;
@@ -171,15 +172,13 @@ public class SignalingHandler implements SignalingEvents, BusListener {
         for (PresenceStore.Present p : store.present(roomId)) {
             String id = p.participant().participantId();
             if (!id.equals(pid)) {
-                Peer peer = Peer.of(p.participant(), p.entry().audio(), p.entry().video());
-                room.roster.put(id, peer);
-                room.replicaOf.put(id, p.entry().replica());
-                peers.add(peer);
+                peers.add(remember(room, Peer.of(p.participant(), p.entry().audio(), p.entry().video()),
+                        p.entry().replica()));
             }
         }
         Peer self = session.peer();
-        room.roster.put(pid, self);
-        room.replicaOf.put(pid, replicaId);
+        room.roster.put(session.participantId, self);
+        room.replicaOf.put(session.participantId, replicaId);
         CallLog.info(log, roomId, pid).log("participant {} connected to room {} ({}, {} peer(s))", pid, roomId,
                 prev == null ? "new" : "reconnected", peers.size());
         send(session, "welcome", new Welcome(self, peers));
@@ -189,6 +188,23 @@ public class SignalingHandler implements SignalingEvents, BusListener {
             broadcast(roomId, room, pid, Envelope.UPDATED, "peer-updated", new PeerUpdated(self));
         }
         return session;
+    }
+
+    /**
+     * Records a peer read from presence, keeping the instances already known when nothing changed: every join re-reads
+     * the whole room, and replacing equal entries would keep a fresh copy of every id and name per member.
+     */
+    private static Peer remember(LocalRoom room, Peer peer, String replica) {
+        String id = peer.participantId();
+        Peer known = room.roster.get(id);
+        if (known == null || !known.equals(peer)) {
+            room.roster.put(id, peer);
+            known = peer;
+        }
+        if (!replica.equals(room.replicaOf.get(id))) {
+            room.replicaOf.put(id, replica);
+        }
+        return known;
     }
 
     @Override
