@@ -107,7 +107,8 @@ start pipeline-orchestrator "$LOGS/pipeline-orchestrator.log" "${JAVA_COMMON[@]}
   --babelcall.cors.allowed-origins="$ORIGINS"
 # Signaling holds many small sockets: lean JVM settings measured in docs/benchmarks/signaling.md.
 SIGNALING_JVM=(-Xss256k -Xms32m -Xmx512m -Xmn8m -XX:+UseSerialGC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20
-  -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=48m -XX:MaxDirectMemorySize=64m -XX:TrimNativeHeapInterval=2000)
+  -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=48m -XX:MaxDirectMemorySize=64m -XX:TrimNativeHeapInterval=2000
+  -XX:-TieredCompilation -XX:CICompilerCount=1)
 MALLOC_ARENA_MAX=2 start signaling-service "$LOGS/signaling-service.log" "${JAVA_COMMON[@]}" "${SIGNALING_JVM[@]}" \
   -jar "$(jar_of signaling-service)" \
   --server.port="$SIGNALING_PORT" \
