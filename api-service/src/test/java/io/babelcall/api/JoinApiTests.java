@@ -101,6 +101,36 @@ class JoinApiTests extends ApiTestSupport {
     }
 
     @Test
+    void aFullRoomFreesTheSeatsOfParticipantsWhoNeverConnected() {
+        String roomId = (String) createRoom(3).get("roomId");
+        String connected = (String) join(roomId, "Connected").get("participantId");
+        join(roomId, "Just joined");
+        // Joined ten minutes ago and never opened a socket (a closed tab), with a seat still counted.
+        String ghost = "ghost-never-connected";
+        redis.opsForHash().put(RedisKeys.participants(roomId), ghost, ("{\"participantId\":\"%s\",\"displayName\":"
+                + "\"Ghost\",\"spokenLanguage\":\"en\",\"captionLanguage\":\"en\",\"dubbing\":false,"
+                + "\"joinedAt\":\"%s\"}").formatted(ghost, Instant.now().minus(Duration.ofMinutes(10)))).block();
+        // The connected one joined as long ago, but signaling lists it: its seat stays.
+        redis.opsForHash().put(RedisKeys.presence(roomId), connected, "{}").block();
+        redis.opsForHash().put(RedisKeys.participants(roomId), connected,
+                ((String) redis.opsForHash().get(RedisKeys.participants(roomId), connected).block())
+                        .replaceFirst("\"joinedAt\":\"[^\"]+\"",
+                                "\"joinedAt\":\"" + Instant.now().minus(Duration.ofMinutes(10)) + "\"")).block();
+
+        String newcomer = (String) join(roomId, "Newcomer").get("participantId");
+
+        assertThat(redis.opsForHash().keys(RedisKeys.participants(roomId)).collectList().block())
+                .hasSize(3).contains(connected, newcomer).doesNotContain(ghost);
+        // Full again, and nobody left to free (the one who just joined is younger than unconnected-seat-ttl).
+        web.post().uri("/api/v1/rooms/{id}/participants", roomId)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("displayName", "Fourth", "spokenLanguage", "en"))
+                .exchange()
+                .expectStatus().isEqualTo(409)
+                .expectBody().jsonPath("$.code").isEqualTo("room_full");
+    }
+
+    @Test
     void concurrentJoinsNeverExceedTheCapacity() throws Exception {
         String roomId = (String) createRoom(3).get("roomId");
         int attempts = 24;

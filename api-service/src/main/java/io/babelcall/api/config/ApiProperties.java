@@ -25,6 +25,7 @@ public record ApiProperties(
         @NotBlank String orchestratorUrl,
         @NotBlank String orchestratorInternalUrl,
         @NotNull Duration roomTtl,
+        @NotNull Duration unconnectedSeatTtl,
         @Min(2) @Max(16) int defaultMaxParticipants,
         @NotNull DataSize maxBodySize,
         @Valid @NotNull Languages languages,

@@ -58,7 +58,8 @@ public class JoinService {
         boolean dubbing = Boolean.TRUE.equals(request.dubbing());
         Participant participant = new Participant(ids.participantId(), request.displayName().strip(), spoken, caption,
                 dubbing, now);
-        return store.join(roomId, participant, api.roomTtl(), now.plus(api.roomTtl())).flatMap(result -> {
+        Instant ghostsBefore = now.minus(api.unconnectedSeatTtl()); // joined, never connected: seat reusable
+        return store.join(roomId, participant, api.roomTtl(), now.plus(api.roomTtl()), ghostsBefore).flatMap(result -> {
             if (result == RoomStore.NO_ROOM) {
                 return Mono.error(new RoomNotFoundException());
             }

@@ -6,6 +6,7 @@ import io.babelcall.common.room.RedisKeys;
 import io.babelcall.common.room.Room;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -56,12 +57,25 @@ public class RoomStore {
             return out
             """, List.class);
 
-    /** -1 no room, -2 full, else the participant count after joining. Re-joining with the same id replaces. */
+    /**
+     * -1 no room, -2 full, else the participant count after joining. Re-joining with the same id replaces. A full room
+     * first frees the seats of participants who joined before ARGV[5] and have no presence entry (never connected).
+     * Times are {@link Instant#toString()} of millisecond instants, compared as strings (off by under a second at most).
+     */
     private static final RedisScript<Long> JOIN = RedisScript.of("""
             if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
             local max = tonumber(redis.call('HGET', KEYS[1], 'maxParticipants')) or 0
             if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 0 and redis.call('HLEN', KEYS[2]) >= max then
-              return -2
+              local all = redis.call('HGETALL', KEYS[2])
+              for i = 1, #all, 2 do
+                if redis.call('HEXISTS', KEYS[3], all[i]) == 0 then
+                  local ok, p = pcall(cjson.decode, all[i + 1])
+                  if ok and type(p) == 'table' and type(p.joinedAt) == 'string' and p.joinedAt < ARGV[5] then
+                    redis.call('HDEL', KEYS[2], all[i])
+                  end
+                end
+              end
+              if redis.call('HLEN', KEYS[2]) >= max then return -2 end
             end
             redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
             redis.call('PEXPIRE', KEYS[1], ARGV[3])
@@ -123,10 +137,17 @@ public class RoomStore {
                 });
     }
 
-    /** Adds a participant if the room exists and has room for one: {@link #NO_ROOM}, {@link #FULL} or the count. */
-    public Mono<Long> join(String roomId, Participant participant, Duration ttl, Instant expiresAt) {
-        return redis.execute(JOIN, keys(roomId), List.of(participant.participantId(), json.writeValueAsString(participant),
-                        Long.toString(ttl.toMillis()), expiresAt.toString()))
+    /**
+     * Adds a participant if the room exists and has room for one: {@link #NO_ROOM}, {@link #FULL} or the count. In a
+     * full room, participants who joined before {@code unconnectedBefore} and never connected to signaling give up
+     * their seats first.
+     */
+    public Mono<Long> join(String roomId, Participant participant, Duration ttl, Instant expiresAt,
+                           Instant unconnectedBefore) {
+        List<String> keys = List.of(RedisKeys.room(roomId), RedisKeys.participants(roomId), RedisKeys.presence(roomId));
+        return redis.execute(JOIN, keys, List.of(participant.participantId(), json.writeValueAsString(participant),
+                        Long.toString(ttl.toMillis()), expiresAt.toString(),
+                        unconnectedBefore.truncatedTo(ChronoUnit.MILLIS).toString()))
                 .next();
     }
 
