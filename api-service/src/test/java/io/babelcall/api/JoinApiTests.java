@@ -104,18 +104,12 @@ class JoinApiTests extends ApiTestSupport {
     void aFullRoomFreesTheSeatsOfParticipantsWhoNeverConnected() {
         String roomId = (String) createRoom(3).get("roomId");
         String connected = (String) join(roomId, "Connected").get("participantId");
+        String ghost = (String) join(roomId, "Closed tab").get("participantId");
         join(roomId, "Just joined");
-        // Joined ten minutes ago and never opened a socket (a closed tab), with a seat still counted.
-        String ghost = "ghost-never-connected";
-        redis.opsForHash().put(RedisKeys.participants(roomId), ghost, ("{\"participantId\":\"%s\",\"displayName\":"
-                + "\"Ghost\",\"spokenLanguage\":\"en\",\"captionLanguage\":\"en\",\"dubbing\":false,"
-                + "\"joinedAt\":\"%s\"}").formatted(ghost, Instant.now().minus(Duration.ofMinutes(10)))).block();
-        // The connected one joined as long ago, but signaling lists it: its seat stays.
+        // Both joined ten minutes ago (the api's own entries, aged); only the connected one is in signaling's presence.
+        joinedAgo(roomId, connected, Duration.ofMinutes(10));
+        joinedAgo(roomId, ghost, Duration.ofMinutes(10));
         redis.opsForHash().put(RedisKeys.presence(roomId), connected, "{}").block();
-        redis.opsForHash().put(RedisKeys.participants(roomId), connected,
-                ((String) redis.opsForHash().get(RedisKeys.participants(roomId), connected).block())
-                        .replaceFirst("\"joinedAt\":\"[^\"]+\"",
-                                "\"joinedAt\":\"" + Instant.now().minus(Duration.ofMinutes(10)) + "\"")).block();
 
         String newcomer = (String) join(roomId, "Newcomer").get("participantId");
 
@@ -128,6 +122,15 @@ class JoinApiTests extends ApiTestSupport {
                 .exchange()
                 .expectStatus().isEqualTo(409)
                 .expectBody().jsonPath("$.code").isEqualTo("room_full");
+    }
+
+    /** Moves a stored participant's {@code joinedAt} into the past, in the format the api wrote it. */
+    private void joinedAgo(String roomId, String participantId, Duration ago) {
+        String stored = (String) redis.opsForHash().get(RedisKeys.participants(roomId), participantId).block();
+        String aged = stored.replaceFirst("\"joinedAt\":\"[^\"]+\"",
+                "\"joinedAt\":\"" + Instant.now().minus(ago) + "\"");
+        assertThat(aged).as("joinedAt rewritten in %s", stored).isNotEqualTo(stored);
+        redis.opsForHash().put(RedisKeys.participants(roomId), participantId, aged).block();
     }
 
     @Test
