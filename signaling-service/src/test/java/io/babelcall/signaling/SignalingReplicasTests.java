@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.babelcall.common.room.Participant;
 import io.babelcall.common.room.RedisKeys;
 import io.babelcall.common.token.ParticipantTokens;
+import io.babelcall.signaling.session.FrameDispatchExecutor;
 import io.babelcall.signaling.support.Rooms;
 import io.babelcall.signaling.support.WsClient;
 import io.babelcall.testsupport.RedisServerExtension;
@@ -60,6 +61,7 @@ class SignalingReplicasTests {
                 "--babelcall.signaling.presence.sweep-interval=500ms",
                 "--babelcall.signaling.send.buffer-bytes=262144",
                 "--babelcall.signaling.send.time-limit=2s",
+                "--babelcall.signaling.frame-workers=2",
                 "--spring.lifecycle.timeout-per-shutdown-phase=5s",
                 "--spring.main.banner-mode=off");
     }
@@ -303,6 +305,56 @@ class SignalingReplicasTests {
         stuck.close();
     }
 
+    /**
+     * Frames run on the frame workers, handshakes on the request pool; frames that wait on a paused Redis (more of them
+     * than there are frame workers) do not hold up a relay between two other sockets.
+     */
+    @Test
+    void framesWaitingOnRedisDoNotHoldUpOtherSocketsRelays() throws Exception {
+        FrameDispatchExecutor dispatch = a.getBean(FrameDispatchExecutor.class);
+        long requests = dispatch.requestsDispatched();
+        long frames = dispatch.framesDispatched();
+        List<Participant> updaters = List.of(add("u1"), add("u2"), add("u3")); // frame-workers=2 in these replicas
+        Participant yP = add("y");
+        Participant zP = add("z");
+        List<WsClient> updating = updaters.stream().map(p -> join(a, p)).toList();
+        WsClient y = join(a, yP);
+        WsClient z = join(a, zP);
+        assertThat(dispatch.requestsDispatched() - requests).as("handshakes on the request pool")
+                .isGreaterThanOrEqualTo(5);
+        long requestsAfterHandshakes = dispatch.requestsDispatched();
+        for (int i = 0; i < 20; i++) {
+            y.send("{\"type\":\"ping\"}");
+            y.next("pong");
+        }
+        assertThat(dispatch.framesDispatched() - frames).as("frames on the frame workers").isGreaterThanOrEqualTo(10);
+        assertThat(dispatch.requestsDispatched()).as("no frame on the request pool").isEqualTo(requestsAfterHandshakes);
+
+        // Redis answers nobody for 1.5 s; each language update waits on it on a frame worker.
+        rooms.redis.clientPause(1500); // 1.5 s: shorter than these replicas' 2 s liveness TTL
+        long paused = System.nanoTime();
+        for (WsClient u : updating) {
+            u.send("{\"type\":\"language\",\"captionLanguage\":\"es\"}");
+        }
+        Thread.sleep(100); // let the updates reach Redis
+        y.send("{\"type\":\"ice\",\"to\":\"" + zP.participantId()
+                + "\",\"candidate\":{\"candidate\":\"during-pause\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0}}");
+        assertThat(z.next("ice").path("candidate").path("candidate").asString()).isEqualTo("during-pause");
+        assertThat(Duration.ofNanos(System.nanoTime() - paused)).as("relayed while Redis was paused")
+                .isLessThan(Duration.ofMillis(1400));
+        List<String> updated = new ArrayList<>();
+        for (int i = 0; i < updaters.size(); i++) {
+            JsonNode u = z.next("peer-updated", n -> true, Duration.ofSeconds(10));
+            assertThat(u.path("peer").path("captionLanguage").asString()).isEqualTo("es");
+            updated.add(u.path("peer").path("participantId").asString());
+        }
+        assertThat(updated)
+                .containsExactlyInAnyOrderElementsOf(updaters.stream().map(Participant::participantId).toList());
+        updating.forEach(WsClient::close);
+        y.close();
+        z.close();
+    }
+
     @Test
     void reconnectWithinGraceKeepsIdentity() {
         Participant aliceP = add("alice");
@@ -351,7 +403,8 @@ class SignalingReplicasTests {
                 URI.create("http://127.0.0.1:" + port(a) + "/actuator/prometheus")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.body()).contains("babelcall_signaling_sessions{", "babelcall_signaling_messages_in_total{",
+        assertThat(r.body()).contains("babelcall_signaling_dispatched_total{", "executor_steals_total{",
+                "babelcall_signaling_sessions{", "babelcall_signaling_messages_in_total{",
                 "babelcall_signaling_messages_out_total{", "babelcall_signaling_relay_latency_seconds_bucket{",
                 "babelcall_signaling_closed_total{");
         alice.close();

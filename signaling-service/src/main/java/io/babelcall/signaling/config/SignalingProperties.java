@@ -22,6 +22,7 @@ public record SignalingProperties(
         @Min(1024) int maxMessageBytes,
         @Min(256) int frameBufferChars,
         @Min(512) int socketBufferBytes,
+        @Min(0) int frameWorkers,
         @Valid @NotNull RateLimit rateLimit,
         @NotNull Duration reconnectGrace,
         @Valid @NotNull Heartbeat heartbeat,
@@ -60,7 +61,7 @@ public record SignalingProperties(
 
     /** Defaults used by tests that build the handler without Spring. */
     public static SignalingProperties defaults() {
-        return new SignalingProperties(List.of("http://localhost:8080", "http://127.0.0.1:8080"), 65536, 512, 1024,
+        return new SignalingProperties(List.of("http://localhost:8080", "http://127.0.0.1:8080"), 65536, 512, 1024, 0,
                 new RateLimit(50, 100), Duration.ofSeconds(15),
                 new Heartbeat(Duration.ofSeconds(10), Duration.ofSeconds(30)),
                 new Presence(Duration.ofSeconds(10), Duration.ofSeconds(3), Duration.ofSeconds(5)),

@@ -1,8 +1,14 @@
 package io.babelcall.signaling.config;
 
+import io.babelcall.signaling.session.FrameDispatchExecutor;
 import io.babelcall.signaling.session.SignalingUpgradeStrategy;
 import io.babelcall.signaling.session.SignalingWebSocketHandler;
 import io.babelcall.signaling.session.TokenHandshakeInterceptor;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.ExecutorServiceMetrics;
+import java.util.List;
+import org.springframework.boot.tomcat.autoconfigure.TomcatServerProperties;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -62,12 +68,31 @@ public class WebSocketConfig implements WebSocketConfigurer {
         return container;
     }
 
-    /** Smaller socket read/write buffers per connection (Tomcat's default is 8 KiB each). */
+    /**
+     * The connector's executor: WebSocket frames on fork/join frame workers, HTTP requests and handshakes on a pool
+     * sized by {@code server.tomcat.threads.*} as Tomcat's own (see {@link FrameDispatchExecutor}).
+     */
+    @Bean(destroyMethod = "close")
+    FrameDispatchExecutor frameDispatchExecutor(TomcatServerProperties tomcat, MeterRegistry registry) {
+        int workers = props.frameWorkers() > 0 ? props.frameWorkers()
+                : 2 * Runtime.getRuntime().availableProcessors();
+        FrameDispatchExecutor executor = new FrameDispatchExecutor(workers, tomcat.getThreads().getMinSpare(),
+                tomcat.getThreads().getMax(), "signaling");
+        new ExecutorServiceMetrics(executor.frameWorkers(), "signaling.frames", List.of()).bindTo(registry);
+        FunctionCounter.builder("babelcall.signaling.dispatched", executor, FrameDispatchExecutor::framesDispatched)
+                .tag("pool", "frames").description("socket events handed to a pool").register(registry);
+        FunctionCounter.builder("babelcall.signaling.dispatched", executor, FrameDispatchExecutor::requestsDispatched)
+                .tag("pool", "requests").description("socket events handed to a pool").register(registry);
+        return executor;
+    }
+
+    /** Smaller socket read/write buffers per connection (Tomcat's default is 8 KiB each), and the executor above. */
     @Bean
-    WebServerFactoryCustomizer<TomcatServletWebServerFactory> signalingSocketBuffers() {
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> signalingConnector(FrameDispatchExecutor executor) {
         return factory -> factory.addConnectorCustomizers(connector -> {
             connector.setProperty("socket.appReadBufSize", Integer.toString(props.socketBufferBytes()));
             connector.setProperty("socket.appWriteBufSize", Integer.toString(props.socketBufferBytes()));
+            connector.getProtocolHandler().setExecutor(executor);
         });
     }
 }
