@@ -5,8 +5,10 @@ import io.babelcall.common.room.RedisKeys;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -14,11 +16,13 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * The room's current participants from the participants hash, read per utterance and cached for a short time
- * ({@code babelcall.pipeline.listener-cache-ttl}) so a busy room costs about one HVALS per second, not one per event.
- * While someone speaks the list is refreshed ahead of need ({@link #prefetch}), so the end of an utterance finds it in
- * memory instead of waiting for Redis on the way to its translations. Unparseable entries are skipped (and logged),
- * never fatal.
+ * The room's listeners: the participants of its participants hash that are connected to signaling (an entry in the
+ * room's presence hash, which signaling keeps while a socket is open and through the reconnect grace). Someone the api
+ * admitted who never opened the call, or whose replica died, is no listener: nothing is translated or dubbed for them.
+ * Read per utterance and cached for a short time ({@code babelcall.pipeline.listener-cache-ttl}) so a busy room costs
+ * about one HVALS + HKEYS per second, not one per event. While someone speaks the list is refreshed ahead of need
+ * ({@link #prefetch}), so the end of an utterance finds it in memory instead of waiting for Redis on the way to its
+ * translations. Unparseable entries are skipped (and logged), never fatal.
  */
 public class ListenerDirectory {
 
@@ -54,8 +58,8 @@ public class ListenerDirectory {
         this.nanoClock = nanoClock;
     }
 
-    /** The room's participants, read at most {@code listener-cache-ttl} ago. */
-    public Mono<List<Participant>> participants(String roomId) {
+    /** The room's participants connected to signaling, read at most {@code listener-cache-ttl} ago. */
+    public Mono<List<Participant>> connectedParticipants(String roomId) {
         return ttlNanos == 0 ? load(roomId) : cached(roomId, ttlNanos).participants();
     }
 
@@ -94,9 +98,15 @@ public class ListenerDirectory {
     }
 
     private Mono<List<Participant>> load(String roomId) {
-        return redis.<String, String>opsForHash().values(RedisKeys.participants(roomId))
+        // Both commands go out together on the shared connection: one round trip.
+        Mono<List<Participant>> listed = redis.<String, String>opsForHash().values(RedisKeys.participants(roomId))
                 .mapNotNull(this::parse)
                 .collectList();
+        Mono<Set<String>> connected = redis.<String, String>opsForHash().keys(RedisKeys.presence(roomId))
+                .collect(Collectors.toSet());
+        return Mono.zip(listed, connected, (participants, present) -> participants.stream()
+                .filter(p -> present.contains(p.participantId()))
+                .toList());
     }
 
     private Participant parse(String value) {

@@ -415,7 +415,7 @@ public final class SpeakerPipeline implements Endpointer.Listener {
 
     /** Interim translations: at most one per language per interval, none in flight twice, none after the final. */
     private void translateInterim(Utterance u, String text, long now) {
-        services.directory().participants(roomId).subscribe(participants -> {
+        services.directory().connectedParticipants(roomId).subscribe(participants -> {
             Targets targets = targets(participants);
             for (LanguageCode target : targets.captions()) {
                 synchronized (lock) {
@@ -510,7 +510,7 @@ public final class SpeakerPipeline implements Endpointer.Listener {
         translationQueue.submit(Mono.defer(() -> fanOut(u)));
     }
 
-    /** Distinct caption and dubbing languages of the listeners (everyone in the room but the speaker). */
+    /** Distinct caption and dubbing languages of the listeners (everyone connected to the room but the speaker). */
     record Targets(Set<LanguageCode> captions, Set<LanguageCode> dubbing) {
     }
 
@@ -531,7 +531,7 @@ public final class SpeakerPipeline implements Endpointer.Listener {
     }
 
     private Mono<Void> fanOut(Utterance u) {
-        return services.directory().participants(roomId)
+        return services.directory().connectedParticipants(roomId)
                 .onErrorResume(e -> {
                     warn().log("cannot read listeners of room {}: {}", roomId, e.toString());
                     return Mono.just(List.of());

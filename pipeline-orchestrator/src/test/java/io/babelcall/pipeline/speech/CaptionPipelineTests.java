@@ -32,12 +32,13 @@ class CaptionPipelineTests extends PipelineTestBase {
     private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
-    void translatesOncePerDistinctListenerLanguageAndKeepsEachSpeakersOrder() throws Exception {
+    void translatesOncePerDistinctLanguageOfConnectedListenersAndKeepsEachSpeakersOrder() throws Exception {
         String room = rooms.newRoom();
         String speaker = rooms.join(room, "ann", "Ann", "en", "en", false);
         rooms.join(room, "bea", "Bea", "es", "es", false);
         rooms.join(room, "carl", "Carl", "es", "es", true);
         rooms.join(room, "dani", "Dani", "ca", "ca", false);
+        rooms.admitOnly(room, "finn", "Finn", "fr", "fr", true); // never connected to signaling: no listener
         engines.recognizer.script("ann", "i'm here", "where are you");
         double utterancesBefore = counter("babelcall.utterances", "language", "en");
 
@@ -54,6 +55,7 @@ class CaptionPipelineTests extends PipelineTestBase {
             assertThat(engines.translator.calls("es")).isEqualTo(2);
             assertThat(engines.translator.calls("ca")).isEqualTo(2);
             assertThat(engines.translator.calls("en")).isZero();
+            assertThat(engines.translator.calls("fr")).isZero();
             List<Translation> translations = events.of(Translation.class);
             assertThat(translations).hasSize(4).allSatisfy(t -> {
                 assertThat(t.isFinal()).isTrue();

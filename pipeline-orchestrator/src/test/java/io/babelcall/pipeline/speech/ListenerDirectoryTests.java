@@ -46,8 +46,21 @@ class ListenerDirectoryTests extends PipelineTestBase {
         assertThat(ids(directory, room)).containsExactlyInAnyOrder("a", "b");
     }
 
+    @Test
+    void onlyParticipantsConnectedToSignalingAreListeners() {
+        ListenerDirectory directory = new ListenerDirectory(redis, json, Duration.ZERO);
+        String room = rooms.newRoom();
+        rooms.join(room, "a", "Ann", "en", "es", false);
+        rooms.admitOnly(room, "b", "Bo", "en", "ca", false); // admitted by the api, never opened the call
+        assertThat(ids(directory, room)).containsExactly("a");
+        rooms.connect(room, "b");
+        assertThat(ids(directory, room)).containsExactlyInAnyOrder("a", "b");
+        rooms.leave(room, "a");
+        assertThat(ids(directory, room)).containsExactly("b");
+    }
+
     private static List<String> ids(ListenerDirectory directory, String room) {
-        return directory.participants(room).block(Duration.ofSeconds(5)).stream()
+        return directory.connectedParticipants(room).block(Duration.ofSeconds(5)).stream()
                 .map(Participant::participantId).toList();
     }
 }

@@ -36,9 +36,20 @@ public final class Rooms {
         return roomId;
     }
 
-    /** Adds a participant to the room's participants hash and returns its token. */
+    /**
+     * Adds a participant to the room's participants hash, as the api does, and marks it connected in the presence
+     * hash, as signaling does when its socket opens; returns its token.
+     */
     public String join(String roomId, String participantId, String name, String spoken, String caption,
                        boolean dubbing) {
+        String token = admitOnly(roomId, participantId, name, spoken, caption, dubbing);
+        connect(roomId, participantId);
+        return token;
+    }
+
+    /** Adds a participant to the participants hash only: admitted by the api, never connected to signaling. */
+    public String admitOnly(String roomId, String participantId, String name, String spoken, String caption,
+                            boolean dubbing) {
         Participant p = new Participant(participantId, name, LanguageCode.of(spoken), LanguageCode.of(caption), dubbing,
                 Instant.now());
         redis.opsForHash().put(RedisKeys.participants(roomId), participantId, json.writeValueAsString(p)).block();
@@ -46,8 +57,18 @@ public final class Rooms {
         return token(roomId, participantId, name, spoken, caption, dubbing);
     }
 
+    /** A presence entry as signaling writes it for an open socket. */
+    public void connect(String roomId, String participantId) {
+        redis.opsForHash().put(RedisKeys.presence(roomId), participantId,
+                "{\"replica\":\"test-replica\",\"conn\":\"conn-" + participantId + "\",\"audio\":true,\"video\":false,"
+                        + "\"state\":\"connected\"}")
+                .block();
+        redis.expire(RedisKeys.presence(roomId), ROOM_TTL).block();
+    }
+
     public void leave(String roomId, String participantId) {
         redis.opsForHash().remove(RedisKeys.participants(roomId), participantId).block();
+        redis.opsForHash().remove(RedisKeys.presence(roomId), participantId).block();
     }
 
     /** A token without adding the participant to the room. */
