@@ -112,7 +112,9 @@ export class HomeView {
   async describeRoom() {
     try {
       const room = await api.getRoom(this.roomId);
-      const people = room.participants || [];
+      // Only those in the call now: someone admitted whose page never opened the call is not "here".
+      const connected = new Set(room.connectedParticipantIds || []);
+      const people = (room.participants || []).filter((p) => connected.has(p.participantId));
       const names = people.map((p) => p.displayName).filter(Boolean);
       $('room-people').textContent = names.length === 0 ? 'No one else is here yet'
         : names.length <= 2 ? `${names.join(' and ')} ${names.length === 1 ? 'is' : 'are'} here`

@@ -1,6 +1,7 @@
 package io.babelcall.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.InstanceOfAssertFactories.LIST;
 
 import io.babelcall.common.room.RedisKeys;
 import java.time.Duration;
@@ -97,9 +98,22 @@ class RoomApiTests extends ApiTestSupport {
         assertThat(participants.get(0)).containsEntry("displayName", "Ana")
                 .containsEntry("spokenLanguage", "en").containsEntry("captionLanguage", "es")
                 .containsEntry("dubbing", true).containsKey("joinedAt");
+        assertThat(room.get("connectedParticipantIds")).asInstanceOf(LIST).isEmpty(); // nobody opened the call yet
         assertThat(redis.getExpire(RedisKeys.room(roomId)).block().toSeconds()).isGreaterThan(3 * 3600L - 10);
         assertThat(redis.getExpire(RedisKeys.participants(roomId)).block().toSeconds()).isGreaterThan(3 * 3600L - 10);
         assertThat(Instant.parse((String) room.get("expiresAt"))).isAfter(Instant.now().plus(Duration.ofMinutes(170)));
+
+        // Bo's socket opens (signaling's presence entry); a stale entry of someone no longer listed is not reported
+        redis.opsForHash().put(RedisKeys.presence(roomId), (String) bo.get("participantId"),
+                "{\"replica\":\"r1\",\"conn\":\"c1\",\"audio\":true,\"video\":true,\"state\":\"connected\"}").block();
+        redis.opsForHash().put(RedisKeys.presence(roomId), "gone-participant",
+                "{\"replica\":\"r1\",\"conn\":\"c2\",\"audio\":true,\"video\":true,\"state\":\"connected\"}").block();
+        Map<String, Object> again = web.get().uri("/api/v1/rooms/{id}", roomId)
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody(JSON).returnResult().getResponseBody();
+        assertThat(again.get("connectedParticipantIds")).asInstanceOf(LIST).containsExactly(bo.get("participantId"));
+        assertThat(again.get("participants")).asInstanceOf(LIST).hasSize(2);
     }
 
     @Test

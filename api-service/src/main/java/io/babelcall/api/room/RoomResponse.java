@@ -13,5 +13,8 @@ public record RoomResponse(
         int maxParticipants,
         Instant createdAt,
         Instant expiresAt,
-        List<Participant> participants) {
+        List<Participant> participants,
+        @Schema(description = "ids of the participants connected to the call now (signaling's presence, including a"
+                + " reconnect grace); the others were admitted but are not in the call")
+        List<String> connectedParticipantIds) {
 }

@@ -78,7 +78,7 @@ public class RoomService {
         return store.touchAndRead(roomId, properties.roomTtl(), expiresAt).flatMap(found -> found
                 .map(stored -> Mono.just(new RoomResponse(roomId, properties.joinUrl(roomId), stored.room().name(),
                         stored.room().maxParticipants(), stored.room().createdAt(), stored.room().expiresAt(),
-                        stored.participants())))
+                        stored.participants(), stored.connectedParticipantIds())))
                 .orElseGet(() -> Mono.error(new RoomNotFoundException())));
     }
 

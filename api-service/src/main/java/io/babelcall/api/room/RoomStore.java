@@ -10,9 +10,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -43,7 +45,10 @@ public class RoomStore {
             return 1
             """, Long.class);
 
-    /** {-1} when absent, else {n, n hash fields and values..., participant JSON...}. */
+    /**
+     * {-1} when absent, else {n, n hash fields and values..., m, m participant JSONs..., ids in the presence hash...}.
+     * The presence hash (KEYS[3]) is signaling's: read, never written here.
+     */
     private static final RedisScript<List> TOUCH_AND_READ = RedisScript.of("""
             if redis.call('EXISTS', KEYS[1]) == 0 then return {-1} end
             redis.call('PEXPIRE', KEYS[1], ARGV[1])
@@ -53,7 +58,10 @@ public class RoomStore {
             local out = {#room}
             for i = 1, #room do out[#out + 1] = room[i] end
             local ps = redis.call('HVALS', KEYS[2])
+            out[#out + 1] = #ps
             for i = 1, #ps do out[#out + 1] = ps[i] end
+            local present = redis.call('HKEYS', KEYS[3])
+            for i = 1, #present do out[#out + 1] = present[i] end
             return out
             """, List.class);
 
@@ -114,9 +122,13 @@ public class RoomStore {
                 .map(result -> result == 1L);
     }
 
-    /** The room and its participants, refreshing the TTL; empty when the room does not exist. */
+    /**
+     * The room, its participants and which of them are connected to signaling, refreshing the TTL; empty when the
+     * room does not exist.
+     */
     public Mono<Optional<StoredRoom>> touchAndRead(String roomId, Duration ttl, Instant expiresAt) {
-        return RedisScripts.results(redis.execute(TOUCH_AND_READ, keys(roomId),
+        List<String> keys = List.of(RedisKeys.room(roomId), RedisKeys.participants(roomId), RedisKeys.presence(roomId));
+        return RedisScripts.results(redis.execute(TOUCH_AND_READ, keys,
                         List.of(Long.toString(ttl.toMillis()), expiresAt.toString())))
                 .map(reply -> {
                     long n = reply.isEmpty() ? -1 : RedisScripts.number(reply.get(0));
@@ -127,13 +139,21 @@ public class RoomStore {
                     for (int i = 1; i + 1 <= n; i += 2) {
                         fields.put(String.valueOf(reply.get(i)), String.valueOf(reply.get(i + 1)));
                     }
+                    int participantsAt = (int) n + 2;
+                    int presenceAt = participantsAt + (int) RedisScripts.number(reply.get((int) n + 1));
                     List<Participant> participants = new ArrayList<>();
-                    for (int i = (int) n + 1; i < reply.size(); i++) {
+                    for (int i = participantsAt; i < presenceAt; i++) {
                         readParticipant(roomId, String.valueOf(reply.get(i))).ifPresent(participants::add);
                     }
                     participants.sort(Comparator.comparing(Participant::joinedAt,
                             Comparator.nullsLast(Comparator.naturalOrder())));
-                    return Optional.of(new StoredRoom(toRoom(roomId, fields), participants));
+                    Set<String> present = new HashSet<>();
+                    for (int i = presenceAt; i < reply.size(); i++) {
+                        present.add(String.valueOf(reply.get(i)));
+                    }
+                    List<String> connected = participants.stream().map(Participant::participantId)
+                            .filter(present::contains).toList();
+                    return Optional.of(new StoredRoom(toRoom(roomId, fields), participants, connected));
                 });
     }
 
@@ -158,8 +178,8 @@ public class RoomStore {
                 .next();
     }
 
-    /** A room with its participants, as read in one script. */
-    public record StoredRoom(Room room, List<Participant> participants) {
+    /** A room with its participants and the ids of those connected to signaling, as read in one script. */
+    public record StoredRoom(Room room, List<Participant> participants, List<String> connectedParticipantIds) {
     }
 
     private static List<String> keys(String roomId) {
