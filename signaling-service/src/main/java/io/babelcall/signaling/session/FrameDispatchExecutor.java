@@ -52,12 +52,15 @@ public final class FrameDispatchExecutor implements Executor, AutoCloseable {
      */
     public FrameDispatchExecutor(int frameWorkers, int minSpareRequestThreads, int maxRequestThreads, String name) {
         AtomicInteger n = new AtomicInteger();
+        // Spare workers for frames that wait on Redis are capped like Tomcat's pool was (maxRequestThreads): if Redis
+        // hangs while thousands of sockets close at once, the rest wait in the queue instead of each getting a thread.
         this.frameWorkers = new ForkJoinPool(frameWorkers, pool -> {
             ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
             t.setName(name + "-frames-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
-        }, (t, e) -> log.error("Uncaught exception on {}", t.getName(), e), true);
+        }, (t, e) -> log.error("Uncaught exception on {}", t.getName(), e), true,
+                0, frameWorkers + maxRequestThreads, 1, pool -> true, 60, TimeUnit.SECONDS);
         // As Tomcat's AbstractEndpoint.createExecutor: grows to max threads before it queues.
         TaskQueue queue = new TaskQueue();
         this.requestWorkers = new ThreadPoolExecutor(minSpareRequestThreads, maxRequestThreads, 60, TimeUnit.SECONDS,
