@@ -2,6 +2,7 @@ package io.babelcall.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.babelcall.common.room.RedisKeys;
 import io.babelcall.common.token.ParticipantTokens;
 import io.babelcall.testsupport.RedisServerExtension;
 import java.io.IOException;
@@ -107,5 +108,12 @@ public abstract class ApiTestSupport {
                 .exchange()
                 .expectStatus().isCreated()
                 .expectBody(JSON).returnResult().getResponseBody();
+    }
+
+    /** The presence entry signaling writes while a participant's socket is open. */
+    protected void connectToSignaling(String roomId, String participantId) {
+        redis.opsForHash().put(RedisKeys.presence(roomId), participantId,
+                "{\"replica\":\"r1\",\"conn\":\"c-" + participantId
+                        + "\",\"audio\":true,\"video\":true,\"state\":\"connected\"}").block();
     }
 }

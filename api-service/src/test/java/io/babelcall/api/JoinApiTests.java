@@ -109,7 +109,7 @@ class JoinApiTests extends ApiTestSupport {
         // Both joined ten minutes ago (the api's own entries, aged); only the connected one is in signaling's presence.
         joinedAgo(roomId, connected, Duration.ofMinutes(10));
         joinedAgo(roomId, ghost, Duration.ofMinutes(10));
-        redis.opsForHash().put(RedisKeys.presence(roomId), connected, "{}").block();
+        connectToSignaling(roomId, connected);
 
         String newcomer = (String) join(roomId, "Newcomer").get("participantId");
 

@@ -104,10 +104,8 @@ class RoomApiTests extends ApiTestSupport {
         assertThat(Instant.parse((String) room.get("expiresAt"))).isAfter(Instant.now().plus(Duration.ofMinutes(170)));
 
         // Bo's socket opens (signaling's presence entry); a stale entry of someone no longer listed is not reported
-        redis.opsForHash().put(RedisKeys.presence(roomId), (String) bo.get("participantId"),
-                "{\"replica\":\"r1\",\"conn\":\"c1\",\"audio\":true,\"video\":true,\"state\":\"connected\"}").block();
-        redis.opsForHash().put(RedisKeys.presence(roomId), "gone-participant",
-                "{\"replica\":\"r1\",\"conn\":\"c2\",\"audio\":true,\"video\":true,\"state\":\"connected\"}").block();
+        connectToSignaling(roomId, (String) bo.get("participantId"));
+        connectToSignaling(roomId, "gone-participant");
         Map<String, Object> again = web.get().uri("/api/v1/rooms/{id}", roomId)
                 .exchange()
                 .expectStatus().isOk()

@@ -127,8 +127,7 @@ public class RoomStore {
      * room does not exist.
      */
     public Mono<Optional<StoredRoom>> touchAndRead(String roomId, Duration ttl, Instant expiresAt) {
-        List<String> keys = List.of(RedisKeys.room(roomId), RedisKeys.participants(roomId), RedisKeys.presence(roomId));
-        return RedisScripts.results(redis.execute(TOUCH_AND_READ, keys,
+        return RedisScripts.results(redis.execute(TOUCH_AND_READ, keysWithPresence(roomId),
                         List.of(Long.toString(ttl.toMillis()), expiresAt.toString())))
                 .map(reply -> {
                     long n = reply.isEmpty() ? -1 : RedisScripts.number(reply.get(0));
@@ -164,9 +163,8 @@ public class RoomStore {
      */
     public Mono<Long> join(String roomId, Participant participant, Duration ttl, Instant expiresAt,
                            Instant unconnectedBefore) {
-        List<String> keys = List.of(RedisKeys.room(roomId), RedisKeys.participants(roomId), RedisKeys.presence(roomId));
-        return redis.execute(JOIN, keys, List.of(participant.participantId(), json.writeValueAsString(participant),
-                        Long.toString(ttl.toMillis()), expiresAt.toString(),
+        return redis.execute(JOIN, keysWithPresence(roomId), List.of(participant.participantId(),
+                        json.writeValueAsString(participant), Long.toString(ttl.toMillis()), expiresAt.toString(),
                         unconnectedBefore.truncatedTo(ChronoUnit.MILLIS).toString()))
                 .next();
     }
@@ -184,6 +182,11 @@ public class RoomStore {
 
     private static List<String> keys(String roomId) {
         return List.of(RedisKeys.room(roomId), RedisKeys.participants(roomId));
+    }
+
+    /** The same plus signaling's presence hash, which the api reads but never writes. */
+    private static List<String> keysWithPresence(String roomId) {
+        return List.of(RedisKeys.room(roomId), RedisKeys.participants(roomId), RedisKeys.presence(roomId));
     }
 
     private Optional<Participant> readParticipant(String roomId, String value) {

@@ -33,6 +33,9 @@ public record SignalingProperties(
         String replicaId) {
 
     public SignalingProperties {
+        if (frameWorkers == 0) {
+            frameWorkers = 2 * Runtime.getRuntime().availableProcessors();
+        }
         if (replicaId == null || replicaId.isBlank()) {
             // A fresh id per process: a restarted replica must never inherit the presence of its predecessor.
             replicaId = UUID.randomUUID().toString();

@@ -1,13 +1,10 @@
 package io.babelcall.signaling.config;
 
+import io.babelcall.signaling.metrics.SignalingMetrics;
 import io.babelcall.signaling.session.FrameDispatchExecutor;
 import io.babelcall.signaling.session.SignalingUpgradeStrategy;
 import io.babelcall.signaling.session.SignalingWebSocketHandler;
 import io.babelcall.signaling.session.TokenHandshakeInterceptor;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.jvm.ExecutorServiceMetrics;
-import java.util.List;
 import org.springframework.boot.tomcat.autoconfigure.TomcatServerProperties;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
@@ -73,16 +70,10 @@ public class WebSocketConfig implements WebSocketConfigurer {
      * sized by {@code server.tomcat.threads.*} as Tomcat's own (see {@link FrameDispatchExecutor}).
      */
     @Bean(destroyMethod = "close")
-    FrameDispatchExecutor frameDispatchExecutor(TomcatServerProperties tomcat, MeterRegistry registry) {
-        int workers = props.frameWorkers() > 0 ? props.frameWorkers()
-                : 2 * Runtime.getRuntime().availableProcessors();
-        FrameDispatchExecutor executor = new FrameDispatchExecutor(workers, tomcat.getThreads().getMinSpare(),
-                tomcat.getThreads().getMax(), "signaling");
-        new ExecutorServiceMetrics(executor.frameWorkers(), "signaling.frames", List.of()).bindTo(registry);
-        FunctionCounter.builder("babelcall.signaling.dispatched", executor, FrameDispatchExecutor::framesDispatched)
-                .tag("pool", "frames").description("socket events handed to a pool").register(registry);
-        FunctionCounter.builder("babelcall.signaling.dispatched", executor, FrameDispatchExecutor::requestsDispatched)
-                .tag("pool", "requests").description("socket events handed to a pool").register(registry);
+    FrameDispatchExecutor frameDispatchExecutor(TomcatServerProperties tomcat, SignalingMetrics metrics) {
+        FrameDispatchExecutor executor = new FrameDispatchExecutor(props.frameWorkers(),
+                tomcat.getThreads().getMinSpare(), tomcat.getThreads().getMax(), "signaling");
+        metrics.bindDispatch(executor::framesDispatched, executor::requestsDispatched, executor.frameWorkers());
         return executor;
     }
 

@@ -1,12 +1,16 @@
 package io.babelcall.signaling.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ExecutorServiceMetrics;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -50,6 +54,18 @@ public class SignalingMetrics {
     public void bindSessions(Supplier<Number> sessions) {
         Gauge.builder("babelcall.signaling.sessions", sessions).description("open signaling WebSockets on this replica")
                 .strongReference(true).register(registry);
+    }
+
+    /**
+     * Registers {@code babelcall.signaling.dispatched{pool}} over the connector executor's counts and the frame
+     * workers' pool metrics ({@code executor_*{name="signaling.frames"}}).
+     */
+    public void bindDispatch(LongSupplier frames, LongSupplier requests, ExecutorService frameWorkers) {
+        FunctionCounter.builder("babelcall.signaling.dispatched", frames, LongSupplier::getAsLong)
+                .tag("pool", "frames").description("socket events handed to a pool").register(registry);
+        FunctionCounter.builder("babelcall.signaling.dispatched", requests, LongSupplier::getAsLong)
+                .tag("pool", "requests").description("socket events handed to a pool").register(registry);
+        new ExecutorServiceMetrics(frameWorkers, "signaling.frames", java.util.List.of()).bindTo(registry);
     }
 
     public void messageIn(String type) {

@@ -47,8 +47,10 @@ public final class FrameDispatchExecutor implements Executor, AutoCloseable {
     private final LongAdder requests = new LongAdder();
 
     /**
-     * @param frameWorkers parallelism of the frame pool
-     * @param minSpareRequestThreads, maxRequestThreads Tomcat's {@code threads.min-spare} and {@code threads.max}
+     * @param frameWorkers           parallelism of the frame pool
+     * @param minSpareRequestThreads Tomcat's {@code threads.min-spare}
+     * @param maxRequestThreads      Tomcat's {@code threads.max}; also the cap on spare frame workers
+     * @param name                   prefix of the threads' names
      */
     public FrameDispatchExecutor(int frameWorkers, int minSpareRequestThreads, int maxRequestThreads, String name) {
         AtomicInteger n = new AtomicInteger();

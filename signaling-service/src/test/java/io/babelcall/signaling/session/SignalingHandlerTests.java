@@ -57,8 +57,8 @@ class SignalingHandlerTests {
     static Replica replica(String id, Duration alive) {
         SignalingProperties d = SignalingProperties.defaults();
         SignalingProperties props = new SignalingProperties(d.allowedOrigins(), d.maxMessageBytes(),
-                d.frameBufferChars(), d.socketBufferBytes(), d.frameWorkers(), d.rateLimit(), GRACE, d.heartbeat(), d.presence(),
-                d.send(), d.roomTtl(), d.roomTtlRefresh(), id);
+                d.frameBufferChars(), d.socketBufferBytes(), d.frameWorkers(), d.rateLimit(), GRACE, d.heartbeat(),
+                d.presence(), d.send(), d.roomTtl(), d.roomTtlRefresh(), id);
         PresenceStore store = new PresenceStore(client, Rooms.JSON, id, props.roomTtl());
         ReplicaBus bus = new ReplicaBus(client, id);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
