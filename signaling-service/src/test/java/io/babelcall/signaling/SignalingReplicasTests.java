@@ -157,10 +157,12 @@ class SignalingReplicasTests {
         for (int i = 0; i < 20; i++) {
             assertThat(bob.next("ice").path("candidate").path("candidate").asString()).isEqualTo("c" + i);
         }
-        alice.send("{\"type\":\"chat\",\"text\":\"hi bob\"}");
+        // one-, two-, three- and four-byte UTF-8 characters come back exactly
+        String hello = "hi bob, xin chào, 你好 👋";
+        alice.send("{\"type\":\"chat\",\"text\":\"" + hello + "\"}");
         for (WsClient c : List.of(alice, bob)) {
             JsonNode chat = c.next("chat");
-            assertThat(chat.path("text").asString()).isEqualTo("hi bob");
+            assertThat(chat.path("text").asString()).isEqualTo(hello);
             assertThat(chat.path("from").asString()).isEqualTo(aliceP.participantId());
             assertThat(chat.path("id").asString()).isNotBlank();
         }

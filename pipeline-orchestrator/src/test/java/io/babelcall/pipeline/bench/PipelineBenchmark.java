@@ -42,7 +42,9 @@ import tools.jackson.databind.ObjectMapper;
  *   <li>{@code local}: end of speech -> translation published (server timestamps {@code endOfSpeechAt} ->
  *       {@code publishedAt}) with the local engines (pocketsphinx, Apertium, espeak-ng), engine cache off.</li>
  *   <li>{@code overhead}: the orchestration alone, with instant in-process fake engines: from the moment the endpointer
- *       ends an utterance (the recogniser's endUtterance call) to the translation event received from Redis.</li>
+ *       ends an utterance (the recogniser's endUtterance call) to the translation event published and received from
+ *       Redis. Every utterance is a new sentence, so translations miss the cache as in live speech
+ *       ({@code -Dbench.repeat=true}: the same sentence, cache hits).</li>
  *   <li>{@code capacity}: N concurrent real-time speakers on the local engines, N = 1, 2, 3, ... until the p50 of
  *       end of speech -> translation is more than twice the single-speaker p50.</li>
  * </ul>
@@ -88,6 +90,8 @@ public final class PipelineBenchmark {
      */
     static class TimedFakes {
         static final Map<String, List<Long>> ENDS = new ConcurrentHashMap<>();
+        /** The fake engines; the benchmark scripts what the recogniser "hears". */
+        static final FakeEngines FAKES = new FakeEngines();
         /** When Redis acknowledged the PUBLISH of each final 'ca' translation, by utterance id. */
         static final Map<String, Long> CA_ACKED = new ConcurrentHashMap<>();
 
@@ -117,7 +121,7 @@ public final class PipelineBenchmark {
         @Bean
         @Primary
         EngineRouter timedFakeEngines() {
-            FakeEngines fakes = new FakeEngines();
+            FakeEngines fakes = FAKES;
             return new EngineRouter() {
                 @Override
                 public java.util.Optional<io.babelcall.pipeline.stt.SpeechRecognizer> recognizerFor(
@@ -186,6 +190,7 @@ public final class PipelineBenchmark {
         String token = env.rooms.join(room, "warm", "Warm-up", "en", "en", false);
         env.rooms.join(room, "w1", "W1", "es", "es", true);
         env.rooms.join(room, "w2", "W2", "ca", "ca", false);
+        scriptSentences("warm", utterances);
         short[] one = Audio.concat(Audio.voice(16000, 0.3), Audio.silence(16000, 0.4));
         try (AudioClient c = AudioClient.connect(env.port, token).start(16000)) {
             for (int i = 0; i < utterances; i++) {
@@ -206,7 +211,9 @@ public final class PipelineBenchmark {
         // 1.9x real time by default (within the ingest limit of 2x) for shorter runs; 1.0 gave the same figures.
         double speed = Double.parseDouble(System.getProperty("bench.speed", "1.9"));
         System.out.println("\n== overhead: instant in-process fake engines, " + utterances
-                + " utterances, listeners es+es+ca, audio at " + speed + "x real time ==");
+                + " utterances, listeners es+es+ca, audio at " + speed + "x real time, "
+                + (Boolean.getBoolean("bench.repeat") ? "the same sentence each time (translation cache hits)"
+                : "a new sentence each time (translation cache misses, as in live speech)") + " ==");
         // The warm-up stream runs far faster than real time, so the ingest rate limit is lifted for this context.
         try (ConfigurableApplicationContext ctx = boot(TimedFakes.class,
                 "babelcall.pipeline.interim-translation-interval=0s", "babelcall.audio.max-realtime-factor=100",
@@ -218,6 +225,7 @@ public final class PipelineBenchmark {
             env.rooms.join(room, "l1", "L1", "es", "es", true);
             env.rooms.join(room, "l2", "L2", "es", "es", false);
             env.rooms.join(room, "l3", "L3", "ca", "ca", false);
+            scriptSentences("spk", utterances);
             Map<String, Long> received = new ConcurrentHashMap<>();
             List<String> order = Collections.synchronizedList(new ArrayList<>());
             // The listener has its own Redis client, as signaling (another process) has in production: it must not
@@ -270,6 +278,22 @@ public final class PipelineBenchmark {
                     acked, 0);
             report("endUtterance -> 'ca' translation received by a subscriber", ms, 0);
         }
+    }
+
+    /**
+     * Gives the speaker a new sentence per utterance, so every translation misses the cache (live speech rarely
+     * repeats itself), unless {@code -Dbench.repeat=true}: then every utterance is "hello world" and hits it.
+     */
+    private static void scriptSentences(String speakerId, int utterances) {
+        if (Boolean.getBoolean("bench.repeat")) {
+            return;
+        }
+        String run = Long.toString(System.nanoTime(), 36);
+        String[] sentences = new String[utterances];
+        for (int i = 0; i < utterances; i++) {
+            sentences[i] = "this is sentence " + i + " of run " + run + " and nobody said it before";
+        }
+        TimedFakes.FAKES.recognizer.script(speakerId, sentences);
     }
 
     // ------------------------------------------------------------------ local engines
