@@ -398,6 +398,29 @@ class SignalingHandlerTests {
     }
 
     @Test
+    void aSocketSilentPastTheHeartbeatTimeoutIsClosed4001AndReportedLeftAfterTheGrace() {
+        Client alice = join(a, "alice");
+        Client bob = join(b, "bob");
+        // bob's last frame (message or pong) is older than the heartbeat timeout; alice's is fresh
+        bob.session().lastInboundNanos = System.nanoTime()
+                - SignalingProperties.defaults().heartbeat().timeout().toNanos() - 1;
+        int alicePings = alice.conn().pings.get();
+        a.handler().heartbeatTick();
+        b.handler().heartbeatTick();
+
+        assertThat(alice.conn().pings.get()).isGreaterThan(alicePings);
+        assertThat(alice.conn().closeCode).isEqualTo(-1);
+        assertThat(bob.conn().closeCode).isEqualTo(CloseCodes.HEARTBEAT_TIMEOUT);
+        assertThat(b.registry().get("babelcall.signaling.closed").tag("cause", "heartbeat").counter().count())
+                .isGreaterThanOrEqualTo(1);
+        b.handler().onClose(bob.session(), CloseCodes.HEARTBEAT_TIMEOUT); // as the container reports the close
+        JsonNode left = alice.next("peer-left");
+        assertThat(left.path("participantId").asString()).isEqualTo(bob.id());
+        assertThat(left.path("reason").asString()).isEqualTo("timeout");
+        assertThat(rooms.stored(room, bob.id())).isNull();
+    }
+
+    @Test
     void leaveIsImmediateAndRemovesTheParticipant() {
         Client alice = join(a, "alice");
         Client bob = join(b, "bob");

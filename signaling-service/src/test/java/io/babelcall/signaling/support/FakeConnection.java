@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import tools.jackson.databind.JsonNode;
 
@@ -16,6 +17,8 @@ public final class FakeConnection implements ClientConnection {
     private final String id = UUID.randomUUID().toString();
     private final LinkedBlockingQueue<String> sent = new LinkedBlockingQueue<>();
     public volatile int closeCode = -1;
+    /** WebSocket pings the server asked this socket to send. */
+    public final AtomicInteger pings = new AtomicInteger();
 
     @Override
     public String id() {
@@ -40,6 +43,7 @@ public final class FakeConnection implements ClientConnection {
 
     @Override
     public void ping() {
+        pings.incrementAndGet();
     }
 
     @Override
