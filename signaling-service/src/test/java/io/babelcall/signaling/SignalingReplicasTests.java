@@ -397,6 +397,38 @@ class SignalingReplicasTests {
     }
 
     @Test
+    void aRollingUpdateLosesNoParticipantWhoReconnectsElsewhere() {
+        ConfigurableApplicationContext c = replica();
+        Participant aliceP = add("alice");
+        Participant daveP = add("dave");
+        Participant erinP = add("erin");
+        WsClient alice = join(a, aliceP);
+        WsClient dave = join(c, daveP);
+        WsClient erin = join(c, erinP);
+        alice.next("peer-joined");
+        alice.next("peer-joined");
+        c.close(); // SIGTERM of a rolling update
+        assertThat(dave.awaitClose()).isEqualTo(1012);
+        assertThat(erin.awaitClose()).isEqualTo(1012);
+        // dave does what a client does on 1012: reconnect, here to the other replica; erin never comes back
+        WsClient back = WsClient.connect(ws(b, rooms.token(room, daveP)));
+        assertThat(back.next("welcome").path("self").path("participantId").asString())
+                .isEqualTo(daveP.participantId());
+
+        // the survivors' sweep of the stopped replica reports erin only
+        JsonNode left = alice.next("peer-left", n -> true, Duration.ofSeconds(30));
+        assertThat(left.path("participantId").asString()).isEqualTo(erinP.participantId());
+        assertThat(alice.all(Duration.ofMillis(1500))).noneMatch(n -> n.path("type").asString().equals("peer-left"));
+        assertThat(rooms.stored(room, daveP.participantId())).isNotNull();
+        assertThat(rooms.stored(room, erinP.participantId())).isNull();
+        // and the call goes on with dave on his new replica
+        alice.send("{\"type\":\"offer\",\"to\":\"" + daveP.participantId() + "\",\"sdp\":\"v=0 again\"}");
+        assertThat(back.next("offer").path("from").asString()).isEqualTo(aliceP.participantId());
+        back.close();
+        alice.close();
+    }
+
+    @Test
     void prometheusExposesTheSignalingMetrics() throws Exception {
         WsClient alice = join(a, add("alice"));
         alice.send("{\"type\":\"ping\"}");

@@ -35,12 +35,14 @@ class CaptionPipelineTests extends PipelineTestBase {
     void translatesOncePerDistinctLanguageOfConnectedListenersAndKeepsEachSpeakersOrder() throws Exception {
         String room = rooms.newRoom();
         String speaker = rooms.join(room, "ann", "Ann", "en", "en", false);
-        rooms.join(room, "bea", "Bea", "es", "es", false);
+        rooms.join(room, "bea", "Bea", "es", "es", true);
         rooms.join(room, "carl", "Carl", "es", "es", true);
         rooms.join(room, "dani", "Dani", "ca", "ca", false);
+        rooms.join(room, "ed", "Ed", "en", "en", true); // the speaker's language: neither translated nor dubbed
         rooms.admitOnly(room, "finn", "Finn", "fr", "fr", true); // never connected to signaling: no listener
         engines.recognizer.script("ann", "i'm here", "where are you");
         double utterancesBefore = counter("babelcall.utterances", "language", "en");
+        int synthesesBefore = engines.synthesizer.calls.get();
 
         try (EventCollector events = events(room); AudioClient c = AudioClient.connect(port, speaker).start(48000)) {
             c.stream(Audio.concat(utterance(48000), utterance(48000)), 48000, 20, 1.5);
@@ -89,10 +91,11 @@ class CaptionPipelineTests extends PipelineTestBase {
                 }
             }
 
-            // one dub per utterance, in Spanish only (the one listener with dubbing on), fetchable with a room token
+            // one dub per utterance, in Spanish only (two listeners dub in es, one synthesis each time; the English
+            // listener's dubbing is the speaker's own language), fetchable with a room token
             List<Dub> dubs = events.of(Dub.class);
             assertThat(dubs).hasSize(2).allSatisfy(d -> assertThat(d.language().value()).isEqualTo("es"));
-            assertThat(engines.synthesizer.calls.get()).isGreaterThanOrEqualTo(2);
+            assertThat(engines.synthesizer.calls.get() - synthesesBefore).isEqualTo(2);
             Dub dub = dubs.get(0);
             assertThat(dub.url()).startsWith("/api/v1/audio/");
             HttpResponse<byte[]> wav = get(dub.url(), "Bearer " + speaker);
@@ -166,6 +169,36 @@ class CaptionPipelineTests extends PipelineTestBase {
             assertThat(up.seq()).isGreaterThan(down.seq());
             assertThat(up.utteranceId()).isNotEqualTo(first.utteranceId()).isNotNull();
             assertThat(c.isOpen()).isTrue(); // the engine never ended the stream
+        }
+    }
+
+    @Test
+    void aFailingSynthesizerDegradesDubbingToStatusWhileCaptionsGoOnThenRecovers() throws Exception {
+        String room = rooms.newRoom();
+        String speaker = rooms.join(room, "ann", "Ann", "en", "en", false);
+        rooms.join(room, "bea", "Bea", "es", "es", true);
+        engines.recognizer.script("ann", "no voice yet", "a voice again");
+        engines.synthesizer.fail(true);
+
+        try (EventCollector events = events(room); AudioClient c = AudioClient.connect(port, speaker).start(16000)) {
+            c.stream(utterance(16000), 16000, 20, 1.5);
+            CaptionStatus down = events.await(CaptionStatus.class,
+                    s -> s.state().equals(CaptionStatus.TTS_UNAVAILABLE), WAIT);
+            assertThat(down.language().value()).isEqualTo("es");
+            Translation translated = events.await(Translation.class, t -> t.text().equals("[es] No voice yet."), WAIT);
+            assertThat(down.utteranceId()).isEqualTo(translated.utteranceId());
+            assertThat(events.of(Dub.class)).isEmpty();
+
+            engines.synthesizer.fail(false);
+            c.stream(utterance(16000), 16000, 20, 1.5);
+            Dub dub = events.await(Dub.class, d -> d.language().value().equals("es"), WAIT);
+            CaptionStatus up = events.await(CaptionStatus.class,
+                    s -> s.state().equals(CaptionStatus.OK) && s.seq() > down.seq(), WAIT);
+            assertThat(up.language().value()).isEqualTo("es");
+            assertThat(up.utteranceId()).isEqualTo(dub.utteranceId()).isNotEqualTo(down.utteranceId());
+            assertThat(c.isOpen()).isTrue(); // the engine never ended the stream
+        } finally {
+            engines.synthesizer.fail(false);
         }
     }
 

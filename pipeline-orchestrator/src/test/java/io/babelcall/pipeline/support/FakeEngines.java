@@ -160,6 +160,12 @@ public class FakeEngines implements EngineRouter {
     public static final class FakeSynthesizer implements SpeechSynthesizer {
 
         public final AtomicInteger calls = new AtomicInteger();
+        private volatile boolean failing;
+
+        /** While on, every synthesis fails. */
+        public void fail(boolean fail) {
+            failing = fail;
+        }
 
         @Override
         public String name() {
@@ -174,6 +180,9 @@ public class FakeEngines implements EngineRouter {
         @Override
         public Mono<SynthesizedSpeech> synthesize(String text, LanguageCode language, String voice) {
             calls.incrementAndGet();
+            if (failing) {
+                return Mono.error(new IllegalStateException("synthesizer is down"));
+            }
             int words = text.split("\\s+").length;
             short[] pcm = new short[1600 * words];
             return Mono.just(new SynthesizedSpeech(Audio.wav(pcm, 16000), Duration.ofMillis(100L * words)));

@@ -140,6 +140,10 @@ class SignalingHandlerTests {
         Client bob = join(a, "bob");
         Client carol = join(b, "carol");
         alice.conn().next("peer-joined", n -> n.path("peer").path("participantId").asString().equals(carol.id()));
+        double iceOut = count(a, "babelcall.signaling.messages.out", "type", "ice");
+        long relaysTimedA = relaysTimed(a);
+        long relaysTimedB = relaysTimed(b);
+        double unknownPeer = count(a, "babelcall.signaling.dropped", "cause", "unknown_peer");
 
         // same replica
         alice.send("{\"type\":\"ice\",\"to\":\"" + bob.id() + "\",\"candidate\":{\"candidate\":\"candidate:1 1 udp 1 "
@@ -170,6 +174,23 @@ class SignalingHandlerTests {
         assertThat(alice.next("error").path("code").asString()).isEqualTo("unknown_peer");
         assertThat(strangerConn.drain("offer", Duration.ofMillis(200))).isEmpty();
         assertThat(alice.conn().isOpen()).isTrue();
+
+        // metered: the ice sent to bob, a relay latency per delivered relay on the replica that delivered it, the
+        // refused relay as dropped
+        assertThat(count(a, "babelcall.signaling.messages.out", "type", "ice") - iceOut).isEqualTo(2);
+        assertThat(relaysTimed(a) - relaysTimedA).isEqualTo(3); // ice to bob, answer and ice to alice
+        assertThat(relaysTimed(b) - relaysTimedB).isEqualTo(1); // offer to carol
+        assertThat(count(a, "babelcall.signaling.dropped", "cause", "unknown_peer") - unknownPeer).isEqualTo(1);
+    }
+
+    private static double count(Replica r, String name, String tag, String value) {
+        var c = r.registry().find(name).tag(tag, value).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    private static long relaysTimed(Replica r) {
+        var t = r.registry().find("babelcall.signaling.relay.latency").timer();
+        return t == null ? 0 : t.count();
     }
 
     @Test
