@@ -21,6 +21,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -103,6 +104,16 @@ class RealEnginesTests {
             double wer = wer(sentences[0] + " " + sentences[1], finals.get(0).text() + " " + finals.get(1).text());
             System.out.printf("finals: %s / %s -> WER %.1f%%%n", finals.get(0).text(), finals.get(1).text(), wer * 100);
             assertThat(wer).isLessThanOrEqualTo(0.15);
+            // while the second sentence is spoken, interim hypotheses come at least every 500 ms
+            List<Instant> interims = events.of(Transcript.class).stream()
+                    .filter(t -> !t.isFinal() && t.utteranceId().equals(finals.get(1).utteranceId()))
+                    .map(Transcript::publishedAt).toList();
+            System.out.println("interims of the second sentence published at " + interims);
+            assertThat(interims).hasSizeGreaterThanOrEqualTo(3);
+            for (int i = 1; i < interims.size(); i++) {
+                assertThat(Duration.between(interims.get(i - 1), interims.get(i)))
+                        .as("gap before interim %d", i).isLessThanOrEqualTo(Duration.ofMillis(500));
+            }
             Translation es = events.await(Translation.class, t -> t.isFinal() && t.language().value().equals("es")
                     && t.utteranceId().equals(finals.get(1).utteranceId()), WAIT);
             assertThat(es.text()).isNotBlank().isNotEqualTo(finals.get(1).text());
