@@ -127,6 +127,9 @@ class SignalingReplicasTests {
         assertThat(ok.ws.getSubprotocol()).isEqualTo("bearer");
         assertThat(ok.next("welcome").path("self").path("participantId").asString()).isEqualTo(alice.participantId());
         ok.close();
+        // ... and checked the same way: a forged or expired bearer entry is refused
+        assertThat(WsClient.refusal(ws(b, null), null, "bearer", forger.sign(rooms.claims(room, alice)))).isEqualTo(401);
+        assertThat(WsClient.refusal(ws(b, null), null, "bearer", expired)).isEqualTo(401);
         // removed from the room (as the api does on DELETE): refused
         Participant bob = add("bob");
         String bobToken = rooms.token(room, bob);

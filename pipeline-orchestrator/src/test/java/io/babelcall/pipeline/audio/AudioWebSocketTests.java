@@ -1,6 +1,7 @@
 package io.babelcall.pipeline.audio;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.babelcall.common.caption.CaptionEvent;
 import io.babelcall.common.caption.Transcript;
@@ -150,11 +151,16 @@ class AudioWebSocketTests extends PipelineTestBase {
     void aNewStreamOfTheSameParticipantReplacesTheOldOne() throws Exception {
         String room = rooms.newRoom();
         String token = rooms.join(room, "p1", "Ann", "en", "es", false);
+        // the active-streams gauge counts this participant once, before and after the replacement
+        await().atMost(Duration.ofSeconds(5)).until(() -> activeStreams() == 0); // earlier tests' streams are gone
         try (EventCollector events = events(room);
              AudioClient first = AudioClient.connect(port, token).start(16000)) {
             first.stream(Audio.silence(16000, 0.1), 16000, 20, 0);
+            await().atMost(Duration.ofSeconds(5)).until(() -> activeStreams() == 1);
             try (AudioClient second = AudioClient.connect(port, token).start(16000)) {
                 assertThat(first.awaitClose(CLOSE)).isEqualTo(4000);
+                second.stream(Audio.silence(16000, 0.1), 16000, 20, 0);
+                assertThat(activeStreams()).isEqualTo(1);
                 assertThat(json.readTree(first.texts.get(0)).get("code").asString()).isEqualTo("replaced");
                 engines.recognizer.script("p1", "second stream works");
                 second.stream(utterance(16000), 16000, 20, 1.5);
@@ -163,6 +169,11 @@ class AudioWebSocketTests extends PipelineTestBase {
                 assertThat(second.isOpen()).isTrue();
             }
         }
+        await().atMost(Duration.ofSeconds(5)).until(() -> activeStreams() == 0);
+    }
+
+    private double activeStreams() {
+        return meters.get("babelcall.audio.streams").gauge().value();
     }
 
     @Test

@@ -112,6 +112,8 @@ class CaptionPipelineTests extends PipelineTestBase {
             assertThat(get("/api/v1/audio/AAAAAAAAAAAAAAAAAAAAAA", "Bearer " + speaker).statusCode()).isEqualTo(404);
             Long ttl = redis.getExpire(RedisKeys.dubAudio(dub.url().substring("/api/v1/audio/".length()))).block().getSeconds();
             assertThat(ttl).isBetween(500L, 600L);
+            redis.delete(RedisKeys.dubAudio(dub.url().substring("/api/v1/audio/".length()))).block(); // as if expired
+            assertThat(get(dub.url(), "Bearer " + speaker).statusCode()).isEqualTo(404);
         }
 
         assertThat(counter("babelcall.utterances", "language", "en")).isEqualTo(utterancesBefore + 2);
@@ -134,6 +136,9 @@ class CaptionPipelineTests extends PipelineTestBase {
         assertThat(srt).startsWith("1\n00:00:00,000 --> 00:00:0").contains("Ann: I'm here.\n\n2\n");
         assertThat(redis.getExpire(RedisKeys.transcript(room)).block()).isPositive();
         assertThat(get("/api/v1/rooms/" + room + "/transcript?format=doc", "Bearer " + speaker).statusCode()).isEqualTo(400);
+        assertThat(get("/api/v1/rooms/" + room + "/transcript?lang=not%20a%20language", "Bearer " + speaker).statusCode())
+                .isEqualTo(400);
+        assertThat(get("/api/v1/rooms/" + room + "/transcript", null).statusCode()).isEqualTo(401);
         String otherRoom = rooms.newRoom();
         assertThat(get("/api/v1/rooms/" + otherRoom + "/transcript", "Bearer " + speaker).statusCode()).isEqualTo(403);
     }

@@ -348,6 +348,10 @@ class SignalingHandlerTests {
         assertThat(esDub.next("dub").path("url").asString()).isEqualTo("/api/v1/audio/x");
         assertThat(es.conn().drain("dub", Duration.ofMillis(150))).isEmpty(); // dubbing off
         assertThat(vi.conn().drain("dub", Duration.ofMillis(50))).isEmpty(); // other language
+        // a speaker never gets the dub of their own speech, even in their dubbing language
+        rooms.publishEvent(room, "{\"type\":\"dub\",\"speaker\":\"" + esDub.id() + "\",\"utteranceId\":\"u9\","
+                + "\"seq\":1,\"language\":\"es\",\"url\":\"/api/v1/audio/own\"}");
+        assertThat(esDub.conn().drain("dub", Duration.ofMillis(200))).isEmpty();
 
         // the listener's current language counts
         es.send("{\"type\":\"language\",\"captionLanguage\":\"vi\"}");
