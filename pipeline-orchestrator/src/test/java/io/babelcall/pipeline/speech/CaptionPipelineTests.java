@@ -207,6 +207,35 @@ class CaptionPipelineTests extends PipelineTestBase {
         }
     }
 
+    @Test
+    void aStalledRecognizerDegradesToAsrStatusWithoutEndingTheStreamThenRecovers() throws Exception {
+        String room = rooms.newRoom();
+        String speaker = rooms.join(room, "ann", "Ann", "en", "en", false);
+        rooms.join(room, "bea", "Bea", "es", "es", false);
+        engines.recognizer.script("ann", "heard again");
+        engines.recognizer.stall(true);
+
+        try (EventCollector events = events(room); AudioClient c = AudioClient.connect(port, speaker).start(16000)) {
+            c.stream(utterance(16000), 16000, 20, 1.5);
+            CaptionStatus down = events.await(CaptionStatus.class,
+                    s -> s.state().equals(CaptionStatus.ASR_UNAVAILABLE), WAIT);
+            assertThat(down.speaker()).isEqualTo("ann");
+            assertThat(events.of(Transcript.class)).noneMatch(Transcript::isFinal);
+            assertThat(c.isOpen()).isTrue();
+
+            engines.recognizer.stall(false);
+            c.stream(utterance(16000), 16000, 20, 1.5);
+            Transcript heard = events.await(Transcript.class, t -> t.isFinal() && t.text().equals("Heard again."), WAIT);
+            events.await(Translation.class, t -> t.utteranceId().equals(heard.utteranceId()), WAIT);
+            CaptionStatus up = events.await(CaptionStatus.class,
+                    s -> s.state().equals(CaptionStatus.OK) && s.seq() > down.seq(), WAIT);
+            assertThat(up.reason()).isEqualTo("recovered");
+            assertThat(c.isOpen()).isTrue(); // the engine never ended the stream
+        } finally {
+            engines.recognizer.stall(false);
+        }
+    }
+
     private HttpResponse<byte[]> get(String path, String authorization) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET();
         if (authorization != null) {

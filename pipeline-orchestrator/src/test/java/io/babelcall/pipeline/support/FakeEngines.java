@@ -62,6 +62,12 @@ public class FakeEngines implements EngineRouter {
         public final AtomicLong samplesAccepted = new AtomicLong();
         public final AtomicInteger utterances = new AtomicInteger();
         private final Map<String, Deque<String>> scripts = new ConcurrentHashMap<>();
+        private volatile boolean stalled;
+
+        /** While on, utterances get no final at all (a hung engine). */
+        public void stall(boolean stall) {
+            stalled = stall;
+        }
 
         public void script(String speakerId, String... sentences) {
             scripts.computeIfAbsent(speakerId, k -> new ArrayDeque<>()).addAll(List.of(sentences));
@@ -98,10 +104,13 @@ public class FakeEngines implements EngineRouter {
                 @Override
                 public void endUtterance() {
                     utterances.incrementAndGet();
-                    Deque<String> script = scripts.get(request.speakerId());
-                    String text = script == null ? null : script.pollFirst();
                     samples = 0;
                     sinceInterim = 0;
+                    if (stalled) {
+                        return;
+                    }
+                    Deque<String> script = scripts.get(request.speakerId());
+                    String text = script == null ? null : script.pollFirst();
                     listener.onFinal(text == null ? "hello world" : text);
                 }
 

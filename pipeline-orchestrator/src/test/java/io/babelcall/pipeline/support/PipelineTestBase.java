@@ -25,6 +25,7 @@ import tools.jackson.databind.ObjectMapper;
         "babelcall.pipeline.interim-translation-interval=0s",
         "babelcall.pipeline.listener-cache-ttl=0s",
         "babelcall.pipeline.translation-timeout=1s",
+        "babelcall.pipeline.recognition-timeout=1s", // the fake recogniser answers at once unless told to stall
         // the configured engines stay idle behind the fakes: do not warm them up
         "babelcall.engines.instances.apertium.options.preload=false",
         "babelcall.engines.instances.sphinx.options.min-idle=0"
