@@ -50,9 +50,9 @@ class SignalingReplicasTests {
     static Rooms rooms;
     String room;
 
-    static ConfigurableApplicationContext replica() {
+    static ConfigurableApplicationContext replica(String... extraArgs) {
         // As command-line arguments: they override application.yml (default properties would not).
-        return new SpringApplicationBuilder(SignalingApplication.class).run(
+        List<String> args = new ArrayList<>(List.of(
                 "--server.port=0",
                 "--spring.data.redis.url=" + RedisServerExtension.redisUrl(),
                 "--babelcall.token.secret=" + Rooms.SECRET,
@@ -64,7 +64,9 @@ class SignalingReplicasTests {
                 "--babelcall.signaling.send.time-limit=2s",
                 "--babelcall.signaling.frame-workers=2",
                 "--spring.lifecycle.timeout-per-shutdown-phase=5s",
-                "--spring.main.banner-mode=off");
+                "--spring.main.banner-mode=off"));
+        args.addAll(List.of(extraArgs));
+        return new SpringApplicationBuilder(SignalingApplication.class).run(args.toArray(String[]::new));
     }
 
     @BeforeAll
@@ -402,6 +404,18 @@ class SignalingReplicasTests {
         assertThat(took).isLessThan(Duration.ofSeconds(30));
         await().atMost(Duration.ofSeconds(2)).until(() -> rooms.stored(room, daveP.participantId()) == null);
         assertThat(rooms.redis.hget(RedisKeys.presence(room), daveP.participantId())).isNull();
+    }
+
+    @Test
+    void allowedOriginsComeFromConfiguration() {
+        try (ConfigurableApplicationContext c = replica("--babelcall.signaling.allowed-origins=https://call.example.org")) {
+            Participant alice = add("alice");
+            assertThat(WsClient.refusal(ws(c, rooms.token(room, alice)), "http://localhost:8080")).isEqualTo(403);
+            WsClient ok = WsClient.connect(ws(c, rooms.token(room, alice)), true, "https://call.example.org");
+            assertThat(ok.next("welcome").path("self").path("participantId").asString())
+                    .isEqualTo(alice.participantId());
+            ok.close();
+        }
     }
 
     @Test
