@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.babelcall.common.room.RedisKeys;
 import io.babelcall.common.token.ParticipantTokens;
 import io.babelcall.testsupport.RedisServerExtension;
+import io.babelcall.testsupport.SignalingPresence;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
@@ -112,8 +113,7 @@ public abstract class ApiTestSupport {
 
     /** The presence entry signaling writes while a participant's socket is open. */
     protected void connectToSignaling(String roomId, String participantId) {
-        redis.opsForHash().put(RedisKeys.presence(roomId), participantId,
-                "{\"replica\":\"r1\",\"conn\":\"c-" + participantId
-                        + "\",\"audio\":true,\"video\":true,\"state\":\"connected\"}").block();
+        redis.opsForHash().put(RedisKeys.presence(roomId), participantId, SignalingPresence.connectedEntry(participantId))
+                .block();
     }
 }

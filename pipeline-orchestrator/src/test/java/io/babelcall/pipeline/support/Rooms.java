@@ -5,6 +5,7 @@ import io.babelcall.common.room.Participant;
 import io.babelcall.common.room.RedisKeys;
 import io.babelcall.common.token.ParticipantClaims;
 import io.babelcall.common.token.ParticipantTokens;
+import io.babelcall.testsupport.SignalingPresence;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -59,9 +60,7 @@ public final class Rooms {
 
     /** A presence entry as signaling writes it for an open socket. */
     public void connect(String roomId, String participantId) {
-        redis.opsForHash().put(RedisKeys.presence(roomId), participantId,
-                "{\"replica\":\"test-replica\",\"conn\":\"conn-" + participantId + "\",\"audio\":true,\"video\":false,"
-                        + "\"state\":\"connected\"}")
+        redis.opsForHash().put(RedisKeys.presence(roomId), participantId, SignalingPresence.connectedEntry(participantId))
                 .block();
         redis.expire(RedisKeys.presence(roomId), ROOM_TTL).block();
     }

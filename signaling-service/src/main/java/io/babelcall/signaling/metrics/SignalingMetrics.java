@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ExecutorServiceMetrics;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -65,7 +66,7 @@ public class SignalingMetrics {
                 .tag("pool", "frames").description("socket events handed to a pool").register(registry);
         FunctionCounter.builder("babelcall.signaling.dispatched", requests, LongSupplier::getAsLong)
                 .tag("pool", "requests").description("socket events handed to a pool").register(registry);
-        new ExecutorServiceMetrics(frameWorkers, "signaling.frames", java.util.List.of()).bindTo(registry);
+        new ExecutorServiceMetrics(frameWorkers, "signaling.frames", List.of()).bindTo(registry);
     }
 
     public void messageIn(String type) {
