@@ -40,4 +40,13 @@ class UnicodeTextTests {
         String clean = "nothing to strip, ünïcödé \uD83D\uDE00";
         assertThat(UnicodeText.stripControls(clean, true)).isSameAs(clean);
     }
+
+    @Test
+    void printableTextAllowsLineBreaksButNoOtherControlsNorLoneSurrogates() {
+        assertThat(UnicodeText.isPrintableText("v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n\tx 日本 \uD83D\uDE00")).isTrue();
+        for (String bad : new String[] {"a\u0000b", "bell\u0007", "del\u007F", "c1\u0085", "esc\u001B[2J",
+                "lone \uD800", "\uDC00"}) {
+            assertThat(UnicodeText.isPrintableText(bad)).as(bad).isFalse();
+        }
+    }
 }

@@ -56,6 +56,30 @@ public final class UnicodeText {
     }
 
     /**
+     * True when {@code s} is well-formed and has no control characters but tab, CR and LF: what a protocol text field
+     * (an SDP body, an ICE candidate) may hold. One pass, no allocation: it runs on the relay hot path.
+     */
+    public static boolean isPrintableText(CharSequence s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x20) {
+                if (c != '\t' && c != '\r' && c != '\n') {
+                    return false;
+                }
+            } else if (c >= 0x7F && c <= 0x9F) {
+                return false;
+            } else if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                } else {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
      * C0 and C1 controls (NUL included), line and paragraph separators, bidi embeddings, overrides and isolates
      * (which can reverse how the rest of a line reads), and the noncharacters U+FFFE/U+FFFF.
      */

@@ -2,6 +2,7 @@ package io.babelcall.signaling.config;
 
 import io.babelcall.signaling.metrics.SignalingMetrics;
 import io.babelcall.signaling.session.FrameDispatchExecutor;
+import io.babelcall.signaling.session.OriginSyntaxCheck;
 import io.babelcall.signaling.session.SignalingUpgradeStrategy;
 import io.babelcall.signaling.session.SignalingWebSocketHandler;
 import io.babelcall.signaling.session.TokenHandshakeInterceptor;
@@ -42,7 +43,7 @@ public class WebSocketConfig implements WebSocketConfigurer {
         registry.addHandler(handler, PATH)
                 .setHandshakeHandler(new DefaultHandshakeHandler(upgrade))
                 .setAllowedOrigins(props.allowedOrigins().toArray(String[]::new))
-                .addInterceptors(tokens);
+                .addInterceptors(new OriginSyntaxCheck(), tokens);
     }
 
     /**

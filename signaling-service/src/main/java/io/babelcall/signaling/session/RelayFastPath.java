@@ -1,5 +1,6 @@
 package io.babelcall.signaling.session;
 
+import io.babelcall.common.text.UnicodeText;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.ObjectReadContext;
@@ -12,7 +13,8 @@ import tools.jackson.core.json.JsonFactory;
  * the receiver cannot tell the paths apart.
  *
  * <p>It only accepts the plain case: every property known and of the right JSON type, no duplicates, no nulls inside
- * {@code candidate}, nothing after the object. Anything else (including every malformed message) returns null and
+ * {@code candidate}, nothing after the object, every string printable ({@link UnicodeText#isPrintableText}: no lone
+ * surrogate, which no socket could write, and no control character). Anything else (including every malformed message) returns null and
  * takes the databind path, which produces the documented error codes; so this class never decides an error.
  */
 final class RelayFastPath {
@@ -69,6 +71,9 @@ final class RelayFastPath {
                             return null;
                         }
                         to = p.getString();
+                        if (!UnicodeText.isPrintableText(to)) {
+                            return null;
+                        }
                     }
                     case "from" -> { // set by the server; the client's value is ignored
                         if (seenFrom || (v != JsonToken.VALUE_STRING && v != JsonToken.VALUE_NULL)) {
@@ -81,6 +86,9 @@ final class RelayFastPath {
                             return null;
                         }
                         sdp = p.getString();
+                        if (!UnicodeText.isPrintableText(sdp)) {
+                            return null;
+                        }
                     }
                     case "candidate" -> {
                         if (seenCandidate) {
@@ -153,18 +161,27 @@ final class RelayFastPath {
                         return null;
                     }
                     candidate = p.getString();
+                    if (!UnicodeText.isPrintableText(candidate)) {
+                        return null;
+                    }
                 }
                 case "sdpMid" -> {
                     if (sdpMid != null || v != JsonToken.VALUE_STRING) {
                         return null;
                     }
                     sdpMid = p.getString();
+                    if (!UnicodeText.isPrintableText(sdpMid)) {
+                        return null;
+                    }
                 }
                 case "usernameFragment" -> {
                     if (ufrag != null || v != JsonToken.VALUE_STRING) {
                         return null;
                     }
                     ufrag = p.getString();
+                    if (!UnicodeText.isPrintableText(ufrag)) {
+                        return null;
+                    }
                 }
                 case "sdpMLineIndex" -> {
                     if (hasIndex || v != JsonToken.VALUE_NUMBER_INT

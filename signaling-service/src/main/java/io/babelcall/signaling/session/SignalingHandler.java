@@ -6,6 +6,7 @@ import io.babelcall.common.signaling.Chat;
 import io.babelcall.common.signaling.ClientMessage;
 import io.babelcall.common.signaling.ErrorMessage;
 import io.babelcall.common.signaling.Ice;
+import io.babelcall.common.signaling.IceCandidate;
 import io.babelcall.common.signaling.LanguageUpdate;
 import io.babelcall.common.signaling.Leave;
 import io.babelcall.common.signaling.MediaUpdate;
@@ -18,6 +19,7 @@ import io.babelcall.common.signaling.Ping;
 import io.babelcall.common.signaling.Pong;
 import io.babelcall.common.signaling.ServerMessage;
 import io.babelcall.common.signaling.Welcome;
+import io.babelcall.common.text.UnicodeText;
 import io.babelcall.common.token.ParticipantClaims;
 import io.babelcall.signaling.caption.CaptionRouting;
 import io.babelcall.signaling.chat.ChatPolicy;
@@ -28,6 +30,7 @@ import io.babelcall.signaling.presence.PresenceStore;
 import io.babelcall.signaling.relay.BusListener;
 import io.babelcall.signaling.relay.Envelope;
 import io.babelcall.signaling.relay.ReplicaBus;
+import io.babelcall.support.json.ClientJson;
 import io.babelcall.support.logging.CallLog;
 import java.time.Clock;
 import java.time.Instant;
@@ -42,14 +45,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.ObjectWriter;
-import tools.jackson.databind.exc.InvalidFormatException;
-import tools.jackson.databind.exc.InvalidTypeIdException;
-import tools.jackson.databind.exc.ValueInstantiationException;
 
 /**
  * The signaling logic: presence, relay, chat, caption delivery and the limits, independent of any socket library.
@@ -85,7 +84,8 @@ public class SignalingHandler implements SignalingEvents, BusListener {
         this.bus = bus;
         this.metrics = metrics;
         this.json = json;
-        this.reader = json.readerFor(ClientMessage.class)
+        // Strict: a string that is not valid Unicode is refused (invalid_field) before it can reach any socket.
+        this.reader = ClientJson.strict(json).readerFor(ClientMessage.class)
                 .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.writer = json.writerFor(ServerMessage.class);
@@ -272,30 +272,10 @@ public class SignalingHandler implements SignalingEvents, BusListener {
         ClientMessage m;
         try {
             m = reader.readValue(text);
-        } catch (InvalidTypeIdException e) {
-            metrics.messageIn("invalid");
-            if (e.getTypeId() == null || e.getTypeId().isEmpty()) {
-                sendError(s, "missing_field", "message needs a 'type'");
-            } else {
-                sendError(s, "unknown_type", "unknown message type '" + abbreviate(e.getTypeId()) + "'");
-            }
-            return;
-        } catch (StreamReadException e) {
-            metrics.messageIn("invalid");
-            sendError(s, "invalid_json", "not a JSON object: " + abbreviate(e.getOriginalMessage()));
-            return;
-        } catch (InvalidFormatException | ValueInstantiationException e) {
-            metrics.messageIn("invalid");
-            sendError(s, "invalid_field", abbreviate(e.getOriginalMessage()));
-            return;
         } catch (JacksonException e) {
             metrics.messageIn("invalid");
-            String msg = e.getOriginalMessage();
-            if (msg != null && msg.contains("missing type id")) {
-                sendError(s, "missing_field", "message needs a 'type'");
-            } else {
-                sendError(s, "invalid_message", abbreviate(msg));
-            }
+            ErrorMessage error = InboundErrors.of(e);
+            sendError(s, error.code(), error.message());
             return;
         }
         if (m == null) {
@@ -305,6 +285,12 @@ public class SignalingHandler implements SignalingEvents, BusListener {
         }
         if (m instanceof Ice ice) {
             metrics.messageIn("ice");
+            IceCandidate c = ice.candidate();
+            if (c != null && (unprintable(c.candidate()) || unprintable(c.sdpMid())
+                    || unprintable(c.usernameFragment()))) {
+                sendError(s, "invalid_field", "'candidate' has control characters");
+                return;
+            }
             relay(s, ice.to(), writer.writeValueAsString(ice.relayedFrom(s.participantId)), "ice", t0);
         } else if (m instanceof Offer offer) {
             metrics.messageIn("offer");
@@ -312,11 +298,19 @@ public class SignalingHandler implements SignalingEvents, BusListener {
                 sendError(s, "missing_field", "offer needs 'sdp'");
                 return;
             }
+            if (unprintable(offer.sdp())) {
+                sendError(s, "invalid_field", "'sdp' has control characters");
+                return;
+            }
             relay(s, offer.to(), writer.writeValueAsString(offer.relayedFrom(s.participantId)), "offer", t0);
         } else if (m instanceof Answer answer) {
             metrics.messageIn("answer");
             if (answer.sdp() == null) {
                 sendError(s, "missing_field", "answer needs 'sdp'");
+                return;
+            }
+            if (unprintable(answer.sdp())) {
+                sendError(s, "invalid_field", "'sdp' has control characters");
                 return;
             }
             relay(s, answer.to(), writer.writeValueAsString(answer.relayedFrom(s.participantId)), "answer",
@@ -388,17 +382,18 @@ public class SignalingHandler implements SignalingEvents, BusListener {
             }
         } else {
             metrics.dropped("unknown_peer");
-            sendError(s, "unknown_peer", "no participant '" + abbreviate(to) + "' in this room");
+            sendError(s, "unknown_peer", "no such participant in this room");
         }
     }
 
     private void onChat(LocalSession s, Chat in) {
-        String problem = ChatPolicy.problem(in);
+        String text = ChatPolicy.clean(in.text());
+        String problem = ChatPolicy.problem(text);
         if (problem != null) {
             sendError(s, in.text() == null ? "missing_field" : "invalid_field", problem);
             return;
         }
-        broadcast(s.roomId, s.room, null, Envelope.BROADCAST, "chat", chat.stamp(in, s.participantId));
+        broadcast(s.roomId, s.room, null, Envelope.BROADCAST, "chat", chat.stamp(text, s.participantId));
     }
 
     private void onMedia(LocalSession s, MediaUpdate m) {
@@ -707,11 +702,8 @@ public class SignalingHandler implements SignalingEvents, BusListener {
         return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
     }
 
-    private static String abbreviate(String s) {
-        if (s == null) {
-            return "";
-        }
-        String oneLine = s.replace('\n', ' ');
-        return oneLine.length() > 200 ? oneLine.substring(0, 200) + "..." : oneLine;
+    /** Control characters (but CR, LF, tab) in an SDP or candidate: no browser sends them. */
+    private static boolean unprintable(String field) {
+        return field != null && !UnicodeText.isPrintableText(field);
     }
 }

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import io.babelcall.common.text.UnicodeText;
 import io.babelcall.signaling.metrics.SignalingMetrics;
 
 /**
@@ -86,6 +87,9 @@ public final class TomcatConnection implements ClientConnection, SendHandler {
         if (closed.get()) {
             return false;
         }
+        // Defence in depth: Tomcat's UTF-8 encoder fails the whole write on an unpaired surrogate and we would close
+        // this socket for it (1011). Input is validated, but no frame's content may ever cost a socket: repair it.
+        text = UnicodeText.toWellFormed(text);
         if (queuedChars.addAndGet(text.length()) > bufferLimit || stuck()) {
             slowConsumer();
             return false;

@@ -53,6 +53,17 @@ class TomcatConnectionTests {
     }
 
     @Test
+    void textThatNoUtf8EncoderCouldWriteIsRepairedNotFatal() throws Exception {
+        // Tomcat fails a whole write on an unpaired surrogate, and a failed write closes the socket (1011).
+        TomcatConnection c = connection(1 << 20);
+        assertThat(c.send("{\"text\":\"hello \uD800 \uD83D\uDE00\"}")).isTrue();
+        ArgumentCaptor<String> written = ArgumentCaptor.forClass(String.class);
+        verify(async).sendText(written.capture(), any(SendHandler.class));
+        assertThat(written.getValue()).isEqualTo("{\"text\":\"hello \uFFFD \uD83D\uDE00\"}");
+        verify(session, never()).close(any(CloseReason.class));
+    }
+
+    @Test
     void aMessageSentWhileAPingIsOnTheWireIsQueuedNotTakenForAStuckClient() throws Exception {
         CountDownLatch pingStarted = new CountDownLatch(1);
         CountDownLatch releasePing = new CountDownLatch(1);

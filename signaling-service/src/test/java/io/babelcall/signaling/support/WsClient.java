@@ -130,6 +130,38 @@ public final class WsClient implements WebSocket.Listener {
         throw new AssertionError("no '" + type + "' within " + timeout + "; got " + skipped);
     }
 
+    /**
+     * Every message up to and including the next one of {@code type} matching {@code match}; null when the socket
+     * closed first (the messages received before the close are then dropped).
+     */
+    public List<JsonNode> upTo(String type, Predicate<JsonNode> match, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<JsonNode> seen = new ArrayList<>();
+        try {
+            while (System.nanoTime() < deadline) {
+                String s = messages.poll(20, TimeUnit.MILLISECONDS);
+                if (s == null) {
+                    if (closed.isDone()) {
+                        return null;
+                    }
+                    continue;
+                }
+                JsonNode n = Rooms.JSON.readTree(s);
+                seen.add(n);
+                if (type.equals(n.path("type").asString()) && match.test(n)) {
+                    return seen;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        throw new AssertionError("no '" + type + "' within " + timeout + "; got " + seen);
+    }
+
+    public boolean isOpen() {
+        return !closed.isDone();
+    }
+
     public List<JsonNode> all(Duration quiet) {
         List<JsonNode> out = new ArrayList<>();
         try {
