@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.babelcall.common.room.Participant;
 import io.babelcall.common.room.RedisKeys;
 import io.babelcall.common.token.ParticipantTokens;
-import io.babelcall.signaling.session.FrameDispatchExecutor;
+import io.babelcall.signaling.transport.FrameDispatchExecutor;
 import io.babelcall.signaling.support.Rooms;
 import io.babelcall.signaling.support.WsClient;
 import io.babelcall.testsupport.RedisServerExtension;

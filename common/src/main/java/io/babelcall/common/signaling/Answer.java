@@ -11,4 +11,9 @@ public record Answer(String to, String from, String sdp) implements ClientMessag
     public Answer relayedFrom(String sender) {
         return new Answer(to, sender, sdp);
     }
+
+    @Override
+    public <C> void dispatchTo(Handler<C> handler, C context) {
+        handler.answer(this, context);
+    }
 }

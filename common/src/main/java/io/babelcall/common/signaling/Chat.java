@@ -12,4 +12,9 @@ public record Chat(String from, String text, Instant ts, String id) implements C
 
     /** Longest chat text accepted, in characters. */
     public static final int MAX_TEXT_LENGTH = 2000;
+
+    @Override
+    public <C> void dispatchTo(Handler<C> handler, C context) {
+        handler.chat(this, context);
+    }
 }

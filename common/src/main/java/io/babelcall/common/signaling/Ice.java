@@ -11,4 +11,9 @@ public record Ice(String to, String from, IceCandidate candidate) implements Cli
     public Ice relayedFrom(String sender) {
         return new Ice(to, sender, candidate);
     }
+
+    @Override
+    public <C> void dispatchTo(Handler<C> handler, C context) {
+        handler.ice(this, context);
+    }
 }

@@ -7,4 +7,9 @@ import io.babelcall.common.language.LanguageCode;
 @JsonTypeName("language")
 public record LanguageUpdate(LanguageCode spokenLanguage, LanguageCode captionLanguage, Boolean dubbing)
         implements ClientMessage {
+
+    @Override
+    public <C> void dispatchTo(Handler<C> handler, C context) {
+        handler.language(this, context);
+    }
 }

@@ -11,4 +11,9 @@ public record Offer(String to, String from, String sdp) implements ClientMessage
     public Offer relayedFrom(String sender) {
         return new Offer(to, sender, sdp);
     }
+
+    @Override
+    public <C> void dispatchTo(Handler<C> handler, C context) {
+        handler.offer(this, context);
+    }
 }

@@ -7,4 +7,9 @@ import com.fasterxml.jackson.annotation.JsonTypeName;
 @JsonTypeName("ping")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Ping(Long ts) implements ClientMessage {
+
+    @Override
+    public <C> void dispatchTo(Handler<C> handler, C context) {
+        handler.ping(this, context);
+    }
 }

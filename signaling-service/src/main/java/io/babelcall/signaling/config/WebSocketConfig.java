@@ -1,11 +1,11 @@
 package io.babelcall.signaling.config;
 
 import io.babelcall.signaling.metrics.SignalingMetrics;
-import io.babelcall.signaling.session.FrameDispatchExecutor;
-import io.babelcall.signaling.session.OriginSyntaxCheck;
-import io.babelcall.signaling.session.SignalingUpgradeStrategy;
-import io.babelcall.signaling.session.SignalingWebSocketHandler;
-import io.babelcall.signaling.session.TokenHandshakeInterceptor;
+import io.babelcall.signaling.transport.FrameDispatchExecutor;
+import io.babelcall.signaling.transport.OriginSyntaxCheck;
+import io.babelcall.signaling.transport.SignalingUpgradeStrategy;
+import io.babelcall.signaling.transport.SignalingWebSocketHandler;
+import io.babelcall.signaling.transport.TokenHandshakeInterceptor;
 import org.springframework.boot.tomcat.autoconfigure.TomcatServerProperties;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;

@@ -20,9 +20,6 @@ public final class LocalSession {
     volatile State state = State.OPEN;
     /** The peer-left reason if this socket's grace expires: {@code closed}, or {@code timeout} after a missed heartbeat. */
     volatile String leaveReason = "closed";
-    /** Partial text frames being assembled by the socket adapter. */
-    StringBuilder partial;
-    int partialBytes;
 
     LocalSession(LocalRoom room, Participant participant, ClientConnection connection, TokenBucket bucket,
                  boolean audio, boolean video, long now) {

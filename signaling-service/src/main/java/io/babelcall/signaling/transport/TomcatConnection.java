@@ -1,5 +1,6 @@
-package io.babelcall.signaling.session;
+package io.babelcall.signaling.transport;
 
+import io.babelcall.signaling.session.ClientConnection;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;

@@ -1,5 +1,8 @@
-package io.babelcall.signaling.session;
+package io.babelcall.signaling.transport;
 
+import io.babelcall.signaling.session.ClientConnection;
+import io.babelcall.signaling.session.LocalSession;
+import io.babelcall.signaling.session.SignalingEvents;
 import io.babelcall.common.token.ParticipantClaims;
 import io.babelcall.signaling.config.SignalingProperties;
 import io.babelcall.signaling.metrics.SignalingMetrics;
@@ -30,6 +33,10 @@ public final class SignalingEndpoint extends Endpoint {
     /** Only until {@link #onOpen}. */
     private ParticipantClaims claims;
     private LocalSession local;
+    /** The text message being assembled from partial frames, if any. */
+    private StringBuilder partial;
+    /** UTF-8 bytes of the message being assembled; -1 while discarding the rest of one over the limit. */
+    private int partialBytes;
 
     public SignalingEndpoint(SignalingEvents events, SignalingProperties props, SignalingMetrics metrics,
                              Executor closer, ParticipantClaims claims) {
@@ -58,33 +65,33 @@ public final class SignalingEndpoint extends Endpoint {
             return;
         }
         long now = System.nanoTime();
-        if (last && s.partial == null) {
+        if (last && partial == null) {
             // Fast path: the whole message in one buffer (the container buffer is far below the limit).
             events.onText(s, chunk, now);
             return;
         }
-        if (s.partialBytes < 0) {
+        if (partialBytes < 0) {
             // Already over the limit: discard the rest of this message.
             if (last) {
-                s.partialBytes = 0;
+                partialBytes = 0;
             }
             return;
         }
-        if (s.partial == null) {
-            s.partial = new StringBuilder(chunk.length() * 2);
+        if (partial == null) {
+            partial = new StringBuilder(chunk.length() * 2);
         }
-        s.partialBytes += utf8Length(chunk);
-        if (s.partialBytes > props.maxMessageBytes()) {
-            s.partial = null;
-            s.partialBytes = last ? 0 : -1;
+        partialBytes += utf8Length(chunk);
+        if (partialBytes > props.maxMessageBytes()) {
+            partial = null;
+            partialBytes = last ? 0 : -1;
             events.onTooBig(s);
             return;
         }
-        s.partial.append(chunk);
+        partial.append(chunk);
         if (last) {
-            String text = s.partial.toString();
-            s.partial = null;
-            s.partialBytes = 0;
+            String text = partial.toString();
+            partial = null;
+            partialBytes = 0;
             events.onText(s, text, now);
         }
     }
@@ -94,17 +101,17 @@ public final class SignalingEndpoint extends Endpoint {
         if (s == null) {
             return;
         }
-        if (s.partialBytes >= 0) {
-            s.partialBytes += part.remaining();
-            if (s.partialBytes > props.maxMessageBytes()) {
-                s.partialBytes = last ? 0 : -1;
+        if (partialBytes >= 0) {
+            partialBytes += part.remaining();
+            if (partialBytes > props.maxMessageBytes()) {
+                partialBytes = last ? 0 : -1;
                 events.onTooBig(s);
                 return;
             }
         }
         if (last) {
-            boolean wasOver = s.partialBytes < 0;
-            s.partialBytes = 0;
+            boolean wasOver = partialBytes < 0;
+            partialBytes = 0;
             if (!wasOver) {
                 events.onBinary(s);
             }

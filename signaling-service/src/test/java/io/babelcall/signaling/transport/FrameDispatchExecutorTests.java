@@ -1,4 +1,4 @@
-package io.babelcall.signaling.session;
+package io.babelcall.signaling.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,5 +1,6 @@
-package io.babelcall.signaling.session;
+package io.babelcall.signaling.transport;
 
+import io.babelcall.signaling.session.SignalingHandler;
 import io.babelcall.common.room.Participant;
 import io.babelcall.common.token.InvalidTokenException;
 import io.babelcall.common.token.ParticipantClaims;

@@ -1,4 +1,4 @@
-package io.babelcall.signaling.session;
+package io.babelcall.signaling.transport;
 
 import io.babelcall.common.token.TokenCarrier;
 import java.util.List;

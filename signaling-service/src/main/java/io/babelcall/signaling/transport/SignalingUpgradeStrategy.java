@@ -1,5 +1,6 @@
-package io.babelcall.signaling.session;
+package io.babelcall.signaling.transport;
 
+import io.babelcall.signaling.session.SignalingEvents;
 import io.babelcall.common.token.ParticipantClaims;
 import io.babelcall.signaling.config.SignalingProperties;
 import io.babelcall.signaling.metrics.SignalingMetrics;

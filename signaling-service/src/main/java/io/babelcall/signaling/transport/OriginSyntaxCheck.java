@@ -1,4 +1,4 @@
-package io.babelcall.signaling.session;
+package io.babelcall.signaling.transport;
 
 import java.util.Map;
 import org.springframework.http.HttpStatus;

@@ -1,4 +1,4 @@
-package io.babelcall.signaling.session;
+package io.babelcall.signaling.transport;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -8,6 +8,7 @@ import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import org.apache.catalina.util.ServerInfo;
 import org.apache.tomcat.util.net.SocketProcessorBase;
 import org.apache.tomcat.util.net.SocketWrapperBase;
 import org.apache.tomcat.util.threads.TaskQueue;
@@ -53,6 +54,14 @@ public final class FrameDispatchExecutor implements Executor, AutoCloseable {
      * @param name                   prefix of the threads' names
      */
     public FrameDispatchExecutor(int frameWorkers, int minSpareRequestThreads, int maxRequestThreads, String name) {
+        if (SOCKET_WRAPPER == null || SEND_COMPLETION == null) {
+            // Refuse to start rather than run with every frame on the request pool: the service would work, at about
+            // 1.5x the CPU per message, and nobody would notice until capacity ran short.
+            throw new IllegalStateException("this Tomcat (" + ServerInfo.getServerNumber() + ") no longer has "
+                    + (SOCKET_WRAPPER == null ? "SocketProcessorBase.socketWrapper" : "WsRemoteEndpointImplServer"
+                    + "$OnResultRunnable") + ", which the signaling frame dispatch relies on; use the Tomcat version"
+                    + " the build pins (see FrameDispatchExecutor)");
+        }
         AtomicInteger n = new AtomicInteger();
         // Spare workers for frames that wait on Redis are capped like Tomcat's pool was (maxRequestThreads): if Redis
         // hangs while thousands of sockets close at once, the rest wait in the queue instead of each getting a thread.
@@ -130,9 +139,7 @@ public final class FrameDispatchExecutor implements Executor, AutoCloseable {
             return MethodHandles.privateLookupIn(SocketProcessorBase.class, MethodHandles.lookup())
                     .findVarHandle(SocketProcessorBase.class, "socketWrapper", SocketWrapperBase.class);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            log.warn("Tomcat's SocketProcessorBase.socketWrapper not found ({}); WebSocket frames run on the request"
-                    + " pool", e.toString());
-            return null;
+            return null; // the constructor refuses to start, naming what is missing
         }
     }
 }
