@@ -60,7 +60,7 @@ class SignalingReplicasTests {
                 "--babelcall.signaling.presence.replica-ttl=2s",
                 "--babelcall.signaling.presence.refresh-interval=500ms",
                 "--babelcall.signaling.presence.sweep-interval=500ms",
-                "--babelcall.signaling.send.buffer-bytes=262144",
+                "--babelcall.signaling.send.buffer-chars=262144",
                 "--babelcall.signaling.send.time-limit=2s",
                 "--babelcall.signaling.frame-workers=2",
                 "--spring.lifecycle.timeout-per-shutdown-phase=5s",

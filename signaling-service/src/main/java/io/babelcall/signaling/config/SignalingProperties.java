@@ -58,13 +58,16 @@ public record SignalingProperties(
                            @NotNull Duration sweepInterval) {
     }
 
-    /** Bounded per-session send: more than {@code bufferBytes} queued or a send stuck for {@code timeLimit} closes it. */
-    public record Send(@Min(1024) int bufferBytes, @NotNull Duration timeLimit) {
+    /**
+     * Bounded per-session send: more than {@code bufferChars} queued (UTF-16 chars, as the queue holds strings) or a
+     * send stuck for {@code timeLimit} closes it.
+     */
+    public record Send(@Min(1024) int bufferChars, @NotNull Duration timeLimit) {
     }
 
-    /** Defaults used by tests that build the handler without Spring. */
+    /** The defaults of application.yml, for tests that build the handler without Spring (a test checks they agree). */
     public static SignalingProperties defaults() {
-        return new SignalingProperties(List.of("http://localhost:8080", "http://127.0.0.1:8080"), 65536, 512, 1024, 0,
+        return new SignalingProperties(List.of("http://localhost:8080", "http://127.0.0.1:8080"), 65536, 512, 512, 0,
                 new RateLimit(50, 100), Duration.ofSeconds(15),
                 new Heartbeat(Duration.ofSeconds(10), Duration.ofSeconds(30)),
                 new Presence(Duration.ofSeconds(10), Duration.ofSeconds(3), Duration.ofSeconds(5)),

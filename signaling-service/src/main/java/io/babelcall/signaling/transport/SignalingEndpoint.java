@@ -52,7 +52,7 @@ public final class SignalingEndpoint extends Endpoint {
         session.addMessageHandler(String.class, (MessageHandler.Partial<String>) this::onText);
         session.addMessageHandler(ByteBuffer.class, (MessageHandler.Partial<ByteBuffer>) this::onBinary);
         session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) this::onPong);
-        TomcatConnection connection = new TomcatConnection(session, props.send().bufferBytes(),
+        TomcatConnection connection = new TomcatConnection(session, props.send().bufferChars(),
                 props.send().timeLimit().toNanos(), closer, metrics);
         ParticipantClaims c = claims;
         claims = null;
