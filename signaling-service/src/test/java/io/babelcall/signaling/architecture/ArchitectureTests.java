@@ -1,0 +1,35 @@
+package io.babelcall.signaling.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/**
+ * The signaling logic (session, presence, relay, caption, chat) knows sockets only through {@code ClientConnection}
+ * and {@code SignalingEvents}: the container plumbing lives in {@code transport} and is wired in {@code config}.
+ */
+@AnalyzeClasses(packages = "io.babelcall.signaling", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTests {
+
+    static final String[] DOMAIN = {"..signaling.session..", "..signaling.presence..", "..signaling.relay..",
+            "..signaling.caption..", "..signaling.chat..", "..signaling.metrics.."};
+
+    @ArchTest
+    static final ArchRule domainDoesNotUseTheTransport = noClasses().that().resideInAnyPackage(DOMAIN)
+            .should().dependOnClassesThat().resideInAnyPackage("..signaling.transport..")
+            .because("the transport depends on the logic, never the reverse");
+
+    @ArchTest
+    static final ArchRule domainDoesNotUseTheContainer = noClasses().that().resideInAnyPackage(DOMAIN)
+            .should().dependOnClassesThat().resideInAnyPackage("jakarta.websocket..", "org.apache.tomcat..",
+                    "org.apache.catalina..", "org.springframework.web.socket..")
+            .because("tests drive the logic without a socket; a container change touches transport only");
+
+    @ArchTest
+    static final ArchRule noOtherService = noClasses().should().dependOnClassesThat()
+            .resideInAnyPackage("io.babelcall.api..", "io.babelcall.pipeline..")
+            .because("services share code through common and service-support only");
+}
