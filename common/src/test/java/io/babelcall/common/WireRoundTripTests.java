@@ -25,6 +25,8 @@ import io.babelcall.common.signaling.Ice;
 import io.babelcall.common.signaling.IceCandidate;
 import io.babelcall.common.signaling.LanguageUpdate;
 import io.babelcall.common.signaling.Leave;
+import io.babelcall.common.signaling.MediaIce;
+import io.babelcall.common.signaling.MediaState;
 import io.babelcall.common.signaling.MediaUpdate;
 import io.babelcall.common.signaling.Offer;
 import io.babelcall.common.signaling.Peer;
@@ -33,7 +35,12 @@ import io.babelcall.common.signaling.PeerLeft;
 import io.babelcall.common.signaling.PeerUpdated;
 import io.babelcall.common.signaling.Ping;
 import io.babelcall.common.signaling.Pong;
+import io.babelcall.common.signaling.Publish;
+import io.babelcall.common.signaling.PublishAnswer;
 import io.babelcall.common.signaling.ServerMessage;
+import io.babelcall.common.signaling.SubscribeAnswer;
+import io.babelcall.common.signaling.SubscribeOffer;
+import io.babelcall.common.signaling.Talking;
 import io.babelcall.common.signaling.Welcome;
 import java.time.Instant;
 import java.util.List;
@@ -62,12 +69,16 @@ class WireRoundTripTests {
                 new MediaUpdate(true, false),
                 new LanguageUpdate(EN, LanguageCode.of("ca"), false),
                 new Leave(),
-                new Ping(42L));
+                new Ping(42L),
+                new Publish("v=0\r\n"),
+                new SubscribeAnswer("v=0\r\n"),
+                new MediaIce(MediaIce.SUBSCRIBE, new IceCandidate("candidate:1 1 udp 1 10.0.0.1 5000 typ host", "0", 0, null)),
+                new MediaIce(MediaIce.PUBLISH, null));
     }
 
     static Stream<ServerMessage> serverMessages() {
         return Stream.of(
-                new Welcome(PEER, List.of(PEER)),
+                new Welcome(PEER, List.of(PEER), Welcome.SFU),
                 new PeerJoined(PEER),
                 new PeerUpdated(PEER),
                 new PeerLeft("p1", "leave"),
@@ -78,7 +89,11 @@ class WireRoundTripTests {
                 new Transcript("p1", "u-1", 3, EN, "hello there", true, T, T),
                 new Translation("p1", "u-1", 4, EN, ES, "hola", false, null, T),
                 new Dub("p1", "u-1", 5, ES, "/api/v1/audio/abc", 1200L, T, T),
-                new CaptionStatus("p1", "u1", 12, CaptionStatus.UNTRANSLATED, "translation engine unavailable", ES, T));
+                new CaptionStatus("p1", "u1", 12, CaptionStatus.UNTRANSLATED, "translation engine unavailable", ES, T),
+                new PublishAnswer("v=0\r\n"),
+                new SubscribeOffer("v=0\r\n", List.of(new SubscribeOffer.MediaStream("0", "p2", "audio"))),
+                new MediaState(MediaState.UNAVAILABLE, "no SFU reachable"),
+                new Talking("p2", true));
     }
 
     @ParameterizedTest

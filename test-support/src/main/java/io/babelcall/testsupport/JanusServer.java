@@ -38,14 +38,17 @@ public final class JanusServer implements AutoCloseable {
         this.adminKey = adminKey;
     }
 
-    /** Starts a Janus with media ports in {@code rtpPortRange} (e.g. "40000-40100"). */
+    /** Starts a Janus with media ports in {@code rtpPortRange} (e.g. "40000-40100") and fresh secrets. */
     public static JanusServer start(String rtpPortRange) {
+        return start(rtpPortRange, "api-" + UUID.randomUUID(), "admin-" + UUID.randomUUID());
+    }
+
+    /** Starts a Janus with the given secrets: the nodes of one deployment share them. */
+    public static JanusServer start(String rtpPortRange, String apiSecret, String adminKey) {
         Path binary = LocalBinaries.require("janus", "janus");
         try {
             int port = RedisServerExtension.freePort();
             Path dir = Files.createTempDirectory("babelcall-test-janus");
-            String apiSecret = "api-" + UUID.randomUUID();
-            String adminKey = "admin-" + UUID.randomUUID();
             Map<String, String> values = Map.of(
                     "JANUS_CONFIG_DIR", dir.toString(),
                     "JANUS_LIB_DIR", libDir(),

@@ -40,6 +40,14 @@ public final class RedisKeys {
         return "room:" + roomId + ":presence";
     }
 
+    /** String: id of the SFU (Janus) node the room's media runs on, pinned at its first publish; same TTL as the room. */
+    public static String sfuRoom(String roomId) {
+        return "room:" + roomId + ":sfu";
+    }
+
+    /** Hash: SFU node id -> number of rooms pinned to it (the load the node picker compares). */
+    public static final String SFU_NODE_ROOMS = "sfu:node-rooms";
+
     /** Set: ids of the signaling replicas that may hold participants (alive or not yet swept). */
     public static final String SIGNALING_REPLICAS = "signaling:replicas";
 

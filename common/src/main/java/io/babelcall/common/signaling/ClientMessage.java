@@ -19,9 +19,13 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(MediaUpdate.class),
         @JsonSubTypes.Type(LanguageUpdate.class),
         @JsonSubTypes.Type(Leave.class),
-        @JsonSubTypes.Type(Ping.class)
+        @JsonSubTypes.Type(Ping.class),
+        @JsonSubTypes.Type(Publish.class),
+        @JsonSubTypes.Type(SubscribeAnswer.class),
+        @JsonSubTypes.Type(MediaIce.class)
 })
-public sealed interface ClientMessage permits Offer, Answer, Ice, Chat, MediaUpdate, LanguageUpdate, Leave, Ping {
+public sealed interface ClientMessage permits Offer, Answer, Ice, Chat, MediaUpdate, LanguageUpdate, Leave, Ping,
+        Publish, SubscribeAnswer, MediaIce {
 
     /** Calls the method of {@code handler} for this message's type, with {@code context} (e.g. the sender). */
     <C> void dispatchTo(Handler<C> handler, C context);
@@ -44,5 +48,11 @@ public sealed interface ClientMessage permits Offer, Answer, Ice, Chat, MediaUpd
         void leave(Leave leave, C context);
 
         void ping(Ping ping, C context);
+
+        void publish(Publish publish, C context);
+
+        void subscribeAnswer(SubscribeAnswer answer, C context);
+
+        void mediaIce(MediaIce ice, C context);
     }
 }

@@ -23,7 +23,11 @@ import io.babelcall.common.caption.Translation;
         @JsonSubTypes.Type(Transcript.class),
         @JsonSubTypes.Type(Translation.class),
         @JsonSubTypes.Type(Dub.class),
-        @JsonSubTypes.Type(CaptionStatus.class)
+        @JsonSubTypes.Type(CaptionStatus.class),
+        @JsonSubTypes.Type(PublishAnswer.class),
+        @JsonSubTypes.Type(SubscribeOffer.class),
+        @JsonSubTypes.Type(MediaState.class),
+        @JsonSubTypes.Type(Talking.class)
 })
 public interface ServerMessage {
 }

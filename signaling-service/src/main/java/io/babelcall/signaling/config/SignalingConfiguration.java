@@ -1,6 +1,7 @@
 package io.babelcall.signaling.config;
 
 import io.babelcall.common.token.ParticipantTokens;
+import io.babelcall.signaling.media.SfuRooms;
 import io.babelcall.signaling.metrics.SignalingMetrics;
 import io.babelcall.signaling.presence.PresenceStore;
 import io.babelcall.signaling.presence.RedisHealthIndicator;
@@ -18,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
@@ -65,8 +67,9 @@ public class SignalingConfiguration {
     @Bean
     @ConditionalOnMissingBean
     SignalingHandler signalingHandler(SignalingProperties props, PresenceStore store, ReplicaBus bus,
-                                      SignalingMetrics metrics, ObjectMapper json, Clock clock) {
-        return new SignalingHandler(props, store, bus, metrics, json, clock);
+                                      SignalingMetrics metrics, ObjectMapper json, Clock clock,
+                                      ObjectProvider<SfuRooms> sfu) {
+        return new SignalingHandler(props, store, bus, metrics, json, clock, sfu.getIfAvailable());
     }
 
     @Bean

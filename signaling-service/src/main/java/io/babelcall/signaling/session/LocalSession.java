@@ -2,6 +2,7 @@ package io.babelcall.signaling.session;
 
 import io.babelcall.common.room.Participant;
 import io.babelcall.common.signaling.Peer;
+import io.babelcall.signaling.media.SfuPeer;
 
 /** A participant connected to this replica. */
 public final class LocalSession {
@@ -17,6 +18,8 @@ public final class LocalSession {
     volatile boolean audio;
     volatile boolean video;
     volatile long lastInboundNanos;
+    /** This participant on the SFU, when the room's media goes through one (null for mesh rooms). */
+    volatile SfuPeer sfu;
     volatile State state = State.OPEN;
     /** The peer-left reason if this socket's grace expires: {@code closed}, or {@code timeout} after a missed heartbeat. */
     volatile String leaveReason = "closed";

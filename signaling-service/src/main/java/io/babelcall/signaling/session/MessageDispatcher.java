@@ -8,10 +8,13 @@ import io.babelcall.common.signaling.Ice;
 import io.babelcall.common.signaling.IceCandidate;
 import io.babelcall.common.signaling.LanguageUpdate;
 import io.babelcall.common.signaling.Leave;
+import io.babelcall.common.signaling.MediaIce;
 import io.babelcall.common.signaling.MediaUpdate;
 import io.babelcall.common.signaling.Offer;
 import io.babelcall.common.signaling.Ping;
 import io.babelcall.common.signaling.Pong;
+import io.babelcall.common.signaling.Publish;
+import io.babelcall.common.signaling.SubscribeAnswer;
 import io.babelcall.common.text.UnicodeText;
 import io.babelcall.signaling.config.SignalingProperties;
 import io.babelcall.signaling.metrics.SignalingMetrics;
@@ -36,9 +39,11 @@ final class MessageDispatcher implements ClientMessage.Handler<LocalSession> {
     private final RelayRouter relays;
     private final ParticipantUpdates updates;
     private final SessionLifecycle lifecycle;
+    private final MediaSignaling media;
 
     MessageDispatcher(SignalingProperties props, SignalingMetrics metrics, ObjectMapper json, Outbound out,
-                      RelayRouter relays, ParticipantUpdates updates, SessionLifecycle lifecycle) {
+                      RelayRouter relays, ParticipantUpdates updates, SessionLifecycle lifecycle,
+                      MediaSignaling media) {
         this.props = props;
         this.metrics = metrics;
         // Strict: a string that is not valid Unicode is refused (invalid_field) before it can reach any socket.
@@ -49,6 +54,7 @@ final class MessageDispatcher implements ClientMessage.Handler<LocalSession> {
         this.relays = relays;
         this.updates = updates;
         this.lifecycle = lifecycle;
+        this.media = media;
     }
 
     void text(LocalSession s, String text, long t0) {
@@ -150,6 +156,24 @@ final class MessageDispatcher implements ClientMessage.Handler<LocalSession> {
     public void ping(Ping ping, LocalSession s) {
         metrics.messageIn("ping");
         out.send(s, "pong", new Pong(ping.ts()));
+    }
+
+    @Override
+    public void publish(Publish publish, LocalSession s) {
+        metrics.messageIn("publish");
+        media.publish(s, publish);
+    }
+
+    @Override
+    public void subscribeAnswer(SubscribeAnswer answer, LocalSession s) {
+        metrics.messageIn("subscribe-answer");
+        media.subscribeAnswer(s, answer);
+    }
+
+    @Override
+    public void mediaIce(MediaIce ice, LocalSession s) {
+        metrics.messageIn("media-ice");
+        media.ice(s, ice);
     }
 
     void binary(LocalSession s) {

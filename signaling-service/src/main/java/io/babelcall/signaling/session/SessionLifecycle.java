@@ -38,18 +38,20 @@ final class SessionLifecycle {
     private final SignalingMetrics metrics;
     private final LocalRooms rooms;
     private final Outbound out;
+    private final MediaSignaling media;
     private final String replicaId;
     private final ScheduledExecutorService timers;
     private volatile boolean shuttingDown;
 
     SessionLifecycle(SignalingProperties props, PresenceStore store, ReplicaBus bus, SignalingMetrics metrics,
-                     LocalRooms rooms, Outbound out) {
+                     LocalRooms rooms, Outbound out, MediaSignaling media) {
         this.props = props;
         this.store = store;
         this.bus = bus;
         this.metrics = metrics;
         this.rooms = rooms;
         this.out = out;
+        this.media = media;
         this.replicaId = bus.replicaId();
         this.timers = Executors.newScheduledThreadPool(1, r -> {
             Thread t = new Thread(r, "signaling-grace");
@@ -131,12 +133,13 @@ final class SessionLifecycle {
         room.replicaOf.put(session.participantId, replicaId);
         CallLog.info(log, roomId, pid).log("participant {} connected to room {} ({}, {} peer(s))", pid, roomId,
                 prev == null ? "new" : "reconnected", peers.size());
-        out.send(session, "welcome", new Welcome(self, peers));
+        out.send(session, "welcome", new Welcome(self, peers, media.enabled() ? Welcome.SFU : Welcome.MESH));
         if (prev == null) {
             out.broadcast(roomId, room, pid, Envelope.JOINED, "peer-joined", new PeerJoined(self));
         } else {
             out.broadcast(roomId, room, pid, Envelope.UPDATED, "peer-updated", new PeerUpdated(self));
         }
+        media.opened(session);
         return session;
     }
 
@@ -163,6 +166,7 @@ final class SessionLifecycle {
         rooms.sessionClosed();
         LocalSession.State was = session.state;
         session.state = LocalSession.State.CLOSED;
+        media.closed(session);
         CallLog.info(log, session.roomId, session.participantId).log("participant {} disconnected from room {} ({}{})",
                 session.participantId, session.roomId, code, was == LocalSession.State.OPEN ? ", grace period" : "");
         if (was == LocalSession.State.OPEN && !shuttingDown) {

@@ -2,6 +2,7 @@ package io.babelcall.signaling.session;
 
 import io.babelcall.common.token.ParticipantClaims;
 import io.babelcall.signaling.config.SignalingProperties;
+import io.babelcall.signaling.media.SfuRooms;
 import io.babelcall.signaling.metrics.SignalingMetrics;
 import io.babelcall.signaling.presence.PresenceStore;
 import io.babelcall.signaling.relay.ReplicaBus;
@@ -19,6 +20,7 @@ import tools.jackson.databind.ObjectMapper;
  *   <li>{@link ParticipantUpdates} - chat, media and language changes to the whole room;</li>
  *   <li>{@link BusEvents} and {@link CaptionFanOut} - what other replicas and the orchestrator publish;</li>
  *   <li>{@link Housekeeping} - heartbeats, dead-replica sweep, removed participants, room TTLs;</li>
+ *   <li>{@link MediaSignaling} - SFU rooms: publishing and receiving through the SFU;</li>
  *   <li>{@link Outbound} - serializing once and delivering to sockets and the bus.</li>
  * </ul>
  */
@@ -29,14 +31,22 @@ public class SignalingHandler implements SignalingEvents {
     private final MessageDispatcher dispatcher;
     private final Housekeeping housekeeping;
 
+    /** Mesh rooms only (no SFU). */
     public SignalingHandler(SignalingProperties props, PresenceStore store, ReplicaBus bus, SignalingMetrics metrics,
                             ObjectMapper json, Clock clock) {
+        this(props, store, bus, metrics, json, clock, null);
+    }
+
+    /** {@code sfu}: where rooms' media runs; null for peer-to-peer (mesh) rooms. */
+    public SignalingHandler(SignalingProperties props, PresenceStore store, ReplicaBus bus, SignalingMetrics metrics,
+                            ObjectMapper json, Clock clock, SfuRooms sfu) {
         this.rooms = new LocalRooms(bus);
         Outbound out = new Outbound(json, metrics, bus, rooms);
-        this.lifecycle = new SessionLifecycle(props, store, bus, metrics, rooms, out);
+        MediaSignaling media = new MediaSignaling(sfu, out, json);
+        this.lifecycle = new SessionLifecycle(props, store, bus, metrics, rooms, out, media);
         RelayRouter relays = new RelayRouter(metrics, bus, out);
         ParticipantUpdates updates = new ParticipantUpdates(store, out, lifecycle, clock);
-        this.dispatcher = new MessageDispatcher(props, metrics, json, out, relays, updates, lifecycle);
+        this.dispatcher = new MessageDispatcher(props, metrics, json, out, relays, updates, lifecycle, media);
         this.housekeeping = new Housekeeping(props, store, rooms, out, lifecycle);
         metrics.bindSessions(rooms::sessionCount);
         bus.setListener(new BusEvents(json, metrics, rooms, out, relays, new CaptionFanOut(json, metrics, rooms)));

@@ -15,7 +15,7 @@ import com.tngtech.archunit.lang.ArchRule;
 class ArchitectureTests {
 
     static final String[] DOMAIN = {"..signaling.session..", "..signaling.presence..", "..signaling.relay..",
-            "..signaling.caption..", "..signaling.chat..", "..signaling.metrics.."};
+            "..signaling.caption..", "..signaling.chat..", "..signaling.metrics..", "..signaling.media.."};
 
     @ArchTest
     static final ArchRule domainDoesNotUseTheTransport = noClasses().that().resideInAnyPackage(DOMAIN)
@@ -27,6 +27,11 @@ class ArchitectureTests {
             .should().dependOnClassesThat().resideInAnyPackage("jakarta.websocket..", "org.apache.tomcat..",
                     "org.apache.catalina..", "org.springframework.web.socket..")
             .because("tests drive the logic without a socket; a container change touches transport only");
+
+    @ArchTest
+    static final ArchRule theSfuKnowsNothingOfSockets = noClasses().that().resideInAPackage("..signaling.media..")
+            .should().dependOnClassesThat().resideInAnyPackage("..signaling.session..")
+            .because("the SFU side answers through SfuPeer.Listener; the session package adapts it to sockets");
 
     @ArchTest
     static final ArchRule noOtherService = noClasses().should().dependOnClassesThat()

@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -146,9 +147,19 @@ public final class JanusClient implements AutoCloseable {
         return call(session("detach").put("handle_id", handle), false);
     }
 
-    /** A new, empty plugin request body. */
+    /** A new plugin request body for {@code request}. */
     public ObjectNode body(String request) {
         return json.createObjectNode().put("request", request);
+    }
+
+    /** A JSEP object ({@code offer} or {@code answer}) for a request. */
+    public ObjectNode jsep(String type, String sdp) {
+        return json.createObjectNode().put("type", type).put("sdp", sdp);
+    }
+
+    /** A new, empty JSON array (for {@code streams} lists). */
+    public ArrayNode array() {
+        return json.createArrayNode();
     }
 
     @Override

@@ -1,0 +1,64 @@
+package io.babelcall.signaling.config;
+
+import io.babelcall.signaling.media.JanusNodes;
+import io.babelcall.signaling.media.MediaProperties;
+import io.babelcall.signaling.media.SfuHealthIndicator;
+import io.babelcall.signaling.media.SfuRooms;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * The SFU beans, only when Janus nodes are configured ({@code babelcall.signaling.media.nodes}); without them rooms
+ * are peer to peer and none of these exist.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnExpression("!'${babelcall.signaling.media.nodes[0].url:}'.isEmpty()")
+public class MediaConfiguration {
+
+    /** Janus keep-alives, request time-outs and reconnects: light, timer-only work. */
+    @Bean(destroyMethod = "shutdownNow")
+    ScheduledExecutorService janusTimers() {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "janus-timers");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    JanusNodes janusNodes(MediaProperties props, ObjectMapper json, ScheduledExecutorService janusTimers) {
+        if (props.apiSecret() == null || props.apiSecret().isBlank() || props.adminKey() == null
+                || props.adminKey().isBlank()) {
+            throw new IllegalStateException("babelcall.signaling.media.api-secret and .admin-key are required with "
+                    + "SFU nodes (from BABELCALL_JANUS_API_SECRET / BABELCALL_JANUS_ADMIN_KEY or Docker secrets)");
+        }
+        JanusNodes nodes = new JanusNodes(props, json, janusTimers);
+        nodes.start();
+        return nodes;
+    }
+
+    @Bean(destroyMethod = "close")
+    StatefulRedisConnection<String, String> sfuRedis(RedisClient client) {
+        return client.connect();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    SfuRooms sfuRooms(MediaProperties props, JanusNodes nodes, StatefulRedisConnection<String, String> sfuRedis) {
+        return new SfuRooms(props, nodes, sfuRedis);
+    }
+
+    /** Health component {@code sfu}. */
+    @Bean
+    SfuHealthIndicator sfuHealthIndicator(JanusNodes nodes) {
+        return new SfuHealthIndicator(nodes);
+    }
+}

@@ -1,0 +1,157 @@
+package io.babelcall.signaling.media;
+
+import io.babelcall.common.room.RedisKeys;
+import io.babelcall.signaling.media.janus.JanusClient;
+import io.babelcall.signaling.media.janus.JanusException;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Where each call's media runs: a room is pinned in Redis to one SFU node at its first publish (the reachable node
+ * with the fewest rooms pinned), and a VideoRoom of the same id is created there. Every replica finds the same node
+ * through the pin; a pin to a node that is down is replaced. The last participant to leave destroys the VideoRoom.
+ * Redis and Janus calls are asynchronous; callers chain on the returned futures.
+ */
+public final class SfuRooms {
+
+    private static final Logger log = LoggerFactory.getLogger(SfuRooms.class);
+    /** VideoRoom: "Room already exists". */
+    static final int ROOM_EXISTS = 427;
+
+    /** A room on its node: the node's session and the VideoRoom id (the Babelcall room id). */
+    public record Placement(String nodeId, JanusClient janus, String room) {
+    }
+
+    private final MediaProperties props;
+    private final JanusNodes nodes;
+    private final RedisAsyncCommands<String, String> redis;
+    /** One control handle per Janus session, for create/list/destroy. */
+    private final Map<JanusClient, CompletableFuture<Long>> control = new ConcurrentHashMap<>();
+
+    public SfuRooms(MediaProperties props, JanusNodes nodes, StatefulRedisConnection<String, String> redis) {
+        this.props = props;
+        this.nodes = nodes;
+        this.redis = redis.async();
+    }
+
+    /** The room's node, pinning it and creating its VideoRoom if needed; fails when no node is reachable. */
+    public CompletableFuture<Placement> place(String roomId) {
+        return redis.get(RedisKeys.sfuRoom(roomId)).toCompletableFuture().thenCompose(pinned -> {
+            JanusClient janus = pinned == null ? null : nodes.client(pinned);
+            if (janus != null) {
+                return ensureRoom(new Placement(pinned, janus, roomId));
+            }
+            return pin(roomId, pinned);
+        });
+    }
+
+    private CompletableFuture<Placement> pin(String roomId, String deadNode) {
+        List<String> healthy = nodes.healthy();
+        if (healthy.isEmpty()) {
+            return CompletableFuture.failedFuture(new JanusException(0, "no SFU node reachable"));
+        }
+        return redis.hgetall(RedisKeys.SFU_NODE_ROOMS).toCompletableFuture().thenCompose(load -> {
+            String best = healthy.get(0);
+            for (String id : healthy) {
+                if (count(load, id) < count(load, best)) {
+                    best = id;
+                }
+            }
+            String chosen = best;
+            // Only one replica's choice wins: a dead node's pin is replaced if still the same, a missing one set once.
+            SetArgs args = SetArgs.Builder.nx();
+            CompletableFuture<Boolean> set = deadNode == null
+                    ? redis.set(RedisKeys.sfuRoom(roomId), chosen, args).toCompletableFuture().thenApply("OK"::equals)
+                    : redis.set(RedisKeys.sfuRoom(roomId), chosen).toCompletableFuture().thenApply("OK"::equals);
+            return set.thenCompose(won -> {
+                if (!won) {
+                    return place(roomId); // another replica pinned it meanwhile: use its choice
+                }
+                log.info("room {} pinned to SFU node {}{}", roomId, chosen,
+                        deadNode == null ? "" : " (node " + deadNode + " is down)");
+                redis.hincrby(RedisKeys.SFU_NODE_ROOMS, chosen, 1);
+                if (deadNode != null) {
+                    redis.hincrby(RedisKeys.SFU_NODE_ROOMS, deadNode, -1);
+                }
+                return ensureRoom(new Placement(chosen, nodes.client(chosen), roomId));
+            });
+        });
+    }
+
+    private static long count(Map<String, String> load, String node) {
+        String v = load.get(node);
+        return v == null ? 0 : Long.parseLong(v);
+    }
+
+    private CompletableFuture<Placement> ensureRoom(Placement p) {
+        if (p.janus() == null) {
+            return CompletableFuture.failedFuture(new JanusException(0, "SFU node " + p.nodeId() + " went down"));
+        }
+        ObjectNode create = p.janus().body("create").put("room", p.room()).put("admin_key", props.adminKey())
+                .put("publishers", props.maxPublishers())
+                .put("is_private", true)
+                // Talking events replace a level meter per incoming stream in every browser.
+                .put("audiolevel_event", true)
+                .put("audio_active_packets", 50)
+                .put("audio_level_average", 40)
+                .put("notify_joining", false);
+        return controlHandle(p.janus())
+                .thenCompose(h -> p.janus().request(h, create, null))
+                .handle((reply, e) -> {
+                    if (e == null || isRoomExists(e)) {
+                        return p;
+                    }
+                    throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+                });
+    }
+
+    /** Destroys the room's VideoRoom when nobody is in it any more, and unpins it. */
+    public CompletableFuture<Void> releaseIfEmpty(String roomId) {
+        return redis.get(RedisKeys.sfuRoom(roomId)).toCompletableFuture().thenCompose(node -> {
+            JanusClient janus = node == null ? null : nodes.client(node);
+            if (janus == null) {
+                return CompletableFuture.completedFuture(null);
+            }
+            return controlHandle(janus).thenCompose(h -> janus.request(h,
+                            janus.body("listparticipants").put("room", roomId), null)
+                    .thenCompose(list -> {
+                        if (!list.data().path("participants").isEmpty()) {
+                            return CompletableFuture.completedFuture(null);
+                        }
+                        ObjectNode destroy = janus.body("destroy").put("room", roomId);
+                        return janus.request(h, destroy, null)
+                                .thenCompose(r -> redis.del(RedisKeys.sfuRoom(roomId)).toCompletableFuture())
+                                .thenCompose(n -> redis.hincrby(RedisKeys.SFU_NODE_ROOMS, node, -1)
+                                        .toCompletableFuture())
+                                .thenAccept(n -> log.info("room {} ended on SFU node {}", roomId, node));
+                    }))
+                    .exceptionally(e -> null); // gone already, or the node is down: nothing to release
+        });
+    }
+
+    private CompletableFuture<Long> controlHandle(JanusClient janus) {
+        CompletableFuture<Long> h = control.computeIfAbsent(janus, j -> j.attach(JanusClient.VIDEOROOM,
+                (data, jsep) -> { }));
+        if (h.isCompletedExceptionally() || !janus.isConnected()) {
+            control.remove(janus, h);
+        }
+        control.keySet().removeIf(j -> !j.isConnected());
+        return h;
+    }
+
+    private static boolean isRoomExists(Throwable e) {
+        Throwable cause = e;
+        while (cause != null && !(cause instanceof JanusException)) {
+            cause = cause.getCause();
+        }
+        return cause instanceof JanusException j && j.code() == ROOM_EXISTS;
+    }
+}
