@@ -14,5 +14,6 @@ public record MediaState(String state, String reason) implements ServerMessage {
 
     public static final String CONNECTED = "connected";
     public static final String RESTART = "restart";
+    public static final String FAILED = "failed";
     public static final String UNAVAILABLE = "unavailable";
 }

@@ -52,8 +52,9 @@ public class MediaConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    SfuRooms sfuRooms(MediaProperties props, JanusNodes nodes, StatefulRedisConnection<String, String> sfuRedis) {
-        return new SfuRooms(props, nodes, sfuRedis);
+    SfuRooms sfuRooms(MediaProperties props, JanusNodes nodes, StatefulRedisConnection<String, String> sfuRedis,
+                      ScheduledExecutorService janusTimers) {
+        return new SfuRooms(props, nodes, sfuRedis, janusTimers);
     }
 
     /** Health component {@code sfu}. */

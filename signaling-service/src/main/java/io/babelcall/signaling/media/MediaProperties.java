@@ -22,6 +22,7 @@ import org.springframework.validation.annotation.Validated;
  * @param keepAlive       interval of the session keep-alive (Janus's session timeout is 60 s)
  * @param maxPublishers   publishers per room (the largest call)
  * @param reconnectDelay  between attempts to reach a node that is down
+ * @param iceTimeout      a publishing PeerConnection not up this long after its answer is torn down on the SFU
  */
 @Validated
 @ConfigurationProperties("babelcall.signaling.media")
@@ -32,7 +33,8 @@ public record MediaProperties(
         @NotNull Duration requestTimeout,
         @NotNull Duration keepAlive,
         @Min(2) @Max(100) int maxPublishers,
-        @NotNull Duration reconnectDelay) {
+        @NotNull Duration reconnectDelay,
+        @NotNull Duration iceTimeout) {
 
     /** One Janus node. */
     public record Node(@NotBlank String id, @NotNull URI url) {

@@ -1,5 +1,6 @@
 package io.babelcall.signaling.media;
 
+import io.babelcall.common.signaling.MediaState;
 import io.babelcall.common.signaling.SubscribeOffer.MediaStream;
 import io.babelcall.signaling.media.janus.JanusClient;
 import io.babelcall.signaling.media.janus.JanusException;
@@ -64,6 +65,8 @@ public final class SfuPeer {
     private long subscriber;
     private String privateId;
     private boolean published;
+    private volatile boolean publisherUp;
+    private long publishAttempt;
     private boolean closed;
 
     public SfuPeer(SfuRooms rooms, String roomId, String participantId, String displayName, Listener listener) {
@@ -86,10 +89,24 @@ public final class SfuPeer {
             return placement.janus().request(publisher, body, jsep("offer", sdp));
         }).thenAccept(reply -> {
             published = true;
+            publisherUp = false;
+            long attempt = ++publishAttempt;
             if (reply.jsep() != null) {
                 listener.publishAnswer(reply.jsep().path("sdp").asString());
             }
+            rooms.afterIceTimeout(() -> enqueue(() -> iceTimedOut(attempt)));
         }));
+    }
+
+    /** A publishing PeerConnection still not up: free its SFU resources and tell the page. */
+    private CompletableFuture<?> iceTimedOut(long attempt) {
+        if (publisherUp || attempt != publishAttempt || publisher == 0 || !published) {
+            return CompletableFuture.completedFuture(null);
+        }
+        published = false;
+        listener.state(MediaState.FAILED, "the media connection did not come up");
+        // Not "unpublish": Janus counts a publisher as published only once its PeerConnection is up.
+        return placement.janus().hangup(publisher);
     }
 
     /** The browser's answer to the last subscription offer. */
@@ -158,7 +175,7 @@ public final class SfuPeer {
                 })
                 .thenCompose(reply -> {
                     privateId = reply.data().path("private_id").asString(null);
-                    listener.state("connected", null);
+                    listener.state(MediaState.CONNECTED, null);
                     return subscribe(feeds(reply.data().path("publishers")));
                 });
     }
@@ -239,7 +256,7 @@ public final class SfuPeer {
             if ("destroyed".equals(kind)) {
                 enqueue(() -> {
                     publisher = 0;
-                    listener.state("restart", "the call's media room was closed");
+                    listener.state(MediaState.RESTART, "the call's media room was closed");
                     return CompletableFuture.completedFuture(null);
                 });
                 return;
@@ -260,7 +277,13 @@ public final class SfuPeer {
         }
 
         @Override
+        public void onWebRtcUp() {
+            publisherUp = true;
+        }
+
+        @Override
         public void onHangup(String reason) {
+            publisherUp = false;
             log.debug("publisher PeerConnection of {} in room {} hung up: {}", participantId, roomId, reason);
         }
 
@@ -271,7 +294,7 @@ public final class SfuPeer {
                     // The node or the session went away: the browser must publish again (the room moves).
                     publisher = 0;
                     subscriber = 0;
-                    listener.state("restart", "the media server was lost");
+                    listener.state(MediaState.RESTART, "the media server was lost");
                 }
                 return CompletableFuture.completedFuture(null);
             });
@@ -318,7 +341,7 @@ public final class SfuPeer {
                     publisher = 0; // the room was destroyed meanwhile: the next request creates it again
                     listener.error("media_unavailable", "the call's media room is gone; publish again");
                 }
-                case 0 -> listener.state("unavailable", "no media server reachable");
+                case 0 -> listener.state(MediaState.UNAVAILABLE, "no media server reachable");
                 default -> listener.error("media_error", "the media server refused the request (" + j.code() + ")");
             }
         } else {

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -36,10 +38,19 @@ public final class SfuRooms {
     /** One control handle per Janus session, for create/list/destroy. */
     private final Map<JanusClient, CompletableFuture<Long>> control = new ConcurrentHashMap<>();
 
-    public SfuRooms(MediaProperties props, JanusNodes nodes, StatefulRedisConnection<String, String> redis) {
+    private final ScheduledExecutorService timers;
+
+    public SfuRooms(MediaProperties props, JanusNodes nodes, StatefulRedisConnection<String, String> redis,
+                    ScheduledExecutorService timers) {
         this.props = props;
         this.nodes = nodes;
         this.redis = redis.async();
+        this.timers = timers;
+    }
+
+    /** Runs {@code task} once the ICE time-out has passed (on the shared timer thread: keep it short). */
+    void afterIceTimeout(Runnable task) {
+        timers.schedule(task, props.iceTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** The room's node, pinning it and creating its VideoRoom if needed; fails when no node is reachable. */

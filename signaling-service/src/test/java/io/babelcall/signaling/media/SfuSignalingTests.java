@@ -59,6 +59,7 @@ class SfuSignalingTests {
                 "--babelcall.signaling.media.api-secret=" + node1.apiSecret(),
                 "--babelcall.signaling.media.admin-key=" + node1.adminKey(),
                 "--babelcall.signaling.media.reconnect-delay=200ms",
+                "--babelcall.signaling.media.ice-timeout=2s",
                 "--spring.main.banner-mode=off");
     }
 
@@ -156,6 +157,21 @@ class SfuSignalingTests {
         a.close();
         c.close();
         // The other tests need one node only: the picker skips the dead one.
+    }
+
+    @Test
+    void aPublisherWhoseIceNeverCompletesIsTornDownOnTheSfu() {
+        Participant alice = rooms.add(room, "alice", "en", "es", false);
+        WsClient a = join(alice);
+        a.send(publish(SyntheticSdp.publisherOffer())); // its ICE can never complete
+        a.next("publish-answer");
+        assertThat(a.next("media-state", n -> "failed".equals(n.path("state").asString()), Duration.ofSeconds(10)))
+                .isNotNull();
+        // Torn down on the SFU: a fresh publish is accepted (Janus refuses a second publish on a live one).
+        a.send(publish(SyntheticSdp.publisherOffer()));
+        assertThat(a.upTo("publish-answer", n -> true, Duration.ofSeconds(10)))
+                .noneMatch(n -> "error".equals(n.path("type").asString()));
+        a.close();
     }
 
     @Test

@@ -138,6 +138,11 @@ public final class JanusClient implements AutoCloseable {
         return call(m, true);
     }
 
+    /** Tears down the PeerConnection of {@code handle} (the handle stays attached, e.g. in its room). */
+    public CompletableFuture<Reply> hangup(long handle) {
+        return call(session("hangup").put("handle_id", handle), false);
+    }
+
     /** Detaches {@code handle} (Janus hangs up its PeerConnection and leaves the room for it). */
     public CompletableFuture<Reply> detach(long handle) {
         JanusHandleListener listener = handles.remove(handle);
