@@ -74,6 +74,15 @@ public final class RedisServerExtension implements BeforeAllCallback {
     }
 
     private static String startLocal(Path binary) {
+        int port = launch(binary).port();
+        return "redis://127.0.0.1:" + port;
+    }
+
+    /** A redis-server process on a free loopback port, answering PING; stopped when the JVM exits. */
+    record Launched(Process process, int port) {
+    }
+
+    static Launched launch(Path binary) {
         try {
             int port = freePort();
             Path dir = Files.createTempDirectory("babelcall-test-redis");
@@ -85,7 +94,7 @@ public final class RedisServerExtension implements BeforeAllCallback {
                     .start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(process), "stop-test-redis"));
             awaitPong(port, process, dir.resolve("redis.log"));
-            return "redis://127.0.0.1:" + port;
+            return new Launched(process, port);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + binary + ": " + e.getMessage(), e);
         }
@@ -116,7 +125,7 @@ public final class RedisServerExtension implements BeforeAllCallback {
         throw new IllegalStateException("redis-server did not answer PING on port " + port + " within 20 s");
     }
 
-    private static void stop(Process process) {
+    static void stop(Process process) {
         process.destroy();
         try {
             if (!process.waitFor(5, TimeUnit.SECONDS)) {

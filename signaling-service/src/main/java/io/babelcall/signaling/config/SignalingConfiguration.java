@@ -11,7 +11,9 @@ import io.babelcall.signaling.session.SignalingHandler;
 import io.babelcall.signaling.transport.SignalingUpgradeStrategy;
 import io.babelcall.signaling.transport.SignalingWebSocketHandler;
 import io.babelcall.signaling.transport.TokenHandshakeInterceptor;
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.TimeoutOptions;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,8 +37,13 @@ public class SignalingConfiguration {
     /** A Lettuce client of its own: pub/sub and fire-and-forget publishes need the native API. */
     @Bean(destroyMethod = "shutdown")
     @ConditionalOnMissingBean
-    RedisClient signalingRedisClient(@Value("${spring.data.redis.url}") String url) {
-        return RedisClient.create(url);
+    RedisClient signalingRedisClient(@Value("${spring.data.redis.url}") String url,
+                                     @Value("${spring.data.redis.timeout:2s}") Duration timeout) {
+        RedisClient client = RedisClient.create(url);
+        // Every command, sync or async, fails after the timeout instead of waiting for Redis to come back.
+        client.setDefaultTimeout(timeout);
+        client.setOptions(ClientOptions.builder().timeoutOptions(TimeoutOptions.enabled(timeout)).build());
+        return client;
     }
 
     @Bean(destroyMethod = "close")
@@ -49,7 +56,8 @@ public class SignalingConfiguration {
     @Bean
     @ConditionalOnMissingBean(name = "redisHealthIndicator")
     RedisHealthIndicator redisHealthIndicator(PresenceStore store) {
-        return new RedisHealthIndicator(store, Duration.ofSeconds(2));
+        // Readiness must answer within 1 s, 503 while Redis is down, for a load balancer to act on it.
+        return new RedisHealthIndicator(store, Duration.ofMillis(500));
     }
 
     @Bean(destroyMethod = "close")

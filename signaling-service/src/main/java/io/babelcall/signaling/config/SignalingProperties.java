@@ -30,6 +30,7 @@ public record SignalingProperties(
         @Valid @NotNull Send send,
         @NotNull Duration roomTtl,
         @NotNull Duration roomTtlRefresh,
+        @NotNull Duration captionStaleAfter,
         String replicaId) {
 
     public SignalingProperties {
@@ -71,6 +72,7 @@ public record SignalingProperties(
                 new RateLimit(50, 100), Duration.ofSeconds(15),
                 new Heartbeat(Duration.ofSeconds(10), Duration.ofSeconds(30)),
                 new Presence(Duration.ofSeconds(10), Duration.ofSeconds(3), Duration.ofSeconds(5)),
-                new Send(1 << 20, Duration.ofSeconds(10)), Duration.ofHours(24), Duration.ofMinutes(1), null);
+                new Send(1 << 20, Duration.ofSeconds(10)), Duration.ofHours(24), Duration.ofMinutes(1),
+                Duration.ofSeconds(10), null);
     }
 }

@@ -23,6 +23,7 @@ public class ReplicaHeartbeat implements SmartLifecycle {
     private final PresenceStore store;
     private final SignalingHandler handler;
     private ScheduledExecutorService scheduler;
+    private ScheduledExecutorService pings;
     private volatile boolean running;
 
     public ReplicaHeartbeat(SignalingProperties props, PresenceStore store, SignalingHandler handler) {
@@ -39,15 +40,31 @@ public class ReplicaHeartbeat implements SmartLifecycle {
             t.setDaemon(true);
             return t;
         });
-        every(props.presence().refreshInterval().toMillis(), () -> store.replicaAlive(props.presence().replicaTtl()));
-        every(props.heartbeat().interval().toMillis(), handler::heartbeatTick);
-        every(props.presence().sweepInterval().toMillis(), handler::sweepTick);
+        // Pings never touch Redis and get a thread of their own: while Redis is slow or down, the refresh and the
+        // sweep wait on it, and pings queued behind them would let every socket's heartbeat time out (4001).
+        pings = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "signaling-pings");
+            t.setDaemon(true);
+            return t;
+        });
+        every(scheduler, props.presence().refreshInterval().toMillis(), this::refresh);
+        every(pings, props.heartbeat().interval().toMillis(), handler::heartbeatTick);
+        every(scheduler, props.presence().sweepInterval().toMillis(), handler::sweepTick);
         running = true;
         log.info("signaling replica {} started", store.replicaId());
     }
 
-    private void every(long millis, Runnable task) {
-        scheduler.scheduleWithFixedDelay(() -> {
+    private void refresh() {
+        try {
+            store.replicaAlive(props.presence().replicaTtl());
+        } catch (RuntimeException e) {
+            handler.redisFailed();
+            throw e;
+        }
+    }
+
+    private static void every(ScheduledExecutorService executor, long millis, Runnable task) {
+        executor.scheduleWithFixedDelay(() -> {
             try {
                 task.run();
             } catch (RuntimeException e) {
@@ -61,6 +78,7 @@ public class ReplicaHeartbeat implements SmartLifecycle {
         running = false;
         if (scheduler != null) {
             scheduler.shutdownNow();
+            pings.shutdownNow();
         }
         handler.shutdown();
     }

@@ -1,7 +1,9 @@
 package io.babelcall.signaling.session;
 
 import io.babelcall.signaling.config.SignalingProperties;
+import io.babelcall.signaling.presence.DeadReplicaDetector;
 import io.babelcall.signaling.presence.PresenceStore;
+import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +23,7 @@ final class Housekeeping {
     private final SessionLifecycle lifecycle;
     private final long heartbeatTimeoutNanos;
     private final long ttlRefreshNanos;
+    private final DeadReplicaDetector deaths;
 
     Housekeeping(SignalingProperties props, PresenceStore store, LocalRooms rooms, Outbound out,
                  SessionLifecycle lifecycle) {
@@ -30,6 +33,13 @@ final class Housekeeping {
         this.lifecycle = lifecycle;
         this.heartbeatTimeoutNanos = props.heartbeat().timeout().toNanos();
         this.ttlRefreshNanos = props.roomTtlRefresh().toNanos();
+        // A replica's key missing for a whole TTL while our own Redis works: it did not just miss an outage.
+        this.deaths = new DeadReplicaDetector(props.presence().replicaTtl().toNanos());
+    }
+
+    /** A Redis call of this replica failed (e.g. the liveness refresh): restart the death evidence. */
+    void redisFailed() {
+        deaths.redisFailed();
     }
 
     /** Pings every socket; closes those silent for longer than the heartbeat timeout (4001). */
@@ -51,11 +61,22 @@ final class Housekeeping {
     }
 
     /**
-     * Sweeps the participants of dead replicas (peer-left {@code timeout}), closes local sessions the room no longer
-     * lists (peer-left {@code removed}, close 4003) and refreshes the TTL of rooms with local sessions.
+     * Sweeps the participants of replicas confirmed dead ({@link DeadReplicaDetector}: not just missed during an outage;
+     * peer-left {@code timeout}), closes local sessions the room no longer lists (peer-left {@code removed}, close 4003)
+     * and refreshes the TTL of rooms with local sessions.
      */
     void sweep() {
-        for (String dead : store.deadReplicas()) {
+        try {
+            sweepReplicasAndRooms();
+        } catch (RuntimeException e) {
+            deaths.redisFailed();
+            throw e;
+        }
+    }
+
+    private void sweepReplicasAndRooms() {
+        List<String> missing = store.deadReplicas();
+        for (String dead : deaths.confirmDead(missing, System.nanoTime())) {
             int n = 0;
             for (String[] member : store.members(dead)) {
                 if (store.removeIfReplica(member[0], member[1], dead)) {
@@ -64,6 +85,7 @@ final class Housekeeping {
                 }
             }
             store.forgetReplica(dead);
+            deaths.forget(dead);
             log.info("swept dead signaling replica {}: {} participant(s) left", dead, n);
         }
         long now = System.nanoTime();

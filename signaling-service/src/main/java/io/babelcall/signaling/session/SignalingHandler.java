@@ -49,7 +49,8 @@ public class SignalingHandler implements SignalingEvents {
         this.dispatcher = new MessageDispatcher(props, metrics, json, out, relays, updates, lifecycle, media);
         this.housekeeping = new Housekeeping(props, store, rooms, out, lifecycle);
         metrics.bindSessions(rooms::sessionCount);
-        bus.setListener(new BusEvents(json, metrics, rooms, out, relays, new CaptionFanOut(json, metrics, rooms)));
+        bus.setListener(new BusEvents(json, metrics, rooms, out, relays, new CaptionFanOut(json, metrics, rooms, clock,
+                props.captionStaleAfter())));
     }
 
     public boolean acceptingConnections() {
@@ -93,6 +94,11 @@ public class SignalingHandler implements SignalingEvents {
     /** Pings every socket; closes those silent past the heartbeat timeout (called by {@code ReplicaHeartbeat}). */
     public void heartbeatTick() {
         housekeeping.heartbeat();
+    }
+
+    /** This replica's own Redis call failed (the liveness refresh): death evidence about others restarts. */
+    public void redisFailed() {
+        housekeeping.redisFailed();
     }
 
     /** Dead-replica sweep, removed participants, room TTLs (called by {@code ReplicaHeartbeat}). */
