@@ -75,6 +75,22 @@ class JoinApiTests extends ApiTestSupport {
     }
 
     @Test
+    void wellFormedBcp47TagsWithVariantsExtensionsAndPrivateUseAreAcceptedInCanonicalCase() throws Exception {
+        String roomId = newRoom();
+        Map<String, Object> joined = web.post().uri("/api/v1/rooms/{id}/participants", roomId)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("displayName", "Urs", "spokenLanguage", "de-ch-1996",
+                        "captionLanguage", "EN-us-U-CA-GREGORY-x-Twain"))
+                .exchange()
+                .expectStatus().isCreated()
+                .expectBody(JSON).returnResult().getResponseBody();
+        ParticipantClaims claims = tokens.verify((String) joined.get("token"));
+        assertThat(claims.spokenLanguage().value()).isEqualTo("de-CH-1996");
+        assertThat(claims.captionLanguage().value()).isEqualTo("en-US-u-ca-gregory-x-twain");
+        assertThat(claims.spokenLanguage().primary()).isEqualTo("de");
+    }
+
+    @Test
     void unknownRoomIs404() {
         web.post().uri("/api/v1/rooms/{id}/participants", "AAAAAAAAAAAAAAAAAAAAAA")
                 .contentType(MediaType.APPLICATION_JSON)
@@ -167,6 +183,16 @@ class JoinApiTests extends ApiTestSupport {
         expectFieldError(roomId, Map.of("displayName", "Ana", "spokenLanguage", "en", "captionLanguage", "e$"),
                 "captionLanguage", "must be a language code such as 'en', 'es' or 'pt-BR' (ISO 639 / BCP 47)");
         expectFieldError(roomId, Map.of("displayName", "Ana"), "spokenLanguage", "is required");
+        // Private-use-only and irregular grandfathered tags, and no raw value in the answer.
+        for (String tag : List.of("x-klingon", "i-klingon", "en-GB-oed<b>")) {
+            web.post().uri("/api/v1/rooms/{id}/participants", roomId)
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(Map.of("displayName", "Ana", "spokenLanguage", tag))
+                    .exchange()
+                    .expectStatus().isBadRequest()
+                    .expectBody(String.class).value(body -> assertThat(body).doesNotContain(tag)
+                            .contains("\"field\":\"spokenLanguage\""));
+        }
     }
 
     @Test
