@@ -5,6 +5,7 @@ import io.babelcall.support.logging.CallLog;
 import io.babelcall.support.token.TokenProperties;
 import io.babelcall.api.ice.IceServerFactory;
 import io.babelcall.api.room.RandomIds;
+import io.babelcall.api.web.HumanText;
 import io.babelcall.api.room.RoomNotFoundException;
 import io.babelcall.api.room.RoomStore;
 import io.babelcall.common.language.LanguageCode;
@@ -56,7 +57,7 @@ public class JoinService {
         LanguageCode spoken = LanguageCode.of(request.spokenLanguage());
         LanguageCode caption = request.captionLanguage() == null ? spoken : LanguageCode.of(request.captionLanguage());
         boolean dubbing = Boolean.TRUE.equals(request.dubbing());
-        Participant participant = new Participant(ids.participantId(), request.displayName().strip(), spoken, caption,
+        Participant participant = new Participant(ids.participantId(), HumanText.normalise(request.displayName()), spoken, caption,
                 dubbing, now);
         Instant ghostsBefore = now.minus(api.unconnectedSeatTtl()); // joined, never connected: seat reusable
         return store.join(roomId, participant, api.roomTtl(), now.plus(api.roomTtl()), ghostsBefore).flatMap(result -> {

@@ -1,6 +1,7 @@
 package io.babelcall.api.room;
 
 import io.babelcall.api.config.ApiProperties;
+import io.babelcall.api.web.HumanText;
 import io.babelcall.api.web.RateLimiter;
 import io.babelcall.common.room.Room;
 import io.babelcall.support.logging.CallLog;
@@ -52,7 +53,8 @@ public class RoomService {
 
     private Mono<RoomCreatedResponse> insert(CreateRoomRequest request, int attempts) {
         Instant now = now();
-        String name = request == null || request.name() == null || request.name().isBlank() ? null : request.name().strip();
+        String name = request == null || request.name() == null ? null : HumanText.normalise(request.name());
+        name = name == null || name.isEmpty() ? null : name;
         int max = request == null || request.maxParticipants() == null
                 ? properties.defaultMaxParticipants() : request.maxParticipants();
         Room room = new Room(ids.roomId(), name, max, now, now.plus(properties.roomTtl()));
