@@ -44,7 +44,9 @@ import org.springframework.test.web.reactive.server.WebTestClient;
         "babelcall.api.orchestrator-url=https://orch.test.example",
         "babelcall.api.room-ttl=3h",
         "babelcall.token.ttl=30m"})
-@AutoConfigureWebTestClient
+// The first requests of a context warm up Redis connections and codecs; on a busy 2-core machine that took over the
+// default 5 s response wait. Not a speed check, only a limit for a request that never answers.
+@AutoConfigureWebTestClient(timeout = "30s")
 public abstract class ApiTestSupport {
 
     public static final String TOKEN_SECRET = "test-secret-0123456789-abcdefghijklmnopqrstuvwxyz";
