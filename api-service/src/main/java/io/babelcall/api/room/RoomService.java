@@ -2,6 +2,7 @@ package io.babelcall.api.room;
 
 import io.babelcall.api.config.ApiProperties;
 import io.babelcall.api.web.HumanText;
+import io.babelcall.api.web.RateLimitedException;
 import io.babelcall.api.web.RateLimiter;
 import io.babelcall.common.room.Room;
 import io.babelcall.support.logging.CallLog;
@@ -46,7 +47,8 @@ public class RoomService {
     public Mono<RoomCreatedResponse> create(CreateRoomRequest request, String client) {
         ApiProperties.RateLimit limit = properties.rateLimit();
         Mono<Void> admitted = limit.enabled()
-                ? rateLimiter.take(CREATE_OPERATION, client, limit.roomsPerMinute(), limit.burst())
+                ? rateLimiter.take(CREATE_OPERATION, RateLimitedException.Scope.ADDRESS, client,
+                        limit.roomsPerMinute(), limit.burst())
                 : Mono.empty();
         return admitted.then(Mono.defer(() -> insert(request, 3)));
     }
