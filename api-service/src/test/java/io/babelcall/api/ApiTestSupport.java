@@ -103,13 +103,17 @@ public abstract class ApiTestSupport {
         return "10." + r.nextInt(256) + "." + r.nextInt(256) + "." + r.nextInt(1, 255);
     }
 
+    /** POSTs {@code body} as JSON, from a fresh client address unless the request names one. */
+    protected WebTestClient.ResponseSpec postJson(String path, Object body) {
+        return web.post().uri(path).contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange();
+    }
+
     protected Map<String, Object> createRoom(Integer maxParticipants) {
-        Map<String, Object> body = maxParticipants == null ? Map.of() : Map.of("maxParticipants", maxParticipants);
-        Map<String, Object> created = web.post().uri("/api/v1/rooms")
-                .header("X-Forwarded-For", freshClient())
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(body)
-                .exchange()
+        return createRoom(maxParticipants == null ? Map.of() : Map.of("maxParticipants", maxParticipants));
+    }
+
+    protected Map<String, Object> createRoom(Map<String, Object> body) {
+        Map<String, Object> created = postJson("/api/v1/rooms", body)
                 .expectStatus().isCreated()
                 .expectBody(JSON).returnResult().getResponseBody();
         assertThat(created).containsKey("roomId");
@@ -117,14 +121,15 @@ public abstract class ApiTestSupport {
     }
 
     protected String newRoom() {
-        return (String) createRoom(null).get("roomId");
+        return (String) createRoom((Integer) null).get("roomId");
     }
 
     protected Map<String, Object> join(String roomId, String name) {
-        return web.post().uri("/api/v1/rooms/{id}/participants", roomId)
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("displayName", name, "spokenLanguage", "en", "captionLanguage", "es", "dubbing", true))
-                .exchange()
+        return join(roomId, Map.of("displayName", name, "spokenLanguage", "en", "captionLanguage", "es", "dubbing", true));
+    }
+
+    protected Map<String, Object> join(String roomId, Map<String, Object> body) {
+        return postJson("/api/v1/rooms/" + roomId + "/participants", body)
                 .expectStatus().isCreated()
                 .expectBody(JSON).returnResult().getResponseBody();
     }

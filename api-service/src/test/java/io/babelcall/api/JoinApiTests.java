@@ -77,13 +77,8 @@ class JoinApiTests extends ApiTestSupport {
     @Test
     void wellFormedBcp47TagsWithVariantsExtensionsAndPrivateUseAreAcceptedInCanonicalCase() throws Exception {
         String roomId = newRoom();
-        Map<String, Object> joined = web.post().uri("/api/v1/rooms/{id}/participants", roomId)
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("displayName", "Urs", "spokenLanguage", "de-ch-1996",
-                        "captionLanguage", "EN-us-U-CA-GREGORY-x-Twain"))
-                .exchange()
-                .expectStatus().isCreated()
-                .expectBody(JSON).returnResult().getResponseBody();
+        Map<String, Object> joined = join(roomId, Map.of("displayName", "Urs", "spokenLanguage", "de-ch-1996",
+                "captionLanguage", "EN-us-U-CA-GREGORY-x-Twain"));
         ParticipantClaims claims = tokens.verify((String) joined.get("token"));
         assertThat(claims.spokenLanguage().value()).isEqualTo("de-CH-1996");
         assertThat(claims.captionLanguage().value()).isEqualTo("en-US-u-ca-gregory-x-twain");
@@ -185,10 +180,7 @@ class JoinApiTests extends ApiTestSupport {
         expectFieldError(roomId, Map.of("displayName", "Ana"), "spokenLanguage", "is required");
         // Private-use-only and irregular grandfathered tags, and no raw value in the answer.
         for (String tag : List.of("x-klingon", "i-klingon", "en-GB-oed<b>")) {
-            web.post().uri("/api/v1/rooms/{id}/participants", roomId)
-                    .contentType(MediaType.APPLICATION_JSON)
-                    .bodyValue(Map.of("displayName", "Ana", "spokenLanguage", tag))
-                    .exchange()
+            postJson("/api/v1/rooms/" + roomId + "/participants", Map.of("displayName", "Ana", "spokenLanguage", tag))
                     .expectStatus().isBadRequest()
                     .expectBody(String.class).value(body -> assertThat(body).doesNotContain(tag)
                             .contains("\"field\":\"spokenLanguage\""));

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.BodyInserters;
 import reactor.core.publisher.Flux;
 
@@ -19,12 +20,7 @@ class RequestErrorTests extends ApiTestSupport {
     void malformedJsonIs400() {
         String roomId = newRoom();
         for (String body : new String[] {"{\"displayName\": \"Ana\", ", "not json", "[1,2", "{\"displayName\":}"}) {
-            web.post().uri("/api/v1/rooms/{id}/participants", roomId)
-                    .contentType(MediaType.APPLICATION_JSON)
-                    .bodyValue(body)
-                    .exchange()
-                    .expectStatus().isBadRequest()
-                    .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+            badRequest("/api/v1/rooms/" + roomId + "/participants", body)
                     .expectBody()
                     .jsonPath("$.title").isEqualTo("Bad Request")
                     .jsonPath("$.status").isEqualTo(400)
@@ -78,21 +74,20 @@ class RequestErrorTests extends ApiTestSupport {
                 "displayName");
         byte[] cesu = concat("{\"displayName\":\"Ana".getBytes(UTF_8), new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
                 "\",\"spokenLanguage\":\"en\"}".getBytes(UTF_8));
-        web.post().uri(path).contentType(MediaType.APPLICATION_JSON).bodyValue(cesu).exchange()
-                .expectStatus().isBadRequest()
-                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        badRequest(path, cesu);
         assertThat(redis.hasKey(RedisKeys.participants(roomId)).block()).isFalse();
         expectNotUnicode("/api/v1/rooms", "{\"name\":\"Weekly \\ud83d sync\"}".getBytes(UTF_8), "name");
     }
 
-    private void expectWrongType(String path, String body, String field) {
-        web.post().uri(path)
-                .header("X-Forwarded-For", freshClient())
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(body)
-                .exchange()
+    /** Posts {@code body} as JSON and expects a 400 problem. */
+    private WebTestClient.ResponseSpec badRequest(String path, Object body) {
+        return postJson(path, body)
                 .expectStatus().isBadRequest()
-                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+    }
+
+    private void expectWrongType(String path, String body, String field) {
+        badRequest(path, body)
                 .expectBody()
                 .jsonPath("$.code").isEqualTo("validation_failed")
                 .jsonPath("$.errors.length()").isEqualTo(1)
@@ -100,13 +95,7 @@ class RequestErrorTests extends ApiTestSupport {
     }
 
     private void expectNotUnicode(String path, byte[] body, String field) {
-        web.post().uri(path)
-                .header("X-Forwarded-For", freshClient())
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(body)
-                .exchange()
-                .expectStatus().isBadRequest()
-                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        badRequest(path, body)
                 .expectBody(String.class).value(problem -> assertThat(problem)
                         .contains("\"code\":\"validation_failed\"")
                         .contains("\"field\":\"" + field + "\"")

@@ -143,11 +143,7 @@ class RoomApiTests extends ApiTestSupport {
     @Test
     void roomNamesNeedAVisibleLetterOrDigitAndAreStoredInNfc() {
         for (String name : List.of("\u200B", "\u3164\u3164\u3164", "\u2800", "\uFEFF\u200E", "a" + "\u0300".repeat(200))) {
-            web.post().uri("/api/v1/rooms")
-                    .header("X-Forwarded-For", freshClient())
-                    .contentType(MediaType.APPLICATION_JSON)
-                    .bodyValue(Map.of("name", name))
-                    .exchange()
+            postJson("/api/v1/rooms", Map.of("name", name))
                     .expectStatus().isBadRequest()
                     .expectBody()
                     .jsonPath("$.errors[0].field").isEqualTo("name")
@@ -156,20 +152,10 @@ class RoomApiTests extends ApiTestSupport {
                                     "must not stack more than 4 combining marks on one character"));
         }
         // Blank (also no-break and ideographic spaces) still means no name; decomposed text is stored composed.
-        assertThat(createNamed("\u00A0 \u3000")).containsEntry("name", null);
-        Map<String, Object> room = createNamed(" Cafe\u0301 ");
+        assertThat(createRoom(Map.of("name", "\u00A0 \u3000"))).containsEntry("name", null);
+        Map<String, Object> room = createRoom(Map.of("name", " Cafe\u0301 "));
         assertThat(room).containsEntry("name", "Caf\u00E9");
         assertThat(redis.opsForHash().get(RedisKeys.room((String) room.get("roomId")), "name").block())
                 .isEqualTo("Caf\u00E9");
-    }
-
-    private Map<String, Object> createNamed(String name) {
-        return web.post().uri("/api/v1/rooms")
-                .header("X-Forwarded-For", freshClient())
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("name", name))
-                .exchange()
-                .expectStatus().isCreated()
-                .expectBody(JSON).returnResult().getResponseBody();
     }
 }
