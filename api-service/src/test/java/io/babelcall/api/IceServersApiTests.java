@@ -2,6 +2,7 @@ package io.babelcall.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.babelcall.common.room.RedisKeys;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
@@ -62,5 +63,37 @@ class IceServersApiTests extends ApiTestSupport {
                 .exchange()
                 .expectStatus().isUnauthorized()
                 .expectBody().jsonPath("$.code").isEqualTo("token_invalid");
+    }
+
+    /** A token outlives its participant's membership: after leaving (or the room's end) it mints no TURN credentials. */
+    @Test
+    void aParticipantWhoLeftGetsNoMoreCredentials() {
+        String roomId = newRoom();
+        Map<String, Object> ana = join(roomId, "Ana");
+        Map<String, Object> bo = join(roomId, "Bo");
+        iceServers((String) ana.get("token")).expectStatus().isOk();
+
+        web.delete().uri("/api/v1/rooms/{r}/participants/{p}", roomId, ana.get("participantId"))
+                .headers(h -> h.setBearerAuth((String) ana.get("token")))
+                .exchange()
+                .expectStatus().isNoContent();
+
+        iceServers((String) ana.get("token"))
+                .expectStatus().isForbidden()
+                .expectHeader().contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody()
+                .jsonPath("$.code").isEqualTo("not_in_room")
+                .jsonPath("$.iceServers").doesNotExist();
+        iceServers((String) bo.get("token")).expectStatus().isOk();
+
+        // The room itself gone: the same.
+        redis.delete(RedisKeys.room(roomId), RedisKeys.participants(roomId)).block();
+        iceServers((String) bo.get("token"))
+                .expectStatus().isForbidden()
+                .expectBody().jsonPath("$.code").isEqualTo("not_in_room");
+    }
+
+    private org.springframework.test.web.reactive.server.WebTestClient.ResponseSpec iceServers(String token) {
+        return web.get().uri("/api/v1/ice-servers").headers(h -> h.setBearerAuth(token)).exchange();
     }
 }

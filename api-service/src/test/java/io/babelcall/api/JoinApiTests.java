@@ -75,6 +75,17 @@ class JoinApiTests extends ApiTestSupport {
     }
 
     @Test
+    void wellFormedBcp47TagsWithVariantsExtensionsAndPrivateUseAreAcceptedInCanonicalCase() throws Exception {
+        String roomId = newRoom();
+        Map<String, Object> joined = join(roomId, Map.of("displayName", "Urs", "spokenLanguage", "de-ch-1996",
+                "captionLanguage", "EN-us-U-CA-GREGORY-x-Twain"));
+        ParticipantClaims claims = tokens.verify((String) joined.get("token"));
+        assertThat(claims.spokenLanguage().value()).isEqualTo("de-CH-1996");
+        assertThat(claims.captionLanguage().value()).isEqualTo("en-US-u-ca-gregory-x-twain");
+        assertThat(claims.spokenLanguage().primary()).isEqualTo("de");
+    }
+
+    @Test
     void unknownRoomIs404() {
         web.post().uri("/api/v1/rooms/{id}/participants", "AAAAAAAAAAAAAAAAAAAAAA")
                 .contentType(MediaType.APPLICATION_JSON)
@@ -167,6 +178,13 @@ class JoinApiTests extends ApiTestSupport {
         expectFieldError(roomId, Map.of("displayName", "Ana", "spokenLanguage", "en", "captionLanguage", "e$"),
                 "captionLanguage", "must be a language code such as 'en', 'es' or 'pt-BR' (ISO 639 / BCP 47)");
         expectFieldError(roomId, Map.of("displayName", "Ana"), "spokenLanguage", "is required");
+        // Private-use-only and irregular grandfathered tags, and no raw value in the answer.
+        for (String tag : List.of("x-klingon", "i-klingon", "en-GB-oed<b>")) {
+            postJson("/api/v1/rooms/" + roomId + "/participants", Map.of("displayName", "Ana", "spokenLanguage", tag))
+                    .expectStatus().isBadRequest()
+                    .expectBody(String.class).value(body -> assertThat(body).doesNotContain(tag)
+                            .contains("\"field\":\"spokenLanguage\""));
+        }
     }
 
     @Test
@@ -193,6 +211,42 @@ class JoinApiTests extends ApiTestSupport {
         String sixtyFour = "😀".repeat(4) + "y".repeat(60);
         Map<String, Object> joined = join(roomId, "  " + sixtyFour + "  ");
         assertThat(((Map<?, ?>) joined.get("participant")).get("displayName")).isEqualTo(sixtyFour);
+    }
+
+    /**
+     * A name must show something: blank, invisible and bidi-mark-only names are refused, combining marks cannot be
+     * stacked into a wall of glyphs, and what is stored is NFC.
+     */
+    @Test
+    void displayNamesNeedAVisibleLetterOrDigitAndAreStoredInNfc() throws Exception {
+        String roomId = newRoom();
+        String invisible = "must contain at least one visible letter or digit";
+        for (String name : List.of("\u200B", "\u200B\u200B\u200B", "\u3164", "\u3164\u3164", "\u2800\u2800",
+                "\uFEFF", "\u115F\u1160", "\uFFA0", "\u200E\u200F", "\u061C", "\u2060\u2063", "\u00AD",
+                "\u200D\uFE0F", "\u0301\u0301", "\u00A0\u200B\u3000", "- . _ !")) {
+            expectFieldError(roomId, Map.of("displayName", name, "spokenLanguage", "en"), "displayName", invisible);
+        }
+        expectFieldError(roomId, Map.of("displayName", "\u00A0 \u3000", "spokenLanguage", "en"), "displayName",
+                "must not be empty or only whitespace");
+        String stacked = "must not stack more than 4 combining marks on one character";
+        expectFieldError(roomId, Map.of("displayName", "Zx" + "\u0301".repeat(5), "spokenLanguage", "en"),
+                "displayName", stacked);
+        expectFieldError(roomId, Map.of("displayName", "Z" + "\u0336\u0335\u0334".repeat(100), "spokenLanguage", "en"),
+                "displayName", stacked);
+        // Invisible characters between the marks do not start a new character ("x" has no precomposed accents).
+        expectFieldError(roomId, Map.of("displayName", "Zx\u0301\u0301\u200D\u0301\u0301\u200B\u0301",
+                "spokenLanguage", "en"), "displayName", stacked);
+        assertThat(redis.opsForHash().size(RedisKeys.participants(roomId)).block()).isZero();
+
+        // Real names: Vietnamese typed decomposed (NFD) is stored composed; Tibetan, Devanagari, Thai stacks and
+        // emoji sequences are within the limit.
+        Map<String, Object> nguyen = join(roomId, "Nguye\u0302\u0303n Zoe\u0301");
+        assertThat(((Map<?, ?>) nguyen.get("participant")).get("displayName")).isEqualTo("Nguy\u1EC5n Zo\u00E9");
+        assertThat(tokens.verify((String) nguyen.get("token")).displayName()).isEqualTo("Nguy\u1EC5n Zo\u00E9");
+        for (String name : List.of("\u0F56\u0F66\u0F92\u0FB2\u0F74\u0F56\u0F66", "\u0915\u094D\u0937\u0924\u094D\u0930\u093F\u092F",
+                "\u0E2A\u0E21\u0E0A\u0E32\u0E22", "Ana \uD83D\uDC69\u200D\uD83D\uDCBB", "Zx" + "\u0301".repeat(4), "\u674E 2")) {
+            join(roomId, name);
+        }
     }
 
     private void expectFieldError(String roomId, Map<String, Object> body, String field, String message) {

@@ -99,7 +99,7 @@ class LanguageCatalogTests {
         ApiProperties properties = new ApiProperties("http://localhost:8080", "ws://s", "ws://a", "http://o", url,
                 Duration.ofHours(24), Duration.ofMinutes(2), 8, DataSize.ofKilobytes(16),
                 new ApiProperties.Languages(Duration.ofSeconds(30), timeout),
-                new ApiProperties.RateLimit(true, 10, 5), 0);
+                new ApiProperties.RateLimit(true, 10, 5, 20, 10, 30, 20), 0);
         LanguageConfiguration configuration = new LanguageConfiguration();
         CapabilitiesClient client = configuration.capabilitiesClient(properties, JsonMapper.builder().build(),
                 new StaticListableBeanFactory().getBeanProvider(ObservationRegistry.class));

@@ -1,11 +1,15 @@
 package io.babelcall.api;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.babelcall.common.room.RedisKeys;
+import io.babelcall.support.json.ClientJson;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.BodyInserters;
 import reactor.core.publisher.Flux;
 
@@ -16,12 +20,7 @@ class RequestErrorTests extends ApiTestSupport {
     void malformedJsonIs400() {
         String roomId = newRoom();
         for (String body : new String[] {"{\"displayName\": \"Ana\", ", "not json", "[1,2", "{\"displayName\":}"}) {
-            web.post().uri("/api/v1/rooms/{id}/participants", roomId)
-                    .contentType(MediaType.APPLICATION_JSON)
-                    .bodyValue(body)
-                    .exchange()
-                    .expectStatus().isBadRequest()
-                    .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+            badRequest("/api/v1/rooms/" + roomId + "/participants", body)
                     .expectBody()
                     .jsonPath("$.title").isEqualTo("Bad Request")
                     .jsonPath("$.status").isEqualTo(400)
@@ -42,6 +41,74 @@ class RequestErrorTests extends ApiTestSupport {
                 .expectBody()
                 .jsonPath("$.code").isEqualTo("validation_failed")
                 .jsonPath("$.errors[0].field").isEqualTo("maxParticipants");
+    }
+
+    /** Strict types: no string to number, float to int, string or number to boolean, number to string. */
+    @Test
+    void valuesOfTheWrongJsonTypeAreRefusedNotCoerced() {
+        for (String body : List.of("{\"maxParticipants\":\"16\"}", "{\"maxParticipants\":2.9}",
+                "{\"maxParticipants\":16.0}", "{\"maxParticipants\":true}", "{\"maxParticipants\":99999999999}")) {
+            expectWrongType("/api/v1/rooms", body, "maxParticipants");
+        }
+        expectWrongType("/api/v1/rooms", "{\"name\":42}", "name");
+        String roomId = newRoom();
+        String path = "/api/v1/rooms/" + roomId + "/participants";
+        expectWrongType(path, "{\"displayName\":\"Ana\",\"spokenLanguage\":\"en\",\"dubbing\":\"true\"}", "dubbing");
+        expectWrongType(path, "{\"displayName\":\"Ana\",\"spokenLanguage\":\"en\",\"dubbing\":1}", "dubbing");
+        expectWrongType(path, "{\"displayName\":123,\"spokenLanguage\":\"en\"}", "displayName");
+        expectWrongType(path, "{\"displayName\":\"Ana\",\"spokenLanguage\":[\"en\"]}", "spokenLanguage");
+        assertThat(redis.hasKey(RedisKeys.participants(roomId)).block()).isFalse();
+    }
+
+    /**
+     * A JSON escape can spell a lone UTF-16 surrogate, which no UTF-8 encoder can write (it used to be stored as
+     * '?'): 400 naming the field, the value never echoed. Also a surrogate smuggled as raw CESU-8 bytes.
+     */
+    @Test
+    void unpairedSurrogatesInNamesAreRefused() {
+        String roomId = newRoom();
+        String path = "/api/v1/rooms/" + roomId + "/participants";
+        expectNotUnicode(path, "{\"displayName\":\"\\ud800\",\"spokenLanguage\":\"en\"}".getBytes(UTF_8),
+                "displayName");
+        expectNotUnicode(path, "{\"displayName\":\"Ana \\udc00 B\",\"spokenLanguage\":\"en\"}".getBytes(UTF_8),
+                "displayName");
+        byte[] cesu = concat("{\"displayName\":\"Ana".getBytes(UTF_8), new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
+                "\",\"spokenLanguage\":\"en\"}".getBytes(UTF_8));
+        badRequest(path, cesu);
+        assertThat(redis.hasKey(RedisKeys.participants(roomId)).block()).isFalse();
+        expectNotUnicode("/api/v1/rooms", "{\"name\":\"Weekly \\ud83d sync\"}".getBytes(UTF_8), "name");
+    }
+
+    /** Posts {@code body} as JSON and expects a 400 problem. */
+    private WebTestClient.ResponseSpec badRequest(String path, Object body) {
+        return postJson(path, body)
+                .expectStatus().isBadRequest()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+    }
+
+    private void expectWrongType(String path, String body, String field) {
+        badRequest(path, body)
+                .expectBody()
+                .jsonPath("$.code").isEqualTo("validation_failed")
+                .jsonPath("$.errors.length()").isEqualTo(1)
+                .jsonPath("$.errors[0].field").isEqualTo(field);
+    }
+
+    private void expectNotUnicode(String path, byte[] body, String field) {
+        badRequest(path, body)
+                .expectBody(String.class).value(problem -> assertThat(problem)
+                        .contains("\"code\":\"validation_failed\"")
+                        .contains("\"field\":\"" + field + "\"")
+                        .contains("\"message\":\"" + ClientJson.NOT_UNICODE + "\"")
+                        .doesNotContain("\\ud8").doesNotContain("\\udc").doesNotContain("?").doesNotContain("\uFFFD"));
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
     }
 
     @Test

@@ -139,4 +139,23 @@ class RoomApiTests extends ApiTestSupport {
                 .jsonPath("$.errors[0].field").isEqualTo("name")
                 .jsonPath("$.errors[0].message").isEqualTo("must not contain control characters");
     }
+
+    @Test
+    void roomNamesNeedAVisibleLetterOrDigitAndAreStoredInNfc() {
+        for (String name : List.of("\u200B", "\u3164\u3164\u3164", "\u2800", "\uFEFF\u200E", "a" + "\u0300".repeat(200))) {
+            postJson("/api/v1/rooms", Map.of("name", name))
+                    .expectStatus().isBadRequest()
+                    .expectBody()
+                    .jsonPath("$.errors[0].field").isEqualTo("name")
+                    .jsonPath("$.errors[0].message").value(m -> assertThat((String) m)
+                            .isIn("must contain at least one visible letter or digit",
+                                    "must not stack more than 4 combining marks on one character"));
+        }
+        // Blank (also no-break and ideographic spaces) still means no name; decomposed text is stored composed.
+        assertThat(createRoom(Map.of("name", "\u00A0 \u3000"))).containsEntry("name", null);
+        Map<String, Object> room = createRoom(Map.of("name", " Cafe\u0301 "));
+        assertThat(room).containsEntry("name", "Caf\u00E9");
+        assertThat(redis.opsForHash().get(RedisKeys.room((String) room.get("roomId")), "name").block())
+                .isEqualTo("Caf\u00E9");
+    }
 }

@@ -36,8 +36,15 @@ public record ApiProperties(
     public record Languages(@NotNull Duration cacheTtl, @NotNull Duration timeout) {
     }
 
-    /** Token bucket for room creation per client address: {@code perMinute} refill, {@code burst} capacity. */
-    public record RateLimit(boolean enabled, @Positive double roomsPerMinute, @Positive int burst) {
+    /**
+     * Token buckets (refill per minute, capacity), all on or off with {@code enabled}: room creation per client
+     * address ({@code roomsPerMinute}, {@code burst}); joins per client address ({@code joinsPerMinute},
+     * {@code joinBurst}) and per room over all addresses ({@code roomJoinsPerMinute}, {@code roomJoinBurst}).
+     */
+    public record RateLimit(boolean enabled,
+                            @Positive double roomsPerMinute, @Positive int burst,
+                            @Positive double joinsPerMinute, @Positive int joinBurst,
+                            @Positive double roomJoinsPerMinute, @Positive int roomJoinBurst) {
     }
 
     /** The page URL of a room, which is also the link people share. */

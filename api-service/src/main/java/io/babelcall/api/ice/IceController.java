@@ -32,16 +32,20 @@ public class IceController {
     @GetMapping(path = "/api/v1/ice-servers", produces = "application/json")
     @SecurityRequirement(name = OpenApiConfiguration.BEARER)
     @Operation(summary = "STUN/TURN servers with fresh TURN credentials",
-            description = "TURN entries (TURN REST API scheme, coturn use-auth-secret) only when babelcall.turn.secret "
-                    + "is configured; otherwise STUN only.")
+            description = "For a participant still in its room. TURN entries (TURN REST API scheme, coturn "
+                    + "use-auth-secret) only when babelcall.turn.secret is configured; otherwise STUN only.")
     @ApiResponse(responseCode = "200", description = "ICE servers")
     @ApiResponse(responseCode = "401", description = "Missing, malformed, forged or expired token",
             headers = @Header(name = "WWW-Authenticate", description = "Bearer challenge"), content = @Content(
             mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "403", description = "The participant is no longer in the room (left, removed, or "
+            + "the room ended): its token mints no more credentials", content = @Content(
+            mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "503", description = "Redis unavailable", content = @Content(
+            mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
     public Mono<ResponseEntity<IceServers>> iceServers(ServerHttpRequest http) {
-        return Mono.fromCallable(() -> {
-            String participantId = authenticator.authenticate(http).participantId();
-            return ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(factory.forParticipant(participantId));
-        });
+        return authenticator.authenticateMember(http).map(claims -> ResponseEntity.ok()
+                .cacheControl(CacheControl.noStore())
+                .body(factory.forParticipant(claims.participantId())));
     }
 }

@@ -2,6 +2,7 @@ package io.babelcall.api.join;
 
 import io.babelcall.api.config.OpenApiConfiguration;
 import io.babelcall.api.token.BearerAuthenticator;
+import io.babelcall.api.web.ClientAddressResolver;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -29,16 +30,19 @@ public class JoinController {
 
     private final JoinService joins;
     private final BearerAuthenticator authenticator;
+    private final ClientAddressResolver addresses;
 
-    public JoinController(JoinService joins, BearerAuthenticator authenticator) {
+    public JoinController(JoinService joins, BearerAuthenticator authenticator, ClientAddressResolver addresses) {
         this.joins = joins;
         this.authenticator = authenticator;
+        this.addresses = addresses;
     }
 
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
     @Operation(summary = "Join a room",
-            description = "Adds the participant (atomic capacity check) and issues its token, the service URLs "
+            description = "Rate-limited per client address and per room (babelcall.api.rate-limit.*). "
+                    + "Adds the participant (atomic capacity check) and issues its token, the service URLs "
                     + "and ICE servers. Any well-formed language code is accepted; GET /api/v1/languages lists "
                     + "the ones the engines serve.")
     @ApiResponse(responseCode = "201", description = "Joined")
@@ -51,10 +55,15 @@ public class JoinController {
             mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "413", description = "Request body too large", content = @Content(
             mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "429", description = "Too many joins from this address (scope 'address') or into "
+            + "this room (scope 'room')", headers = @Header(name = "Retry-After", description = "seconds"),
+            content = @Content(mediaType = "application/problem+json",
+                    schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "503", description = "Redis unavailable", content = @Content(
             mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
-    public Mono<JoinResponse> join(@PathVariable String roomId, @Valid @RequestBody JoinRequest request) {
-        return joins.join(roomId, request);
+    public Mono<JoinResponse> join(@PathVariable String roomId, @Valid @RequestBody JoinRequest request,
+                                   ServerHttpRequest http) {
+        return joins.join(roomId, request, addresses.resolve(http));
     }
 
     @DeleteMapping("/{participantId}")

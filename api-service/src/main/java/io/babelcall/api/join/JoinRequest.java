@@ -11,7 +11,8 @@ public record JoinRequest(
                 example = "Ana", requiredMode = Schema.RequiredMode.REQUIRED, maxLength = 64)
         @NotNull(message = "is required") @CleanText(min = 1, max = 64)
         String displayName,
-        @Schema(description = "The language this participant speaks (ISO 639-1 / BCP 47)", example = "en",
+        @Schema(description = "The language this participant speaks: a well-formed BCP 47 tag with an ISO 639 "
+                + "primary language, e.g. en, pt-BR, de-CH-1996; at most 64 characters", example = "en",
                 requiredMode = Schema.RequiredMode.REQUIRED)
         @NotNull(message = "is required") @LanguageTag
         String spokenLanguage,

@@ -5,6 +5,9 @@ import io.babelcall.support.logging.CallLog;
 import io.babelcall.support.token.TokenProperties;
 import io.babelcall.api.ice.IceServerFactory;
 import io.babelcall.api.room.RandomIds;
+import io.babelcall.api.web.HumanText;
+import io.babelcall.api.web.RateLimitedException;
+import io.babelcall.api.web.RateLimiter;
 import io.babelcall.api.room.RoomNotFoundException;
 import io.babelcall.api.room.RoomStore;
 import io.babelcall.common.language.LanguageCode;
@@ -27,18 +30,25 @@ public class JoinService {
 
     private static final Logger log = LoggerFactory.getLogger(JoinService.class);
 
+    /** Rate-limit operations (the {@code endpoint} tag of {@code babelcall.rate.limited}): per address, per room. */
+    public static final String JOIN_OPERATION = "join";
+    public static final String JOIN_ROOM_OPERATION = "join_room";
+
     private final RoomStore store;
     private final RandomIds ids;
     private final ParticipantTokens tokens;
     private final IceServerFactory iceServers;
+    private final RateLimiter rateLimiter;
     private final ApiProperties api;
     private final TokenProperties tokenProperties;
     private final Clock clock;
     private final Counter joined;
 
     public JoinService(RoomStore store, RandomIds ids, ParticipantTokens tokens, IceServerFactory iceServers,
-                       ApiProperties api, TokenProperties tokenProperties, Clock clock, MeterRegistry meters) {
+                       RateLimiter rateLimiter, ApiProperties api, TokenProperties tokenProperties, Clock clock,
+                       MeterRegistry meters) {
         this.store = store;
+        this.rateLimiter = rateLimiter;
         this.ids = ids;
         this.tokens = tokens;
         this.iceServers = iceServers;
@@ -46,17 +56,35 @@ public class JoinService {
         this.tokenProperties = tokenProperties;
         this.clock = clock;
         this.joined = Counter.builder("babelcall.participants.joined").description("Successful joins").register(meters);
+        rateLimiter.register(JOIN_OPERATION);
+        rateLimiter.register(JOIN_ROOM_OPERATION);
     }
 
-    public Mono<JoinResponse> join(String roomId, JoinRequest request) {
+    /**
+     * Joins {@code client} (its address) to the room, after taking a token from the client's join bucket, then from
+     * the room's: quick joins cannot fill a room with participants who never connect (their seats are only freed
+     * after unconnected-seat-ttl), from one address or from many.
+     */
+    public Mono<JoinResponse> join(String roomId, JoinRequest request, String client) {
         if (!RandomIds.wellFormed(roomId)) {
             return Mono.error(new RoomNotFoundException());
         }
+        ApiProperties.RateLimit limit = api.rateLimit();
+        Mono<Void> admitted = limit.enabled()
+                ? rateLimiter.take(JOIN_OPERATION, RateLimitedException.Scope.ADDRESS, client, limit.joinsPerMinute(),
+                        limit.joinBurst())
+                .then(rateLimiter.take(JOIN_ROOM_OPERATION, RateLimitedException.Scope.ROOM, roomId,
+                        limit.roomJoinsPerMinute(), limit.roomJoinBurst()))
+                : Mono.empty();
+        return admitted.then(Mono.defer(() -> insert(roomId, request)));
+    }
+
+    private Mono<JoinResponse> insert(String roomId, JoinRequest request) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         LanguageCode spoken = LanguageCode.of(request.spokenLanguage());
         LanguageCode caption = request.captionLanguage() == null ? spoken : LanguageCode.of(request.captionLanguage());
         boolean dubbing = Boolean.TRUE.equals(request.dubbing());
-        Participant participant = new Participant(ids.participantId(), request.displayName().strip(), spoken, caption,
+        Participant participant = new Participant(ids.participantId(), HumanText.normalise(request.displayName()), spoken, caption,
                 dubbing, now);
         Instant ghostsBefore = now.minus(api.unconnectedSeatTtl()); // joined, never connected: seat reusable
         return store.join(roomId, participant, api.roomTtl(), now.plus(api.roomTtl()), ghostsBefore).flatMap(result -> {

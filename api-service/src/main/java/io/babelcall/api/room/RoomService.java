@@ -1,6 +1,8 @@
 package io.babelcall.api.room;
 
 import io.babelcall.api.config.ApiProperties;
+import io.babelcall.api.web.HumanText;
+import io.babelcall.api.web.RateLimitedException;
 import io.babelcall.api.web.RateLimiter;
 import io.babelcall.common.room.Room;
 import io.babelcall.support.logging.CallLog;
@@ -45,14 +47,16 @@ public class RoomService {
     public Mono<RoomCreatedResponse> create(CreateRoomRequest request, String client) {
         ApiProperties.RateLimit limit = properties.rateLimit();
         Mono<Void> admitted = limit.enabled()
-                ? rateLimiter.take(CREATE_OPERATION, client, limit.roomsPerMinute(), limit.burst())
+                ? rateLimiter.take(CREATE_OPERATION, RateLimitedException.Scope.ADDRESS, client,
+                        limit.roomsPerMinute(), limit.burst())
                 : Mono.empty();
         return admitted.then(Mono.defer(() -> insert(request, 3)));
     }
 
     private Mono<RoomCreatedResponse> insert(CreateRoomRequest request, int attempts) {
         Instant now = now();
-        String name = request == null || request.name() == null || request.name().isBlank() ? null : request.name().strip();
+        String name = request == null || request.name() == null ? null : HumanText.normalise(request.name());
+        name = name == null || name.isEmpty() ? null : name;
         int max = request == null || request.maxParticipants() == null
                 ? properties.defaultMaxParticipants() : request.maxParticipants();
         Room room = new Room(ids.roomId(), name, max, now, now.plus(properties.roomTtl()));

@@ -176,6 +176,11 @@ public class RoomStore {
                 .next();
     }
 
+    /** Whether the room exists and lists the participant now (false once it left, was removed or the room ended). */
+    public Mono<Boolean> isParticipant(String roomId, String participantId) {
+        return redis.opsForHash().hasKey(RedisKeys.participants(roomId), participantId);
+    }
+
     /** A room with its participants and the ids of those connected to signaling, as read in one script. */
     public record StoredRoom(Room room, List<Participant> participants, List<String> connectedParticipantIds) {
     }

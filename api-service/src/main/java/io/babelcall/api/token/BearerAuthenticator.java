@@ -1,5 +1,6 @@
 package io.babelcall.api.token;
 
+import io.babelcall.api.room.RoomStore;
 import io.babelcall.common.token.InvalidTokenException;
 import io.babelcall.common.token.ParticipantClaims;
 import io.babelcall.common.token.ParticipantTokens;
@@ -7,15 +8,28 @@ import io.babelcall.common.token.TokenCarrier;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
 
 /** Reads and verifies the participant token of a request ({@code Authorization: Bearer}); 401/403 otherwise. */
 @Component
 public class BearerAuthenticator {
 
     private final ParticipantTokens tokens;
+    private final RoomStore rooms;
 
-    public BearerAuthenticator(ParticipantTokens tokens) {
+    public BearerAuthenticator(ParticipantTokens tokens, RoomStore rooms) {
         this.tokens = tokens;
+        this.rooms = rooms;
+    }
+
+    /**
+     * The claims of the request's valid token whose participant is still in its room; {@link NotInRoomException}
+     * once it left or was removed (the token itself stays valid until it expires).
+     */
+    public Mono<ParticipantClaims> authenticateMember(ServerHttpRequest request) {
+        return Mono.fromCallable(() -> authenticate(request)).flatMap(claims -> rooms
+                .isParticipant(claims.roomId(), claims.participantId())
+                .flatMap(member -> member ? Mono.just(claims) : Mono.error(new NotInRoomException())));
     }
 
     /** The claims of the request's valid token, or {@link UnauthorizedException}. */

@@ -9,9 +9,11 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Human-entered text shown to other people (display names, room names): after trimming, {@code min..max} characters
- * (code points), and no control, line-separator or bidirectional-override characters that could corrupt or spoof
- * what others see. {@code null} is valid (combine with {@code @NotNull}).
+ * Human-entered text shown to other people (display names, room names), by {@link HumanText}'s rules: no control,
+ * line-separator or bidirectional-override characters that could corrupt or spoof what others see; at least one
+ * visible letter or digit; at most {@link HumanText#MAX_COMBINING_MARKS} combining marks per character; after
+ * trimming and NFC, {@code min..max} characters (code points). {@code null} is valid (combine with {@code @NotNull});
+ * store {@link HumanText#normalise} of the value.
  */
 @Documented
 @Constraint(validatedBy = CleanTextValidator.class)
@@ -23,7 +25,8 @@ public @interface CleanText {
 
     int max();
 
-    String message() default "must be {min} to {max} characters after trimming, without control characters";
+    /** Unused: the validator always says which rule failed. */
+    String message() default "must be {min} to {max} characters after trimming, with a visible letter or digit";
 
     Class<?>[] groups() default {};
 

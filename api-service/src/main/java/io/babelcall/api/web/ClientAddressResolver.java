@@ -14,7 +14,12 @@ import org.springframework.stereotype.Component;
  * The client address used as the rate-limit key. By default the TCP peer address. With
  * {@code babelcall.api.trusted-proxies=N} (N reverse proxies such as Traefik in front), the N-th address from the
  * right of {@code X-Forwarded-For}: the one the outermost trusted proxy saw. The left part of that header is
- * client-controlled, so it is never used. IPv6 clients are grouped by /64, the block one host usually owns.
+ * client-controlled, so it is never used.
+ *
+ * <p>The unit counted: one IPv4 address (also private and carrier-grade NAT ones: on a LAN each is a machine of its
+ * own); all of loopback ({@code 127.0.0.0/8} and {@code ::1}) as one client, {@value #LOOPBACK}, since any process
+ * on the host can use any of those addresses; an IPv6 /64, the block one host usually owns. IPv4-mapped IPv6
+ * addresses count as their IPv4 address.
  */
 @Component
 public class ClientAddressResolver {
@@ -66,6 +71,9 @@ public class ClientAddressResolver {
         }
         try {
             InetAddress parsed = InetAddress.getByName(a);
+            if (parsed.isLoopbackAddress()) {
+                return LOOPBACK;
+            }
             if (parsed instanceof Inet6Address) {
                 byte[] bytes = parsed.getAddress();
                 for (int i = 8; i < 16; i++) {
@@ -78,6 +86,9 @@ public class ClientAddressResolver {
             return "invalid";
         }
     }
+
+    /** The one client every loopback address is. */
+    public static final String LOOPBACK = "loopback";
 
     private static final java.util.regex.Pattern IPV4 =
             java.util.regex.Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");

@@ -1,5 +1,6 @@
 package io.babelcall.api.web;
 
+import io.babelcall.support.json.ClientJson;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +21,7 @@ import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.support.WebExchangeBindException;
 import org.springframework.web.server.ServerWebInputException;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.InputCoercionException;
 import tools.jackson.core.exc.StreamReadException;
 
 /**
@@ -30,6 +32,9 @@ import tools.jackson.core.exc.StreamReadException;
 public class ProblemMapper {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemMapper.class);
+
+    /** A value of another JSON type than its field's, or out of its type's range (see {@link RequestJson}). */
+    static final String WRONG_TYPE = "has the wrong type or format";
 
     /** Status, headers and body of one error response. */
     public record Problem(HttpStatusCode status, HttpHeaders headers, ProblemDetail body) {
@@ -95,16 +100,19 @@ public class ProblemMapper {
     /** Malformed JSON, wrong value types, missing body: 400 with the offending field when Jackson knows it. */
     private static Problem decoding(ServerWebInputException input) {
         JacksonException jackson = causedBy(input, JacksonException.class);
-        if (jackson instanceof StreamReadException || (jackson != null && jackson.getPath().isEmpty())) {
+        // A number too large for its field is reported by the parser, but it is a wrong value, not broken JSON.
+        boolean brokenJson = jackson instanceof StreamReadException && !(jackson instanceof InputCoercionException);
+        if (brokenJson || (jackson != null && jackson.getPath().isEmpty())) {
             return of(HttpStatus.BAD_REQUEST, "malformed_json", "The request body is not valid JSON.");
         }
         if (jackson != null) {
             String field = jackson.getPath().stream()
                     .map(r -> r.getPropertyName() != null ? r.getPropertyName() : "[" + r.getIndex() + "]")
                     .collect(Collectors.joining(".")).replace(".[", "[");
-            Problem problem = of(HttpStatus.BAD_REQUEST, "validation_failed",
-                    "Invalid request: " + field + ": has the wrong type or format");
-            problem.body().setProperty("errors", List.of(Map.of("field", field, "message", "has the wrong type or format")));
+            // Jackson's own message may quote the value; only the field and a fixed text go back.
+            String message = ClientJson.isMalformedString(jackson) ? ClientJson.NOT_UNICODE : WRONG_TYPE;
+            Problem problem = of(HttpStatus.BAD_REQUEST, "validation_failed", "Invalid request: " + field + ": " + message);
+            problem.body().setProperty("errors", List.of(Map.of("field", field, "message", message)));
             return problem;
         }
         if (input.getCause() != null) {

@@ -55,21 +55,23 @@ public class RateLimiter {
     }
 
     /**
-     * Takes one token for {@code client} doing {@code operation}, or fails with {@link RateLimitedException}.
+     * Takes one token from the bucket of {@code key} (a client address, or a room id for {@link
+     * RateLimitedException.Scope#ROOM}) for {@code operation}, or fails with {@link RateLimitedException}.
      *
      * @param perMinute refill rate
      * @param burst     bucket capacity
      */
-    public Mono<Void> take(String operation, String client, double perMinute, int burst) {
+    public Mono<Void> take(String operation, RateLimitedException.Scope scope, String key, double perMinute,
+                           int burst) {
         String perSecond = Double.toString(perMinute / 60.0);
-        return RedisScripts.results(redis.execute(TAKE, List.of(RedisKeys.rateLimit(operation, client)),
+        return RedisScripts.results(redis.execute(TAKE, List.of(RedisKeys.rateLimit(operation, key)),
                         List.of(perSecond, Integer.toString(burst))))
                 .flatMap(result -> {
                     if (number(result.get(0)) == 1) {
                         return Mono.<Void>empty();
                     }
                     counter(operation).increment();
-                    return Mono.error(new RateLimitedException(Duration.ofMillis(number(result.get(1)))));
+                    return Mono.error(new RateLimitedException(Duration.ofMillis(number(result.get(1))), scope));
                 });
     }
 

@@ -12,31 +12,36 @@ import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerCodecConfigurer;
+import org.springframework.http.codec.json.JacksonJsonDecoder;
 import org.springframework.web.reactive.config.WebFluxConfigurer;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
 
 import static org.springframework.web.reactive.function.server.RequestPredicates.GET;
 
-/** The web page routes, the request body limit of the server codecs, and the rate limiter. */
+/** The web page routes, the request body reader and limit of the server codecs, and the rate limiter. */
 @Configuration(proxyBeanMethods = false)
 public class WebConfiguration implements WebFluxConfigurer {
 
     private final ApiProperties properties;
+    private final JsonMapper json;
 
-    public WebConfiguration(ApiProperties properties) {
+    public WebConfiguration(ApiProperties properties, JsonMapper json) {
         this.properties = properties;
+        this.json = json;
     }
 
     /**
-     * Caps what the server buffers per request body (JSON is decoded whole), so bodies without Content-Length are
-     * limited like declared ones; the error mapping turns the overflow into 413. Only server-side readers are
-     * affected, not clients.
+     * Request bodies are read strictly ({@link RequestJson}), and what the server buffers per body is capped (JSON is
+     * decoded whole), so bodies without Content-Length are limited like declared ones; the error mapping turns the
+     * overflow into 413. Only the server's readers are affected, not this service's own HTTP clients.
      */
     @Override
     public void configureHttpMessageCodecs(ServerCodecConfigurer configurer) {
+        configurer.defaultCodecs().jacksonJsonDecoder(new JacksonJsonDecoder(RequestJson.strict(json)));
         configurer.defaultCodecs().maxInMemorySize((int) Math.min(Integer.MAX_VALUE, properties.maxBodySize().toBytes()));
     }
 
