@@ -12,6 +12,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.logging.logback.StructuredLogEncoder;
+import org.springframework.core.env.Environment;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.StandardEnvironment;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -24,7 +28,9 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class JsonLogCapture implements AutoCloseable {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** Strict about duplicate keys: a log line with a key twice is broken JSON for Loki and many parsers. */
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {
     };
 
@@ -34,6 +40,13 @@ public final class JsonLogCapture implements AutoCloseable {
 
     private JsonLogCapture(String format) {
         LoggerContext context = root.getLoggerContext();
+        if (context.getObject(Environment.class.getName()) == null) {
+            // Outside a Spring application (plain unit tests) the encoder still needs an environment to read.
+            StandardEnvironment env = new StandardEnvironment();
+            env.getPropertySources().addFirst(new MapPropertySource("json-log-capture",
+                    Map.of("spring.application.name", "test")));
+            context.putObject(Environment.class.getName(), env);
+        }
         StructuredLogEncoder encoder = new StructuredLogEncoder();
         encoder.setContext(context);
         encoder.setFormat(format);

@@ -1,6 +1,7 @@
 package io.babelcall.support.logging;
 
 import org.slf4j.Logger;
+import org.slf4j.MDC;
 import org.slf4j.event.Level;
 import org.slf4j.spi.LoggingEventBuilder;
 
@@ -9,6 +10,11 @@ import org.slf4j.spi.LoggingEventBuilder;
  * structured (JSON) log formats write as top-level fields next to {@code traceId}/{@code spanId}: one Loki query by
  * {@code roomId} or {@code participantId} finds a call across the three services. Messages still say what happened in
  * words, for the plain-text console of local runs.
+ *
+ * <p>Work done for one call on a thread (a client message, a Janus reply, an utterance's step) runs inside a
+ * {@link #scope}: the ids are then in the MDC, so every log line of that work carries them, including lines of
+ * libraries that know nothing of calls. Events of this class do not repeat an id the MDC already holds (the JSON would
+ * have the key twice).
  */
 public final class CallLog {
 
@@ -21,10 +27,42 @@ public final class CallLog {
     /** An event at {@code level} carrying the room and, when not null, the participant. Costs nothing when disabled. */
     public static LoggingEventBuilder at(Logger log, Level level, String roomId, String participantId) {
         LoggingEventBuilder event = log.atLevel(level);
-        if (roomId != null) {
+        // A key already in the MDC (a scope) is not added again: the JSON line would have it twice.
+        if (roomId != null && MDC.get(ROOM_ID) == null) {
             event = event.addKeyValue(ROOM_ID, roomId);
         }
-        return participantId == null ? event : event.addKeyValue(PARTICIPANT_ID, participantId);
+        return participantId == null || MDC.get(PARTICIPANT_ID) != null ? event
+                : event.addKeyValue(PARTICIPANT_ID, participantId);
+    }
+
+    /**
+     * Puts the room and (when not null) the participant in the MDC until the returned scope is closed, which restores
+     * what was there before (scopes nest). Use with try-with-resources around one piece of work on one thread.
+     */
+    public static Scope scope(String roomId, String participantId) {
+        String previousRoom = MDC.get(ROOM_ID);
+        String previousParticipant = MDC.get(PARTICIPANT_ID);
+        put(ROOM_ID, roomId);
+        put(PARTICIPANT_ID, participantId);
+        return () -> {
+            put(ROOM_ID, previousRoom);
+            put(PARTICIPANT_ID, previousParticipant);
+        };
+    }
+
+    /** The end of a {@link #scope}; closing never throws. */
+    @FunctionalInterface
+    public interface Scope extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    private static void put(String key, String value) {
+        if (value == null) {
+            MDC.remove(key);
+        } else {
+            MDC.put(key, value);
+        }
     }
 
     public static LoggingEventBuilder info(Logger log, String roomId, String participantId) {

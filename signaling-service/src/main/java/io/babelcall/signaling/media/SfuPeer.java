@@ -5,6 +5,7 @@ import io.babelcall.common.signaling.SubscribeOffer.MediaStream;
 import io.babelcall.signaling.media.janus.JanusClient;
 import io.babelcall.signaling.media.janus.JanusException;
 import io.babelcall.signaling.media.janus.JanusHandleListener;
+import io.babelcall.support.logging.CallLog;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -322,7 +323,7 @@ public final class SfuPeer {
             if (closed) {
                 return CompletableFuture.completedFuture(null);
             }
-            try {
+            try (CallLog.Scope ignored = CallLog.scope(roomId, participantId)) {
                 return step.get().handle((r, e) -> e == null ? null : failed(e));
             } catch (RuntimeException e) {
                 failed(e);
@@ -332,6 +333,12 @@ public final class SfuPeer {
     }
 
     private Object failed(Throwable e) {
+        try (CallLog.Scope ignored = CallLog.scope(roomId, participantId)) {
+            return reportFailure(e);
+        }
+    }
+
+    private Object reportFailure(Throwable e) {
         Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
         if (cause instanceof JanusException j) {
             switch (j.code()) {

@@ -8,6 +8,7 @@ import io.babelcall.common.signaling.ServerMessage;
 import io.babelcall.signaling.metrics.SignalingMetrics;
 import io.babelcall.signaling.relay.BusListener;
 import io.babelcall.signaling.relay.Envelope;
+import io.babelcall.support.logging.CallLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.ObjectMapper;
@@ -40,6 +41,12 @@ final class BusEvents implements BusListener {
 
     @Override
     public void onEnvelope(String roomId, Envelope e) {
+        try (CallLog.Scope ignored = CallLog.scope(roomId, null)) {
+            envelope(roomId, e);
+        }
+    }
+
+    private void envelope(String roomId, Envelope e) {
         LocalRoom room = rooms.get(roomId);
         if (room == null) {
             return;
@@ -80,6 +87,8 @@ final class BusEvents implements BusListener {
 
     @Override
     public void onCaptionEvent(String roomId, String raw) {
-        captions.deliver(roomId, raw);
+        try (CallLog.Scope ignored = CallLog.scope(roomId, null)) {
+            captions.deliver(roomId, raw);
+        }
     }
 }

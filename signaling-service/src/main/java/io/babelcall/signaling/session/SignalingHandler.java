@@ -6,6 +6,7 @@ import io.babelcall.signaling.media.SfuRooms;
 import io.babelcall.signaling.metrics.SignalingMetrics;
 import io.babelcall.signaling.presence.PresenceStore;
 import io.babelcall.signaling.relay.ReplicaBus;
+import io.babelcall.support.logging.CallLog;
 import java.time.Clock;
 import tools.jackson.databind.ObjectMapper;
 
@@ -61,24 +62,34 @@ public class SignalingHandler implements SignalingEvents {
         return rooms.sessionCount();
     }
 
+    // Each socket event runs in a CallLog scope: every log line of its work names the room and participant.
+
     @Override
     public LocalSession onOpen(ClientConnection connection, ParticipantClaims claims) {
-        return lifecycle.open(connection, claims);
+        try (CallLog.Scope ignored = CallLog.scope(claims.roomId(), claims.participantId())) {
+            return lifecycle.open(connection, claims);
+        }
     }
 
     @Override
     public void onText(LocalSession session, String text, long receivedAtNanos) {
-        dispatcher.text(session, text, receivedAtNanos);
+        try (CallLog.Scope ignored = CallLog.scope(session.roomId, session.participantId)) {
+            dispatcher.text(session, text, receivedAtNanos);
+        }
     }
 
     @Override
     public void onBinary(LocalSession session) {
-        dispatcher.binary(session);
+        try (CallLog.Scope ignored = CallLog.scope(session.roomId, session.participantId)) {
+            dispatcher.binary(session);
+        }
     }
 
     @Override
     public void onTooBig(LocalSession session) {
-        dispatcher.tooBig(session);
+        try (CallLog.Scope ignored = CallLog.scope(session.roomId, session.participantId)) {
+            dispatcher.tooBig(session);
+        }
     }
 
     @Override
@@ -88,7 +99,9 @@ public class SignalingHandler implements SignalingEvents {
 
     @Override
     public void onClose(LocalSession session, int code) {
-        lifecycle.closed(session, code);
+        try (CallLog.Scope ignored = CallLog.scope(session.roomId, session.participantId)) {
+            lifecycle.closed(session, code);
+        }
     }
 
     /** Pings every socket; closes those silent past the heartbeat timeout (called by {@code ReplicaHeartbeat}). */
