@@ -18,10 +18,25 @@ public final class PrivateRedis implements AutoCloseable {
         this.port = port;
     }
 
-    public static PrivateRedis start() {
+    /** Starts one; {@code extraArgs} are redis-server options (e.g. {@code --replicaof 127.0.0.1 6400}). */
+    public static PrivateRedis start(String... extraArgs) {
         RedisServerExtension.Launched l = RedisServerExtension.launch(
-                LocalBinaries.require("redis-server", "redis-server"));
+                LocalBinaries.require("redis-server", "redis-server"), extraArgs);
         return new PrivateRedis(l.process(), l.port());
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** SIGKILL: a crashed Redis. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public String url() {
@@ -38,8 +53,10 @@ public final class PrivateRedis implements AutoCloseable {
 
     @Override
     public void close() {
-        resume();
-        RedisServerExtension.stop(process);
+        if (process.isAlive()) {
+            resume();
+            RedisServerExtension.stop(process);
+        }
     }
 
     private void signal(String signal) {

@@ -82,13 +82,15 @@ public final class RedisServerExtension implements BeforeAllCallback {
     record Launched(Process process, int port) {
     }
 
-    static Launched launch(Path binary) {
+    static Launched launch(Path binary, String... extraArgs) {
         try {
             int port = freePort();
             Path dir = Files.createTempDirectory("babelcall-test-redis");
-            Process process = new ProcessBuilder(List.of(binary.toString(),
+            List<String> command = new java.util.ArrayList<>(List.of(binary.toString(),
                     "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                    "--dir", dir.toString(), "--daemonize", "no", "--loglevel", "warning"))
+                    "--dir", dir.toString(), "--daemonize", "no", "--loglevel", "warning"));
+            command.addAll(List.of(extraArgs));
+            Process process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("redis.log").toFile())
                     .start();

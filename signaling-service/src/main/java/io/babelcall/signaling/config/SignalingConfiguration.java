@@ -26,6 +26,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import tools.jackson.databind.ObjectMapper;
 
 /** The signaling beans; each can be replaced by declaring one of the same type. */
@@ -37,9 +38,8 @@ public class SignalingConfiguration {
     /** A Lettuce client of its own: pub/sub and fire-and-forget publishes need the native API. */
     @Bean(destroyMethod = "shutdown")
     @ConditionalOnMissingBean
-    RedisClient signalingRedisClient(@Value("${spring.data.redis.url}") String url,
-                                     @Value("${spring.data.redis.timeout:2s}") Duration timeout) {
-        RedisClient client = RedisClient.create(url);
+    RedisClient signalingRedisClient(Environment env, @Value("${spring.data.redis.timeout:2s}") Duration timeout) {
+        RedisClient client = RedisClient.create(RedisConnectionSettings.uri(env, timeout));
         // Every command, sync or async, fails after the timeout instead of waiting for Redis to come back.
         client.setDefaultTimeout(timeout);
         client.setOptions(ClientOptions.builder().timeoutOptions(TimeoutOptions.enabled(timeout)).build());
