@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.babelcall.common.room.Participant;
 import io.babelcall.common.room.RedisKeys;
+import io.babelcall.signaling.support.FaultReplicas;
 import io.babelcall.signaling.support.Rooms;
 import io.babelcall.signaling.support.WsClient;
 import io.babelcall.testsupport.PrivateRedis;
@@ -16,7 +17,6 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
@@ -33,27 +33,12 @@ class RedisOutageTests {
     static Rooms rooms;
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    static ConfigurableApplicationContext replica() {
-        return new SpringApplicationBuilder(SignalingApplication.class).run(
-                "--server.port=0",
-                "--spring.data.redis.url=" + redis.url(),
-                "--babelcall.token.secret=" + Rooms.SECRET,
-                "--babelcall.signaling.reconnect-grace=3s",
-                "--babelcall.signaling.presence.replica-ttl=2s",
-                "--babelcall.signaling.presence.refresh-interval=500ms",
-                "--babelcall.signaling.presence.sweep-interval=500ms",
-                "--babelcall.signaling.heartbeat.interval=1s",
-                "--babelcall.signaling.heartbeat.timeout=4s",
-                "--spring.lifecycle.timeout-per-shutdown-phase=3s",
-                "--spring.main.banner-mode=off");
-    }
-
     @BeforeAll
     static void start() {
         redis = PrivateRedis.start();
         rooms = new Rooms(redis.url());
-        a = replica();
-        b = replica();
+        a = FaultReplicas.start("--spring.data.redis.url=" + redis.url());
+        b = FaultReplicas.start("--spring.data.redis.url=" + redis.url());
     }
 
     @AfterAll

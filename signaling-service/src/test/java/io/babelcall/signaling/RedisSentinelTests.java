@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.babelcall.common.room.Participant;
 import io.babelcall.common.room.RedisKeys;
+import io.babelcall.signaling.support.FaultReplicas;
 import io.babelcall.signaling.support.Rooms;
 import io.babelcall.signaling.support.WsClient;
 import io.babelcall.testsupport.RedisSentinels;
@@ -15,7 +16,6 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
@@ -31,27 +31,14 @@ class RedisSentinelTests {
     static ConfigurableApplicationContext b;
     static Rooms rooms;
 
-    static ConfigurableApplicationContext replica() {
-        return new SpringApplicationBuilder(SignalingApplication.class).run(
-                "--server.port=0",
-                "--spring.data.redis.sentinel.master=" + RedisSentinels.MASTER_NAME,
-                "--spring.data.redis.sentinel.nodes=" + redis.nodes(),
-                "--babelcall.token.secret=" + Rooms.SECRET,
-                "--babelcall.signaling.presence.replica-ttl=2s",
-                "--babelcall.signaling.presence.refresh-interval=500ms",
-                "--babelcall.signaling.presence.sweep-interval=500ms",
-                "--babelcall.signaling.heartbeat.interval=1s",
-                "--babelcall.signaling.heartbeat.timeout=4s",
-                "--spring.lifecycle.timeout-per-shutdown-phase=3s",
-                "--spring.main.banner-mode=off");
-    }
-
     @BeforeAll
     static void start() {
         redis = RedisSentinels.start();
         rooms = new Rooms(redis.master().url());
-        a = replica();
-        b = replica();
+        String[] sentinel = {"--spring.data.redis.sentinel.master=" + RedisSentinels.MASTER_NAME,
+                "--spring.data.redis.sentinel.nodes=" + redis.nodes()};
+        a = FaultReplicas.start(sentinel);
+        b = FaultReplicas.start(sentinel);
     }
 
     @AfterAll

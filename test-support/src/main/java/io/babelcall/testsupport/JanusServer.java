@@ -123,6 +123,11 @@ public final class JanusServer implements AutoCloseable {
 
     /** SIGKILL: a crashed node. */
     public void kill() {
+        killNow(process);
+    }
+
+    /** SIGKILL {@code process} and wait (up to 5 s) until it is gone. */
+    static void killNow(Process process) {
         process.destroyForcibly();
         try {
             process.waitFor(5, TimeUnit.SECONDS);

@@ -31,12 +31,7 @@ public final class PrivateRedis implements AutoCloseable {
 
     /** SIGKILL: a crashed Redis. */
     public void kill() {
-        process.destroyForcibly();
-        try {
-            process.waitFor(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        JanusServer.killNow(process);
     }
 
     public String url() {
