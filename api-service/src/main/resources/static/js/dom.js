@@ -49,6 +49,16 @@ export function toast(message, ms = 3500) {
   toastTimer = setTimeout(() => { node.hidden = true; }, ms);
 }
 
+/** The call's banner (connection lost, rejoining, sound blocked), announced as a status. */
+export function showBanner(text) {
+  $('banner-text').textContent = text;
+  $('banner').hidden = false;
+}
+
+export function hideBanner() {
+  $('banner').hidden = true;
+}
+
 /** Initials for an avatar: "Ada Lovelace" -> "AL". */
 export function initials(name) {
   const parts = String(name || '?').trim().split(/\s+/).filter(Boolean);
