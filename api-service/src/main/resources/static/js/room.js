@@ -377,6 +377,7 @@ export class RoomView {
           }),
           uplink: uplink.stats,
           captions: view.captions.log,
+          captionsSettled: view.captions.settledLog,
           dub: view.dubbing.stats,
           chat: view.chat.messages,
         }));

@@ -52,9 +52,12 @@ export class ChatPanel {
     this.renderUnread();
   }
 
+  /** The badge shows the unread count, the chat button's name says it (the badge itself is hidden from readers). */
   renderUnread() {
+    const n = this.unread;
     const badge = $('chat-unread');
-    badge.hidden = this.unread === 0;
-    badge.textContent = String(this.unread);
+    badge.hidden = n === 0;
+    badge.textContent = String(n);
+    $('btn-chat').setAttribute('aria-label', n ? `Chat, ${n} unread message${n === 1 ? '' : 's'}` : 'Chat');
   }
 }

@@ -65,11 +65,19 @@ export class ControlBar {
       d: () => room.settings.setDubbing(!room.me.dubbing),
       h: () => this.togglePanel('chat'),
       p: () => this.togglePanel('people'),
-      l: () => $('ctl-caption-lang').focus(),
+      l: () => this.focusCaptionLanguage(),
       '?': () => $('dlg-shortcuts').showModal(),
     };
     const action = actions[e.key.toLowerCase()] || actions[e.key];
     if (action) { e.preventDefault(); action(); }
+  }
+
+  /** The control bar's caption language, or the settings panel's where the bar has no room for it (narrow window). */
+  focusCaptionLanguage() {
+    const compact = $('ctl-caption-lang');
+    if (compact.getClientRects().length) { compact.focus(); return; } // not display:none
+    if (this.panel !== 'settings') this.togglePanel('settings');
+    $('s-caption').focus();
   }
 
   togglePanel(name) {

@@ -26,15 +26,16 @@ export class PeoplePanel {
             text: `Speaks ${languageName(p.spokenLanguage)} · reads ${languageName(p.captionLanguage)}`
               + `${p.dubbing ? ' · dubbing' : ''}`,
           })),
-        el('span', { class: 'person-icons', 'aria-label': state || 'microphone and camera on' },
+        el('span', { class: 'person-icons', role: 'img', 'aria-label': state || 'microphone and camera on' },
           p.audio === false ? icon('mic-off') : icon('mic'),
           p.video === false ? icon('cam-off') : icon('cam')));
     }));
     this.renderCount(rows.length);
   }
 
-  /** How many are in the call, me included. */
+  /** How many are in the call, me included: the badge shows it, the button's name says it. */
   renderCount(n) {
     $('people-count').textContent = String(n);
+    $('btn-people').setAttribute('aria-label', `Participants, ${n} in the call`);
   }
 }
