@@ -24,7 +24,10 @@ const LINE_TTL_MS = 30_000; // a finished line disappears after this long withou
 export const INTERIM_SETTLE_MS = 5_000;
 const LOG_LIMIT = 300;
 
-const primary = (code) => String(code || '').split('-')[0].toLowerCase();
+const primary = (code) =>
+  String(code || '')
+    .split('-')[0]
+    .toLowerCase();
 
 export class CaptionBoard {
   /**
@@ -55,8 +58,12 @@ export class CaptionBoard {
     this.render();
   }
 
-  static label(mode) { return MODE_LABELS[mode] || mode; }
-  static describe(mode) { return MODE_DESCRIPTIONS[mode] || mode; }
+  static label(mode) {
+    return MODE_LABELS[mode] || mode;
+  }
+  static describe(mode) {
+    return MODE_DESCRIPTIONS[mode] || mode;
+  }
 
   /**
    * My caption language changed: from now on translations into the old one are not shown, and what is on screen
@@ -97,15 +104,26 @@ export class CaptionBoard {
     const key = `${msg.speaker}\u0000${msg.utteranceId}`;
     let line = this.lines.get(key);
     if (!line) {
-      line = { key, speaker: msg.speaker, utteranceId: msg.utteranceId, original: null, translation: null,
-        firstAt: receivedAt, updatedAt: receivedAt, node: null };
+      line = {
+        key,
+        speaker: msg.speaker,
+        utteranceId: msg.utteranceId,
+        original: null,
+        translation: null,
+        firstAt: receivedAt,
+        updatedAt: receivedAt,
+        node: null,
+      };
       this.lines.set(key, line);
     }
     const slot = msg.type === 'transcript' ? 'original' : 'translation';
     const current = line[slot];
     const isFinal = msg.final === true;
     if (current) {
-      if (current.final && !isFinal) { this.record(msg, receivedAt, false); return; } // interim after final
+      if (current.final && !isFinal) {
+        this.record(msg, receivedAt, false);
+        return;
+      } // interim after final
       if (typeof msg.seq === 'number' && typeof current.seq === 'number' && msg.seq < current.seq) {
         this.record(msg, receivedAt, false);
         return;
@@ -124,7 +142,9 @@ export class CaptionBoard {
     const entry = this.record(msg, receivedAt, true);
     this.render();
     if (!isFinal) this.scheduleSettle();
-    requestAnimationFrame(() => { entry.shownAt = Date.now(); });
+    requestAnimationFrame(() => {
+      entry.shownAt = Date.now();
+    });
     if (isFinal) this.announce(line, slot);
   }
 
@@ -157,8 +177,10 @@ export class CaptionBoard {
    */
   partsOf(line) {
     const { original } = line;
-    const translation = line.translation && primary(line.translation.language) === primary(this.captionLanguage)
-      ? line.translation : null;
+    const translation =
+      line.translation && primary(line.translation.language) === primary(this.captionLanguage)
+        ? line.translation
+        : null;
     const sameLanguage = original && primary(original.language) === primary(this.captionLanguage);
     const untranslated = this.status.get(line.speaker)?.state === 'untranslated';
     // Translations are made of finals: an original that settled without one will never be translated.
@@ -168,37 +190,60 @@ export class CaptionBoard {
     const trans = translation
       ? { kind: 'translation', ...translation, state: stateOf(translation) }
       : original && !sameLanguage
-        ? { kind: 'translation', text: original.text, state: stateOf(original), language: original.language,
-          pending: !noneComing }
+        ? {
+            kind: 'translation',
+            text: original.text,
+            state: stateOf(original),
+            language: original.language,
+            pending: !noneComing,
+          }
         : null;
     switch (this.mode) {
-      case 'off': break;
-      case 'original': if (orig) parts.push(orig); break;
+      case 'off':
+        break;
+      case 'original':
+        if (orig) parts.push(orig);
+        break;
       case 'translated':
         if (sameLanguage && orig) parts.push({ ...orig, kind: 'translation' });
         else if (trans) parts.push(trans);
         break;
       default: // both
-        if (sameLanguage) { if (orig) parts.push({ ...orig, kind: 'translation' }); break; }
+        if (sameLanguage) {
+          if (orig) parts.push({ ...orig, kind: 'translation' });
+          break;
+        }
         if (orig) parts.push(orig);
         if (translation) parts.push(trans);
         else if (orig && untranslated) {
-          parts.push({ kind: 'translation', text: '(translation unavailable)', state: 'unavailable', pending: true,
-            language: this.captionLanguage });
+          parts.push({
+            kind: 'translation',
+            text: '(translation unavailable)',
+            state: 'unavailable',
+            pending: true,
+            language: this.captionLanguage,
+          });
         } else if (orig && !noneComing) {
-          parts.push({ kind: 'translation', text: '…', state: 'pending', pending: true, language: this.captionLanguage });
+          parts.push({
+            kind: 'translation',
+            text: '…',
+            state: 'pending',
+            pending: true,
+            language: this.captionLanguage,
+          });
         }
     }
     return parts;
   }
 
   render() {
-    const visible = [...this.lines.values()]
-      .sort((a, b) => a.firstAt - b.firstAt)
-      .slice(-VISIBLE_LINES);
+    const visible = [...this.lines.values()].sort((a, b) => a.firstAt - b.firstAt).slice(-VISIBLE_LINES);
     const keep = new Set(visible.map((l) => l.key));
     for (const line of this.lines.values()) {
-      if (!keep.has(line.key) && line.node) { line.node.remove(); line.node = null; }
+      if (!keep.has(line.key) && line.node) {
+        line.node.remove();
+        line.node = null;
+      }
     }
     for (const [key, line] of this.lines) if (!keep.has(key) && isDone(line)) this.lines.delete(key);
     for (const line of visible) {
@@ -210,15 +255,24 @@ export class CaptionBoard {
       const parts = this.partsOf(line);
       line.node.replaceChildren(
         el('span', { class: 'cap-speaker', text: name }),
-        ...parts.map((p) => el('p', {
-          class: `cap-text cap-${p.kind} ${STATE_CLASS[p.state]}${p.pending ? ' pending' : ''}`,
-          lang: p.language || undefined,
-          title: p.language ? languageName(p.language) : undefined,
-        }, p.language && p.kind === 'original' ? el('span', { class: 'cap-lang', 'aria-hidden': 'true', text: shortTag(p.language) }) : null,
-        ...spoken(p))),
+        ...parts.map((p) =>
+          el(
+            'p',
+            {
+              class: `cap-text cap-${p.kind} ${STATE_CLASS[p.state]}${p.pending ? ' pending' : ''}`,
+              lang: p.language || undefined,
+              title: p.language ? languageName(p.language) : undefined,
+            },
+            p.language && p.kind === 'original'
+              ? el('span', { class: 'cap-lang', 'aria-hidden': 'true', text: shortTag(p.language) })
+              : null,
+            ...spoken(p),
+          ),
+        ),
       );
       // Text still changing is marked for assistive technology, not only by its lighter italic look.
-      if (parts.some((p) => p.state === 'interim' || p.state === 'pending')) line.node.setAttribute('aria-busy', 'true');
+      if (parts.some((p) => p.state === 'interim' || p.state === 'pending'))
+        line.node.setAttribute('aria-busy', 'true');
       else line.node.removeAttribute('aria-busy');
       line.node.hidden = parts.length === 0;
       this.list.append(line.node); // keeps DOM order = time order
@@ -249,23 +303,32 @@ export class CaptionBoard {
       }
     }
     if (due === Infinity) return;
-    this.settleTimer = setTimeout(() => {
-      const now = Date.now();
-      let changed = false;
-      for (const line of this.lines.values()) {
-        for (const slot of ['original', 'translation']) {
-          const part = line[slot];
-          if (!part || part.final || part.settled || now - part.at < this.settleMs) continue;
-          part.settled = true;
-          changed = true;
-          this.settledLog.push({ speaker: line.speaker, utteranceId: line.utteranceId, slot, text: part.text,
-            lastEventAt: part.at, settledAt: now });
-          if (this.settledLog.length > 50) this.settledLog.shift();
+    this.settleTimer = setTimeout(
+      () => {
+        const now = Date.now();
+        let changed = false;
+        for (const line of this.lines.values()) {
+          for (const slot of ['original', 'translation']) {
+            const part = line[slot];
+            if (!part || part.final || part.settled || now - part.at < this.settleMs) continue;
+            part.settled = true;
+            changed = true;
+            this.settledLog.push({
+              speaker: line.speaker,
+              utteranceId: line.utteranceId,
+              slot,
+              text: part.text,
+              lastEventAt: part.at,
+              settledAt: now,
+            });
+            if (this.settledLog.length > 50) this.settledLog.shift();
+          }
         }
-      }
-      if (changed) this.render();
-      this.scheduleSettle();
-    }, Math.max(0, due - Date.now()));
+        if (changed) this.render();
+        this.scheduleSettle();
+      },
+      Math.max(0, due - Date.now()),
+    );
   }
 
   sweep() {
@@ -287,7 +350,13 @@ export class CaptionBoard {
   }
 }
 
-const STATE_CLASS = { final: 'final', settled: 'settled', interim: 'interim', pending: 'interim', unavailable: 'interim' };
+const STATE_CLASS = {
+  final: 'final',
+  settled: 'settled',
+  interim: 'interim',
+  pending: 'interim',
+  unavailable: 'interim',
+};
 
 function stateOf(part) {
   return part.final ? 'final' : part.settled ? 'settled' : 'interim';
@@ -296,7 +365,10 @@ function stateOf(part) {
 /** A part's text, with what a screen reader needs to tell interim from final (visually hidden). */
 function spoken(part) {
   if (part.state === 'pending') {
-    return [el('span', { 'aria-hidden': 'true', text: part.text }), el('span', { class: 'sr-only', text: 'translation pending' })];
+    return [
+      el('span', { 'aria-hidden': 'true', text: part.text }),
+      el('span', { class: 'sr-only', text: 'translation pending' }),
+    ];
   }
   return [part.text, part.state === 'interim' ? el('span', { class: 'sr-only', text: ' (interim)' }) : null];
 }

@@ -2,7 +2,8 @@
 // session) and the flow between them: signaling messages, my microphone/camera/screen, leaving. Each part has
 // one concern and lives in js/room/: tiles.js (video tiles and grid layout), chat.js, people.js,
 // language-settings.js (languages, captions mode, dubbing), session.js (connections, rejoin), controls.js (control
-// bar, side panel, shortcuts), transcript.js; captions.js and dubbing.js are the caption board and the dub player.
+// bar, side panel, shortcuts), transcript.js, test-hooks.js; captions.js and dubbing.js are the caption board and
+// the dub player.
 
 import { api } from './api.js';
 import { $, formatClock, hideBanner, showBanner, toast } from './dom.js';
@@ -16,6 +17,7 @@ import { ControlBar } from './room/controls.js';
 import { LanguageSettings } from './room/language-settings.js';
 import { PeoplePanel } from './room/people.js';
 import { CallSession } from './room/session.js';
+import { exposeTestHooks } from './room/test-hooks.js';
 import { TileGrid } from './room/tiles.js';
 
 export class RoomView {
@@ -97,16 +99,24 @@ export class RoomView {
     this.settings.fill();
     this.settings.render();
     this.settings.renderMyLanguages();
-    this.exposeTestHooks();
-    api.getRoom(this.roomId).then((r) => {
-      if (r?.joinUrl) this.joinUrl = r.joinUrl;
-      if (r?.name) { $('room-title').textContent = r.name; document.title = `${r.name} · Babelcall`; }
-    }).catch(() => {});
+    exposeTestHooks(this);
+    api
+      .getRoom(this.roomId)
+      .then((r) => {
+        if (r?.joinUrl) this.joinUrl = r.joinUrl;
+        if (r?.name) {
+          $('room-title').textContent = r.name;
+          document.title = `${r.name} · Babelcall`;
+        }
+      })
+      .catch(() => {});
 
-    this.every(1000, () => { $('room-clock').textContent = formatClock(Date.now() - this.joinedAt); });
-    this.every(100, () => this.tiles.detectSpeaking((tile) => (tile.self
-      ? !this.media.micOn
-      : this.peers.get(tile.id)?.audio === false)));
+    this.every(1000, () => {
+      $('room-clock').textContent = formatClock(Date.now() - this.joinedAt);
+    });
+    this.every(100, () =>
+      this.tiles.detectSpeaking((tile) => (tile.self ? !this.media.micOn : this.peers.get(tile.id)?.audio === false)),
+    );
     this.connections.signaling.connect();
     if (this.media.micOn) this.startUplink();
     $('btn-mic').focus();
@@ -125,10 +135,14 @@ export class RoomView {
 
   onSignal(msg) {
     switch (msg.type) {
-      case 'welcome': return this.onWelcome(msg);
-      case 'peer-joined': return this.upsertPeer(msg.peer, { joined: true });
-      case 'peer-updated': return this.upsertPeer(msg.peer, { joined: false });
-      case 'peer-left': return this.removePeer(msg.participantId, msg.reason);
+      case 'welcome':
+        return this.onWelcome(msg);
+      case 'peer-joined':
+        return this.upsertPeer(msg.peer, { joined: true });
+      case 'peer-updated':
+        return this.upsertPeer(msg.peer, { joined: false });
+      case 'peer-left':
+        return this.removePeer(msg.participantId, msg.reason);
       case 'offer':
       case 'answer':
       case 'ice':
@@ -144,9 +158,12 @@ export class RoomView {
         this.captions.onEvent(msg);
         if (msg.type === 'caption-status') this.onCaptionStatus(msg);
         return undefined;
-      case 'dub': return this.dubbing.onDub(msg);
-      case 'error': return this.onServerError(msg);
-      default: return undefined; // pong and future types
+      case 'dub':
+        return this.dubbing.onDub(msg);
+      case 'error':
+        return this.onServerError(msg);
+      default:
+        return undefined; // pong and future types
     }
   }
 
@@ -154,9 +171,11 @@ export class RoomView {
     if (self) {
       // After a reconnect the server's view of my languages wins unless I changed them while away.
       this.me.displayName = self.displayName || this.me.displayName;
-      if (self.captionLanguage && self.captionLanguage !== this.me.captionLanguage ||
-          self.spokenLanguage && self.spokenLanguage !== this.me.spokenLanguage ||
-          typeof self.dubbing === 'boolean' && self.dubbing !== this.me.dubbing) {
+      if (
+        (self.captionLanguage && self.captionLanguage !== this.me.captionLanguage) ||
+        (self.spokenLanguage && self.spokenLanguage !== this.me.spokenLanguage) ||
+        (typeof self.dubbing === 'boolean' && self.dubbing !== this.me.dubbing)
+      ) {
         this.connections.sendLanguage();
       }
       if (self.audio !== this.media.micOn || self.video !== !!this.media.outgoingVideo) this.connections.sendMedia();
@@ -340,48 +359,5 @@ export class RoomView {
     this.tiles.destroy();
     $('caption-lines').replaceChildren();
     this.onEnded(reason);
-  }
-
-  // ---- test and diagnostics hooks ---------------------------------------------------------------------------------
-
-  /**
-   * window.__babelcall.snapshot(): a read-only copy of what the page knows, for the end-to-end test and for
-   * debugging from the console. It holds no token or secret.
-   */
-  exposeTestHooks() {
-    const view = this;
-    window.__babelcall = Object.freeze({
-      view: 'room',
-      snapshot() {
-        const { signaling, mesh, uplink } = view.connections;
-        return JSON.parse(JSON.stringify({
-          view: view.ended ? 'ended' : 'room',
-          roomId: view.roomId,
-          selfId: view.selfId,
-          me: view.me,
-          signaling: signaling.state,
-          micOn: view.media.micOn,
-          camOn: view.media.camOn,
-          captionMode: view.captions.mode,
-          peers: [...view.peers.values()].map((p) => {
-            const tile = view.tiles.get(p.participantId);
-            const link = mesh.get(p.participantId);
-            return {
-              ...p,
-              connectionState: link?.connectionState || null,
-              linkStats: link?.stats || null,
-              videoWidth: tile?.video.videoWidth || 0,
-              videoPlaying: !!tile && !tile.video.paused && tile.video.readyState >= 2,
-              volume: tile?.video.volume ?? null,
-            };
-          }),
-          uplink: uplink.stats,
-          captions: view.captions.log,
-          captionsSettled: view.captions.settledLog,
-          dub: view.dubbing.stats,
-          chat: view.chat.messages,
-        }));
-      },
-    });
   }
 }

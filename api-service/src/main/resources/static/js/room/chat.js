@@ -19,11 +19,17 @@ export class ChatPanel {
     this.messages.push({ id: msg.id, from: msg.from, name, text: msg.text, ts: msg.ts, receivedAt: Date.now() });
     if (this.messages.length > MAX_CHAT) this.messages.shift();
     const list = $('chat-list');
-    const item = el('li', { class: `chat-msg${mine ? ' mine' : ''}` },
-      el('div', { class: 'chat-meta' },
+    const item = el(
+      'li',
+      { class: `chat-msg${mine ? ' mine' : ''}` },
+      el(
+        'div',
+        { class: 'chat-meta' },
         el('span', { class: 'chat-from', text: name }),
-        el('time', { datetime: msg.ts || '', text: formatTime(msg.ts) })),
-      el('p', { class: 'chat-text', text: msg.text, dir: 'auto' }));
+        el('time', { datetime: msg.ts || '', text: formatTime(msg.ts) }),
+      ),
+      el('p', { class: 'chat-text', text: msg.text, dir: 'auto' }),
+    );
     item.querySelector('.chat-from').style.setProperty('--hue', String(hueOf(msg.from)));
     list.append(item);
     while (list.childElementCount > MAX_CHAT) list.firstElementChild.remove();
@@ -41,7 +47,10 @@ export class ChatPanel {
     const input = $('chat-input');
     const text = input.value.trim();
     if (!text) return;
-    if (text.length > MAX_CHARS) { toast(`Messages can be at most ${MAX_CHARS} characters.`); return; }
+    if (text.length > MAX_CHARS) {
+      toast(`Messages can be at most ${MAX_CHARS} characters.`);
+      return;
+    }
     this.send(text);
     input.value = '';
   }

@@ -34,26 +34,36 @@ export class ControlBar {
     click('btn-settings', () => this.togglePanel('settings'));
     click('panel-close', () => this.togglePanel(null));
     click('btn-shortcuts', () => $('dlg-shortcuts').showModal());
-    $('chat-form').addEventListener('submit', (e) => { e.preventDefault(); room.chat.submit(); });
+    $('chat-form').addEventListener('submit', (e) => {
+      e.preventDefault();
+      room.chat.submit();
+    });
     for (const b of document.querySelectorAll('[data-transcript]')) {
-      b.addEventListener('click', () => downloadTranscript({
-        orchestratorUrl: room.session.orchestratorUrl,
-        roomId: room.roomId,
-        token: room.session.token,
-        lang: room.me.captionLanguage,
-        format: b.dataset.transcript,
-      }));
+      b.addEventListener('click', () =>
+        downloadTranscript({
+          orchestratorUrl: room.session.orchestratorUrl,
+          roomId: room.roomId,
+          token: room.session.token,
+          lang: room.me.captionLanguage,
+          format: b.dataset.transcript,
+        }),
+      );
     }
     document.addEventListener('keydown', (e) => this.onKey(e));
     document.addEventListener('babelcall:needs-gesture', () => room.needSoundGesture());
-    window.addEventListener('beforeunload', () => { if (!room.ended) room.connections.uplink.stop(); });
+    window.addEventListener('beforeunload', () => {
+      if (!room.ended) room.connections.uplink.stop();
+    });
   }
 
   onKey(e) {
     const room = this.room;
     if (room.ended) return;
     if (e.key === 'Escape') {
-      if (this.panel) { this.togglePanel(null); e.preventDefault(); }
+      if (this.panel) {
+        this.togglePanel(null);
+        e.preventDefault();
+      }
       return;
     }
     if (e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target) || $('dlg-shortcuts').open) return;
@@ -69,13 +79,19 @@ export class ControlBar {
       '?': () => $('dlg-shortcuts').showModal(),
     };
     const action = actions[e.key.toLowerCase()] || actions[e.key];
-    if (action) { e.preventDefault(); action(); }
+    if (action) {
+      e.preventDefault();
+      action();
+    }
   }
 
   /** The control bar's caption language, or the settings panel's where the bar has no room for it (narrow window). */
   focusCaptionLanguage() {
     const compact = $('ctl-caption-lang');
-    if (compact.getClientRects().length) { compact.focus(); return; } // not display:none
+    if (compact.getClientRects().length) {
+      compact.focus();
+      return;
+    } // not display:none
     if (this.panel !== 'settings') this.togglePanel('settings');
     $('s-caption').focus();
   }

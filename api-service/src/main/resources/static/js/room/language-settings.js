@@ -36,10 +36,12 @@ export class LanguageSettings {
     const spokenCodes = L?.speakable?.length ? L.speakable : [me.spokenLanguage];
     const withMine = (codes, mine) => (codes.includes(mine) ? codes : [mine, ...codes]);
     fillLanguageSelect($('ctl-caption-lang'), withMine(captionCodes, me.captionLanguage), me.captionLanguage);
-    fillLanguageSelect($('s-caption'), withMine(captionCodes, me.captionLanguage), me.captionLanguage,
-      (c) => (L && !L.canDub(c) ? 'no dubbing' : ''));
-    fillLanguageSelect($('s-spoken'), withMine(spokenCodes, me.spokenLanguage), me.spokenLanguage,
-      (c) => (L && !L.isRecognised(c) ? 'no captions' : ''));
+    fillLanguageSelect($('s-caption'), withMine(captionCodes, me.captionLanguage), me.captionLanguage, (c) =>
+      L && !L.canDub(c) ? 'no dubbing' : '',
+    );
+    fillLanguageSelect($('s-spoken'), withMine(spokenCodes, me.spokenLanguage), me.spokenLanguage, (c) =>
+      L && !L.isRecognised(c) ? 'no captions' : '',
+    );
     // The compact control shows short tags so it fits the control bar.
     for (const o of $('ctl-caption-lang').options) {
       o.textContent = `${shortTag(o.value)} · ${languageName(o.value)}`;
@@ -94,7 +96,10 @@ export class LanguageSettings {
       toast(`Dubbing is not available in ${languageName(me.captionLanguage)}`);
       on = false;
     }
-    if (on === me.dubbing) { this.render(); return; }
+    if (on === me.dubbing) {
+      this.render();
+      return;
+    }
     me.dubbing = on;
     room.dubbing.setEnabled(on);
     room.connections.sendLanguage();
@@ -126,7 +131,8 @@ export class LanguageSettings {
 
   renderMyLanguages() {
     const me = this.room.me;
-    $('my-langs').textContent = `You speak ${languageName(me.spokenLanguage)} · captions in `
-      + `${languageName(me.captionLanguage)}${me.dubbing ? ' · dubbing on' : ''}`;
+    $('my-langs').textContent =
+      `You speak ${languageName(me.spokenLanguage)} · captions in ` +
+      `${languageName(me.captionLanguage)}${me.dubbing ? ' · dubbing on' : ''}`;
   }
 }

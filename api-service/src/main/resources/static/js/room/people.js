@@ -10,26 +10,41 @@ export class PeoplePanel {
    * @param {Iterable<object>} peers the others, as signaling describes them
    */
   render(self, peers) {
-    const rows = [{ ...self, self: true },
-      ...[...peers].sort((a, b) => String(a.displayName).localeCompare(String(b.displayName)))];
-    $('people-list').replaceChildren(...rows.map((p) => {
-      const avatar = el('span', { class: 'avatar avatar-sm', 'aria-hidden': 'true', text: initials(p.displayName) });
-      avatar.style.setProperty('--hue', String(hueOf(p.participantId)));
-      const state = [p.audio === false ? 'microphone off' : null, p.video === false ? 'camera off' : null]
-        .filter(Boolean).join(', ');
-      return el('li', { class: 'person', dataset: { participant: p.participantId } },
-        avatar,
-        el('div', { class: 'person-main' },
-          el('span', { class: 'person-name', text: p.self ? `${p.displayName} (you)` : p.displayName }),
-          el('span', {
-            class: 'person-langs',
-            text: `Speaks ${languageName(p.spokenLanguage)} · reads ${languageName(p.captionLanguage)}`
-              + `${p.dubbing ? ' · dubbing' : ''}`,
-          })),
-        el('span', { class: 'person-icons', role: 'img', 'aria-label': state || 'microphone and camera on' },
-          p.audio === false ? icon('mic-off') : icon('mic'),
-          p.video === false ? icon('cam-off') : icon('cam')));
-    }));
+    const rows = [
+      { ...self, self: true },
+      ...[...peers].sort((a, b) => String(a.displayName).localeCompare(String(b.displayName))),
+    ];
+    $('people-list').replaceChildren(
+      ...rows.map((p) => {
+        const avatar = el('span', { class: 'avatar avatar-sm', 'aria-hidden': 'true', text: initials(p.displayName) });
+        avatar.style.setProperty('--hue', String(hueOf(p.participantId)));
+        const state = [p.audio === false ? 'microphone off' : null, p.video === false ? 'camera off' : null]
+          .filter(Boolean)
+          .join(', ');
+        return el(
+          'li',
+          { class: 'person', dataset: { participant: p.participantId } },
+          avatar,
+          el(
+            'div',
+            { class: 'person-main' },
+            el('span', { class: 'person-name', text: p.self ? `${p.displayName} (you)` : p.displayName }),
+            el('span', {
+              class: 'person-langs',
+              text:
+                `Speaks ${languageName(p.spokenLanguage)} · reads ${languageName(p.captionLanguage)}` +
+                `${p.dubbing ? ' · dubbing' : ''}`,
+            }),
+          ),
+          el(
+            'span',
+            { class: 'person-icons', role: 'img', 'aria-label': state || 'microphone and camera on' },
+            p.audio === false ? icon('mic-off') : icon('mic'),
+            p.video === false ? icon('cam-off') : icon('cam'),
+          ),
+        );
+      }),
+    );
     this.renderCount(rows.length);
   }
 

@@ -34,7 +34,10 @@ export class CallSession {
     this.on(this.signaling, 'state', (e) => this.renderState(e.detail));
     this.on(this.signaling, 'lost', () => showBanner('Connection lost. Reconnecting…'));
     this.on(this.signaling, 'retrying', () => this.maybeRejoin());
-    this.on(this.signaling, 'restored', () => { hideBanner(); toast('Reconnected'); });
+    this.on(this.signaling, 'restored', () => {
+      hideBanner();
+      toast('Reconnected');
+    });
     this.on(this.signaling, 'terminated', (e) => this.onTerminated(e.detail.code));
 
     this.mesh = new PeerMesh({
@@ -57,7 +60,10 @@ export class CallSession {
   renderState(state) {
     const dot = $('conn-dot');
     dot.dataset.state = state;
-    dot.setAttribute('aria-label', state === 'open' ? 'Connected' : state === 'closed' ? 'Disconnected' : 'Reconnecting');
+    dot.setAttribute(
+      'aria-label',
+      state === 'open' ? 'Connected' : state === 'closed' ? 'Disconnected' : 'Reconnecting',
+    );
   }
 
   sendMedia() {
@@ -100,7 +106,10 @@ export class CallSession {
   async onTerminated(code) {
     const room = this.room;
     if (room.ended) return;
-    if (code === CLOSE_REPLACED) { room.end('replaced'); return; }
+    if (code === CLOSE_REPLACED) {
+      room.end('replaced');
+      return;
+    }
     try {
       await api.getRoom(room.roomId);
       await this.rejoinAsNew();

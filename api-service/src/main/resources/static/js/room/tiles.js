@@ -58,11 +58,14 @@ export class TileGrid {
     const micOff = el('span', { class: 'tile-mic-off', title: 'Microphone off' }, icon('mic-off'));
     const dub = el('span', { class: 'tile-dub', title: 'Dubbed' }, icon('dub'));
     const status = el('span', { class: 'tile-status', role: 'status' });
-    const root = el('figure', { class: `tile${self ? ' self' : ''}`, dataset: { participant: id } },
+    const root = el(
+      'figure',
+      { class: `tile${self ? ' self' : ''}`, dataset: { participant: id } },
       video,
       el('div', { class: 'tile-avatar' }, avatar),
       status,
-      el('figcaption', { class: 'tile-caption' }, micOff, name, langs, dub));
+      el('figcaption', { class: 'tile-caption' }, micOff, name, langs, dub),
+    );
     const tile = { id, root, video, avatar, name, langs, status, self, analyser: null };
     // A video much narrower or wider than its tile (a phone held upright, a shared screen) is shown whole.
     video.addEventListener('resize', () => this.fitVideo(tile));
@@ -106,7 +109,10 @@ export class TileGrid {
     const tile = this.tiles.get(link.peerId);
     if (!tile || tile.link === link) return;
     tile.link = link;
-    if (tile.analyser) { tile.analyser.source.disconnect(); tile.analyser = null; }
+    if (tile.analyser) {
+      tile.analyser.source.disconnect();
+      tile.analyser = null;
+    }
     tile.video.srcObject = link.stream;
     const play = () => tile.video.play().catch(() => this.onPlaybackBlocked());
     link.addEventListener('track', (e) => {
@@ -128,7 +134,10 @@ export class TileGrid {
     const tile = this.tiles.get(id);
     if (!tile) return;
     if (tile.analyser && tile.analyserTrack === track) return;
-    if (tile.analyser) { tile.analyser.source.disconnect(); tile.analyser = null; }
+    if (tile.analyser) {
+      tile.analyser.source.disconnect();
+      tile.analyser = null;
+    }
     tile.analyserTrack = track;
     if (track) this.watchLevel(tile, new MediaStream([track]));
   }
@@ -174,8 +183,11 @@ export class TileGrid {
     tile.langs.title = `Speaks ${languageName(peer.spokenLanguage)}, reads ${languageName(peer.captionLanguage)}`;
     tile.root.classList.toggle('video-off', peer.video === false);
     tile.root.classList.toggle('mic-off', peer.audio === false);
-    tile.root.setAttribute('aria-label', `${peer.displayName}, speaks ${languageName(peer.spokenLanguage)}`
-      + `${peer.audio === false ? ', microphone off' : ''}${peer.video === false ? ', camera off' : ''}`);
+    tile.root.setAttribute(
+      'aria-label',
+      `${peer.displayName}, speaks ${languageName(peer.spokenLanguage)}` +
+        `${peer.audio === false ? ', microphone off' : ''}${peer.video === false ? ', camera off' : ''}`,
+    );
     this.renderState(peer.participantId);
   }
 
@@ -184,8 +196,8 @@ export class TileGrid {
     const tile = this.tiles.get(id);
     if (!tile || tile.self) return;
     const state = this.linkOf(id)?.connectionState || 'new';
-    const text = state === 'connected' ? ''
-      : state === 'disconnected' || state === 'failed' ? 'Reconnecting…' : 'Connecting…';
+    const text =
+      state === 'connected' ? '' : state === 'disconnected' || state === 'failed' ? 'Reconnecting…' : 'Connecting…';
     tile.status.textContent = text;
     tile.root.dataset.connection = state;
   }
@@ -211,7 +223,7 @@ export class TileGrid {
     const tw = tile.root.clientWidth;
     const th = tile.root.clientHeight;
     if (!vw || !vh || !tw || !th) return;
-    tile.root.classList.toggle('contain', Math.abs(Math.log((vw / vh) / (tw / th))) > Math.log(1.9));
+    tile.root.classList.toggle('contain', Math.abs(Math.log(vw / vh / (tw / th))) > Math.log(1.9));
   }
 
   /**

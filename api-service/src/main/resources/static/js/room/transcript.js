@@ -14,10 +14,18 @@ export async function downloadTranscript({ orchestratorUrl, roomId, token, lang,
   } catch {
     // A proxy that drops the Authorization header from CORS preflights: the token also works as a parameter.
     url.searchParams.set('access_token', token);
-    try { response = await fetch(url, { credentials: 'omit' }); } catch { response = null; }
+    try {
+      response = await fetch(url, { credentials: 'omit' });
+    } catch {
+      response = null;
+    }
   }
   if (!response || !response.ok) {
-    toast(response?.status === 404 ? 'No transcript yet: nobody has been captioned.' : 'The transcript could not be downloaded.');
+    toast(
+      response?.status === 404
+        ? 'No transcript yet: nobody has been captioned.'
+        : 'The transcript could not be downloaded.',
+    );
     return;
   }
   const blob = await response.blob();
