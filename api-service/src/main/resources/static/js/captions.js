@@ -32,7 +32,7 @@ const primary = (code) =>
 export class CaptionBoard {
   /**
    * @param {{list: HTMLElement, region: HTMLElement, live: HTMLElement, nameOf: (id: string) => string,
-   *          selfId: string}} options
+   *          selfId: string, settleMs?: number}} options  settleMs: INTERIM_SETTLE_MS unless a test shortens it
    */
   constructor({ list, region, live, nameOf, selfId, settleMs = INTERIM_SETTLE_MS }) {
     this.list = list;
