@@ -2,9 +2,11 @@
 //   A speaks English (captions in English); her microphone is an English sentence made now with flite.
 //   B speaks Spanish, reads captions in Spanish, dubbing on.
 // Asserts the call connects both ways with video, B reads A's words in English and Spanish within 5 s of the end
-// of the sentence and hears the Spanish dub (A's own voice ducked meanwhile), chat arrives, B switching to Catalan
-// makes A's next sentence Catalan, and A leaving updates B's participants. Prints the end-of-speech -> caption on
-// screen latency and saves screenshots to e2e/artifacts/.
+// of the sentence and hears the Spanish dub (A's own voice ducked meanwhile), chat arrives (the unread count in the
+// chat button's name), the call fits a 390 px window with every control reachable (controls found by role and name),
+// B switching to Catalan clears the Spanish lines at once and makes A's next sentence Catalan, an interim whose final
+// B missed during a network outage settles, and A leaving updates B's participants. Prints the end-of-speech ->
+// caption on screen latency and saves screenshots to e2e/artifacts/.
 
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,6 +22,8 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ARTIFACTS = path.resolve(HERE, '..', 'artifacts');
 const SENTENCE = 'Good morning everyone. Thank you for joining the meeting today.';
 const CAPTION_DEADLINE_MS = 5000; // from the end of the sentence to the translated caption on screen
+const INTERIM_SETTLE_MS = 5000; // the page settles an interim that got nothing newer for this long (docs/web-client.md)
+const PHONE = { width: 390, height: 844 };
 
 mkdirSync(ARTIFACTS, { recursive: true });
 // Leftovers of an earlier failed run would mislead whoever looks at the artifacts.
@@ -73,7 +77,7 @@ async function joinForm(page, { name, spoken, caption, dubbing, micOff, callName
   if (callName) await page.fill('#f-call-name', callName);
   await page.selectOption('#f-spoken', spoken);
   await page.selectOption('#f-caption', caption);
-  await page.locator('#f-dubbing').setChecked(dubbing, { force: true });
+  await page.getByRole('switch', { name: 'Dubbing', exact: true }).setChecked(dubbing);
   // Chromium's voice processing alters the signal; the test compares timings against the WAV, so turn it off.
   await page.click('.advanced summary');
   await page.locator('#f-voice-processing').setChecked(false);
@@ -103,7 +107,7 @@ async function speak(a) {
 }
 
 async function silenceMic(a) {
-  await a.page.click('#btn-mic');
+  if ((await snapshot(a.page)).micOn) await a.page.click('#btn-mic');
   await waitFor(a.page, 'A\'s microphone off', (x) => !x.micOn && x.uplink.state === 'idle');
 }
 
@@ -255,42 +259,86 @@ test('two participants: video call, translated captions, dubbing, chat, language
       await waitFor(b.page, 'the chat message on B', (s) => s.chat.find((m) => m.text === text && m.from === aId));
       await b.page.waitForSelector('#chat-unread:not([hidden])');
       assert.equal(await b.page.locator('#chat-unread').textContent(), '1');
-      await b.page.click('#btn-chat');
+      // The count is in the button's accessible name, not only in the (aria-hidden) badge.
+      await b.page.getByRole('button', { name: 'Chat, 1 unread message', exact: true }).click();
       const last = b.page.locator('#chat-list .chat-msg').last();
       assert.equal(await last.locator('.chat-text').textContent(), text);
       assert.equal(await last.locator('.chat-from').textContent(), 'Alice');
-      await b.page.click('#btn-chat'); // close the panel again
+      await b.page.getByRole('button', { name: 'Chat', exact: true }).click(); // read: the name has no count; close
     });
 
-    await step('B loses its network for 3 s: a banner, then the same identity back, without a reload', async () => {
-      const before = await snapshot(b.page);
-      const cdp = await b.context.newCDPSession(b.page);
-      await cdp.send('Network.enable');
-      const offline = (on) => cdp.send('Network.emulateNetworkConditions',
-        { offline: on, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
-      await offline(true);
-      try {
-        await waitFor(b.page, 'signaling lost on B', (s) => s.signaling !== 'open', { timeoutMs: 20_000 });
-        await b.page.waitForSelector('#banner:not([hidden])');
-        assert.match(await b.page.locator('#banner-text').textContent(), /Reconnecting/);
-        await new Promise((r) => setTimeout(r, 3000));
-      } finally {
-        await offline(false);
+    await step('B narrows its window to 390 px: the call fits, every control is reachable and named', async () => {
+      const page = b.page;
+      await page.setViewportSize(PHONE);
+      // The grid follows the window (the tiles are re-sized after it), so nothing is wider than the window.
+      await page.waitForFunction((w) => document.getElementById('grid').getBoundingClientRect().right <= w
+        && document.querySelector('#view-room').scrollWidth <= w, PHONE.width, { timeout: 5000 })
+        .catch(async () => assert.fail(`the call view is wider than ${PHONE.width} px: ${JSON.stringify(await page.evaluate(() => ({
+          room: document.querySelector('#view-room').scrollWidth,
+          grid: document.getElementById('grid').getBoundingClientRect().width,
+          controls: document.querySelector('.controls').getBoundingClientRect().width })))}`));
+      const inView = async (locator, what) => {
+        await locator.scrollIntoViewIfNeeded({ timeout: 2000 });
+        const box = await locator.boundingBox();
+        assert.ok(box, `${what} is rendered`);
+        assert.ok(box.x >= 0 && box.y >= 0 && box.x + box.width <= PHONE.width + 0.5 && box.y + box.height <= PHONE.height + 0.5,
+          `${what} lies within the ${PHONE.width}x${PHONE.height} window: ${JSON.stringify(box)}`);
+      };
+      // Every control of the bar is on screen, except the two that move to a panel at this width.
+      const movedToPanel = { 'btn-invite': 'Copy invite link (participants panel)', 'ctl-caption-lang': 'caption language (settings)' };
+      const controls = await page.locator('nav.controls').locator('button, select').evaluateAll((els) => els.map((e) => ({
+        id: e.id, shown: e.getClientRects().length > 0 })));
+      for (const c of controls) {
+        if (c.shown) await inView(page.locator(`#${c.id}`), `control #${c.id}`);
+        else assert.ok(movedToPanel[c.id], `control #${c.id} is hidden at ${PHONE.width} px and reachable nowhere else`);
       }
-      const after = await waitFor(b.page, 'signaling back on B', (s) => s.signaling === 'open' && s, { timeoutMs: 20_000 });
-      await b.page.waitForSelector('#banner', { state: 'hidden' });
-      assert.equal(after.selfId, before.selfId, 'B kept its identity');
-      assert.equal(b.page.url(), roomUrl, 'no navigation happened');
-      const seenByA = await snapshot(a.page);
-      assert.deepEqual(seenByA.peers.map((p) => p.participantId), [bId], 'A still sees the same B');
-      assert.equal(seenByA.peers[0].connectionState, 'connected', 'the media connection survived');
-      await cdp.detach();
+      assert.ok(controls.filter((c) => c.shown).length >= 8, `controls on screen: ${JSON.stringify(controls)}`);
+      await inView(page.locator(`#grid .tile[data-participant="${aId}"]`), 'A\'s tile');
+      // Every control in the call has a role and a name (no bare "- button" in the accessibility tree).
+      const tree = await page.locator('#view-room').ariaSnapshot();
+      const unnamed = tree.split('\n').filter((l) => /^\s*- (button|combobox|switch|checkbox|slider|textbox|link)\b(?! ")/.test(l));
+      assert.deepEqual(unnamed, [], `controls without an accessible name:\n${tree}`);
+      // The participant count is readable by name.
+      const people = page.getByRole('button', { name: 'Participants, 2 in the call', exact: true });
+      await inView(people, 'the participants button');
+      await people.click();
+      await inView(page.getByRole('button', { name: 'Copy invite link' }), 'the invite button in the participants panel');
+      await inView(page.getByRole('button', { name: 'Close panel' }), 'the panel\'s close button');
+      // The settings panel covers the call at this width; each of its controls can be scrolled to.
+      await page.getByRole('button', { name: 'Languages, dubbing and transcript' }).click();
+      const settings = page.locator('#panel-settings');
+      for (const [role, name] of [['combobox', 'Captions'], ['combobox', 'Captions and dubbing in'], ['combobox', 'I speak'],
+        ['switch', 'Dubbing'], ['slider', 'Dubbing volume'], ['button', 'JSON'], ['button', 'WebVTT'], ['button', 'SRT'],
+        ['button', 'Keyboard shortcuts']]) {
+        await inView(settings.getByRole(role, { name, exact: true }), `${role} "${name}" in the settings panel`);
+      }
+      // The dubbing switch is a real switch: found by role and name, checked as B's dubbing is, and it works.
+      const dub = settings.getByRole('switch', { name: 'Dubbing', exact: true });
+      assert.equal(await dub.isChecked(), true, 'B\'s dubbing is on');
+      assert.match(tree + await settings.ariaSnapshot(), /- switch "Dubbing" \[checked\]/);
+      await dub.click();
+      await waitFor(page, 'B\'s dubbing off', (s) => s.me.dubbing === false);
+      assert.equal(await page.locator('#btn-dub').getAttribute('aria-pressed'), 'false');
+      await dub.click();
+      await waitFor(page, 'B\'s dubbing on again', (s) => s.me.dubbing === true);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'b-390px.png') });
+      await page.getByRole('button', { name: 'Close panel' }).click();
+      await page.setViewportSize({ width: 1280, height: 720 });
     });
 
-    await step('B switches captions to Catalan: A\'s next sentence is captioned in Catalan', async () => {
+    await step('B switches captions to Catalan: the Spanish lines go at once, A\'s next sentence is in Catalan', async () => {
       await silenceMic(a);
-      await b.page.selectOption('#ctl-caption-lang', 'ca');
+      const spanishLines = b.page.locator('#caption-lines [lang="es"]');
+      const spanishBefore = await spanishLines.count();
+      await b.page.getByRole('combobox', { name: 'Caption language' }).selectOption('ca');
       const switchedAt = Date.now();
+      const spanishAfter = await spanishLines.count();
+      // Asserted at the end of the step (as the comparison with sentence 1), so that the Catalan sentence is still
+      // tested, and the call goes on in Catalan, when sentence 1 failed.
+      const assertSpanishCleared = () => {
+        assert.ok(spanishBefore > 0, 'the Spanish caption of sentence 1 was still on screen before the switch');
+        assert.equal(spanishAfter, 0, 'no Spanish line stays on screen once captions are in Catalan');
+      };
       // A sees B's new caption language: signaling has stored it, so the orchestrator will translate into it.
       await waitFor(a.page, 'B\'s caption language ca seen by A',
         (s) => s.peers.find((q) => q.participantId === bId)?.captionLanguage === 'ca');
@@ -311,7 +359,6 @@ test('two participants: video call, translated captions, dubbing, chat, language
       console.log(`# sentence 2: "${tr?.text}" -> "${ca.text}"`);
       console.log(`# latency end of speech -> on screen: transcript ${Math.round(transcriptMs)} ms, `
         + `Catalan translation ${Math.round(translationMs)} ms (server end of speech -> published: ${serverMs ?? '?'} ms)`);
-      assert.notEqual(ca.text.trim(), spanish.text.trim(), 'the Catalan caption differs from the Spanish one');
       const shownSpanish = s.captions.filter((c) => c.type === 'translation' && c.language === 'es' && c.displayed
         && c.receivedAt > switchedAt);
       assert.equal(shownSpanish.length, 0, 'no Spanish caption is shown after switching to Catalan');
@@ -320,6 +367,71 @@ test('two participants: video call, translated captions, dubbing, chat, language
       assert.equal(await line.getAttribute('lang'), 'ca');
       assert.equal((await line.innerText()).trim(), ca.text.trim());
       await b.page.screenshot({ path: path.join(ARTIFACTS, 'b-catalan.png') });
+      assert.ok(spanish, 'sentence 1 gave a Spanish caption to compare with');
+      assert.notEqual(ca.text.trim(), spanish.text.trim(), 'the Catalan caption differs from the Spanish one');
+      assertSpanishCleared();
+    });
+
+    await step('B loses its network while A speaks: the same identity back; the interim whose final was lost settles', async () => {
+      const before = await snapshot(b.page);
+      await silenceMic(a);
+      const cdp = await b.context.newCDPSession(b.page);
+      await cdp.send('Network.enable');
+      const offline = (on) => cdp.send('Network.emulateNetworkConditions',
+        { offline: on, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+      const { voiceStartedAt } = await speak(a);
+      // The moment B shows an interim of this sentence, B goes offline: the final is published while B is away,
+      // and signaling drops events for a participant whose socket is down (docs/signaling.md), so it never comes.
+      const seen = await (await b.page.waitForFunction(({ speaker, since }) => {
+        const c = window.__babelcall.snapshot().captions.find((x) => x.speaker === speaker && x.type === 'transcript'
+          && !x.final && x.displayed && x.receivedAt > since);
+        const node = c && document.querySelector(`#caption-lines .cap[data-utterance="${c.utteranceId}"]`);
+        return node && { utteranceId: c.utteranceId, busy: node.getAttribute('aria-busy'),
+          original: node.querySelector('.cap-original')?.textContent };
+      }, { speaker: aId, since: voiceStartedAt }, { polling: 20, timeout: 20_000 })).jsonValue();
+      await offline(true);
+      const offlineAt = Date.now();
+      let finalAtA;
+      try {
+        assert.equal(seen.busy, 'true', 'a line with interim text is aria-busy');
+        assert.match(seen.original, /\(interim\)$/, 'interim text carries a visually hidden "(interim)"');
+        await waitFor(b.page, 'signaling lost on B', (s) => s.signaling !== 'open', { timeoutMs: 20_000 });
+        await b.page.waitForSelector('#banner:not([hidden])');
+        assert.match(await b.page.locator('#banner-text').textContent(), /Reconnecting/);
+        // A reads its own final of the sentence: it has been published while B was away.
+        finalAtA = await waitFor(a.page, 'A\'s own final of the sentence', (s) => {
+          const failure = engineFailure(s, aId, voiceStartedAt);
+          if (failure) return { failure };
+          return s.captions.find((c) => c.speaker === aId && c.type === 'transcript' && c.final
+            && c.utteranceId === seen.utteranceId);
+        }, { timeoutMs: 30_000 });
+        assert.equal(finalAtA.failure, undefined, `the orchestrator reported ${finalAtA.failure}`);
+        await new Promise((r) => setTimeout(r, Math.max(0, offlineAt + 3000 - Date.now()))); // at least 3 s away
+      } finally {
+        await offline(false);
+      }
+      const after = await waitFor(b.page, 'signaling back on B', (s) => s.signaling === 'open' && s, { timeoutMs: 20_000 });
+      await b.page.waitForSelector('#banner', { state: 'hidden' });
+      assert.equal(after.selfId, before.selfId, 'B kept its identity');
+      assert.equal(b.page.url(), roomUrl, 'no navigation happened');
+      const seenByA = await snapshot(a.page);
+      assert.deepEqual(seenByA.peers.map((p) => p.participantId), [bId], 'A still sees the same B');
+      assert.equal(seenByA.peers[0].connectionState, 'connected', 'the media connection survived');
+      await cdp.detach();
+
+      // The interim without its final settles: no longer interim on screen, no longer aria-busy.
+      const settled = await waitFor(b.page, 'the interim whose final B missed to settle', (s) => s.captionsSettled
+        .find((e) => e.utteranceId === seen.utteranceId && e.slot === 'original'), { timeoutMs: INTERIM_SETTLE_MS + 15_000 });
+      const s = await snapshot(b.page);
+      assert.equal(s.captions.filter((c) => c.utteranceId === seen.utteranceId && c.type === 'transcript' && c.final).length, 0,
+        'B never received the final (it was sent while B was offline)');
+      assert.ok(settled.settledAt - settled.lastEventAt >= INTERIM_SETTLE_MS,
+        `settled ${settled.settledAt - settled.lastEventAt} ms after its last interim, not before ${INTERIM_SETTLE_MS} ms`);
+      const line = b.page.locator(`#caption-lines .cap[data-utterance="${seen.utteranceId}"]`);
+      assert.equal(await line.locator('.cap-text.interim').count(), 0, 'no part of the line is shown as interim');
+      assert.equal(await line.getAttribute('aria-busy'), null, 'the line is no longer aria-busy');
+      assert.doesNotMatch(await line.locator('.cap-original').textContent(), /\(interim\)/);
+      assert.match(await line.locator('.cap-original').getAttribute('class'), /\bsettled\b/);
     });
 
     await step('B downloads the transcript as JSON, WebVTT and SRT from the room page', async () => {
@@ -360,6 +472,7 @@ test('two participants: video call, translated captions, dubbing, chat, language
       assert.deepEqual(people, [bId]);
       assert.equal(await b.page.locator('#grid .tile').count(), 1);
       assert.equal(await b.page.locator('#people-count').textContent(), '1');
+      await b.page.getByRole('button', { name: 'Participants, 1 in the call', exact: true }).waitFor();
     });
 
     const problems = participants.flatMap((p) => p.problems.filter((x) => x.startsWith('pageerror')).map((x) => `${p.name} ${x}`));

@@ -5,7 +5,9 @@
 //   - the uplink worklet: 20 ms PCM16 frames at 16 kHz, speech band kept, everything above 8 kHz filtered out
 //     instead of folding back (48 kHz and 44.1 kHz contexts), and a 16 kHz context passed through;
 //   - the caption board: interim replaced in place, stale seq and interim-after-final dropped, modes, language
-//     filter, last lines kept, screen-reader announcements.
+//     filter, last lines kept, screen-reader announcements; an interim without a final settles after its timeout;
+//     a caption-language switch clears the old language's lines and the interims; interim text is marked for
+//     assistive technology.
 
 import assert from 'node:assert/strict';
 import { createReadStream, existsSync, statSync } from 'node:fs';
@@ -243,7 +245,7 @@ test('caption board: interim replaced in place, ordering, modes, language switch
     return out;
   });
   assert.equal(r.interim.length, 1);
-  assert.equal(r.interim[0].parts[0].text, 'ENhello wor', 'the newest interim replaced the older ones in place');
+  assert.equal(r.interim[0].parts[0].text, 'ENhello wor (interim)', 'the newest interim replaced the older ones in place');
   assert.match(r.interim[0].parts[0].cls, /interim/);
   assert.equal(r.final.length, 1, 'one line per utterance');
   assert.equal(r.final[0].speaker, 'Alice');
@@ -258,4 +260,90 @@ test('caption board: interim replaced in place, ordering, modes, language switch
   assert.deepEqual(r.live, ['Alice: Hola mundo.', 'Alice: Bon dia.'],
     'screen readers hear finals in my language: the translation when one is expected, not the original first');
   assert.deepEqual(r.logHidden, ['hello', 'Hello world and', 'Hola món.', 'Buenos días.']);
+});
+
+/** A caption board on a blank page, with helpers; `settleMs` shortens the interim timeout for the test. */
+const BOARD_SETUP = `
+  const { CaptionBoard } = await import('/js/captions.js');
+  document.body.innerHTML = '<div id="region"><ol id="list"></ol></div><div id="live"></div>';
+  const board = new CaptionBoard({
+    list: document.getElementById('list'), region: document.getElementById('region'),
+    live: document.getElementById('live'), nameOf: () => 'Alice', selfId: 'me', settleMs,
+  });
+  const t = (u, seq, text, final, language = 'en') => ({ type: 'transcript', speaker: 'p1', utteranceId: u, seq, language, text, final });
+  const tr = (u, seq, text, language, final = true) => ({ type: 'translation', speaker: 'p1', utteranceId: u, seq, sourceLanguage: 'en', language, text, final });
+  const lines = () => [...document.querySelectorAll('#list .cap')].filter((l) => !l.hidden).map((l) => ({
+    utterance: l.dataset.utterance, busy: l.getAttribute('aria-busy'),
+    parts: [...l.querySelectorAll('.cap-text')].map((p) => ({ cls: p.className, text: p.textContent, lang: p.lang })),
+  }));
+  const until = async (what, probe, ms = 5000) => {
+    for (const deadline = Date.now() + ms; !probe();) {
+      if (Date.now() > deadline) throw new Error('timed out waiting for ' + what);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
+`;
+
+function onBoard(body, settleMs = 300) {
+  // The body runs in the page, with the helpers above in scope.
+  return participant.page.evaluate(`(async () => { const settleMs = ${settleMs}; ${BOARD_SETUP} ${body} })()`);
+}
+
+test('caption board: an interim that never gets a final settles after the timeout; a late final still replaces it', { timeout: 30_000 }, async () => {
+  const r = await onBoard(`
+    board.setCaptionLanguage('es');
+    const out = {};
+    const sent = Date.now();
+    board.onEvent(t('u1', 1, 'good mor', false));
+    out.interim = lines();
+    await until('the interim to settle', () => lines()[0]?.parts.every((p) => !/interim/.test(p.cls)));
+    out.settledAfterMs = Date.now() - sent;
+    out.settled = lines();
+    out.log = board.settledLog.map((e) => ({ utteranceId: e.utteranceId, slot: e.slot, waited: e.settledAt - e.lastEventAt }));
+    board.onEvent(t('u1', 2, 'Good morning.', true)); // late, but still the final: replaces the settled text
+    board.onEvent(tr('u1', 3, 'Buenos días.', 'es'));
+    out.final = lines();
+    board.destroy();
+    return out;
+  `);
+  assert.deepEqual(r.interim[0].parts.map((p) => p.text), ['ENgood mor (interim)', '…translation pending']);
+  assert.equal(r.interim[0].busy, 'true', 'a line with interim text is aria-busy');
+  assert.ok(r.settledAfterMs >= 300, `settled after ${r.settledAfterMs} ms, not before the timeout`);
+  assert.deepEqual(r.settled.map((l) => l.parts.map((p) => [p.text, p.cls])), [[['ENgood mor', 'cap-text cap-original settled']]],
+    'settled: no longer interim, no "(interim)", and no translation placeholder (translations are made of finals)');
+  assert.equal(r.settled[0].busy, null, 'a settled line is no longer aria-busy');
+  assert.equal(r.log.length, 1);
+  assert.equal(r.log[0].utteranceId, 'u1');
+  assert.equal(r.log[0].slot, 'original');
+  assert.ok(r.log[0].waited >= 300);
+  assert.deepEqual(r.final.map((l) => l.parts.map((p) => [p.text, p.cls])),
+    [[['ENGood morning.', 'cap-text cap-original final'], ['Buenos días.', 'cap-text cap-translation final']]]);
+});
+
+test('caption board: switching the caption language clears the old language\'s lines and the interims at once', { timeout: 30_000 }, async () => {
+  const r = await onBoard(`
+    board.setCaptionLanguage('es');
+    board.onEvent(t('u1', 1, 'Hello world.', true));
+    board.onEvent(tr('u1', 2, 'Hola mundo.', 'es'));
+    board.onEvent(t('u2', 3, 'Bon dia.', true, 'ca')); // a Catalan speaker: in my next language already
+    board.onEvent(tr('u2', 4, 'Buenos días.', 'es'));
+    board.onEvent(t('u3', 5, 'and then', false)); // interim
+    board.onEvent(tr('u3', 6, 'y entonces', 'es', false)); // interim translation into the old language
+    const out = { before: lines() };
+    board.setCaptionLanguage('ca');
+    out.after = lines();
+    board.onEvent(tr('u3', 7, 'y luego', 'es', false)); // in flight from before the switch: not shown
+    out.inFlight = lines();
+    board.onEvent(t('u3', 8, 'and then we', false)); // the same utterance goes on: a fresh line, in the new language
+    out.continued = lines();
+    board.destroy();
+    return out;
+  `, 60_000);
+  assert.equal(r.before.length, 3);
+  assert.ok(r.before.some((l) => l.parts.some((p) => p.lang === 'es')), 'Spanish on screen before the switch');
+  assert.deepEqual(r.after.map((l) => [l.utterance, l.parts.map((p) => [p.text, p.lang])]), [['u2', [['Bon dia.', 'ca']]]],
+    'only the finished line whose original is Catalan stays, as the caption; no Spanish, no interim');
+  assert.deepEqual(r.inFlight, r.after);
+  assert.deepEqual(r.continued.at(-1).parts.map((p) => [p.text, p.lang]),
+    [['ENand then we (interim)', 'en'], ['…translation pending', 'ca']]);
 });

@@ -58,8 +58,10 @@ export const api = {
   join: (roomId, participant) =>
     request('POST', `api/v1/rooms/${encodeURIComponent(roomId)}/participants`, { body: participant }),
   leave: (roomId, participantId, token) =>
-    request('DELETE', `api/v1/rooms/${encodeURIComponent(roomId)}/participants/${encodeURIComponent(participantId)}`,
-      { token, keepalive: true }),
+    request('DELETE', `api/v1/rooms/${encodeURIComponent(roomId)}/participants/${encodeURIComponent(participantId)}`, {
+      token,
+      keepalive: true,
+    }),
   languages: () => request('GET', 'api/v1/languages'),
   iceServers: (token) => request('GET', 'api/v1/ice-servers', { token }),
 };

@@ -98,4 +98,3 @@ main().catch((e) => {
   console.error(e);
   toast(e instanceof ApiError ? e.message : 'Something went wrong. Reload the page to try again.', 8000);
 });
-

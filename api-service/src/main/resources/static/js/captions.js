@@ -1,6 +1,10 @@
 // Live captions: the original words of whoever speaks and their translation into my caption language.
 // Interim hypotheses are shown lighter and replaced in place; a final commits the line. The last few utterances stay
 // on screen. Events are ordered per speaker by `seq`; anything older than what a line already shows is dropped.
+// An interim that gets nothing newer for INTERIM_SETTLE_MS is settled: its final is not coming (the recogniser gave
+// up, the final was empty noise, or it was sent while my connection was down), so it stops looking like text in
+// progress and ages out like a finished line; a final that still arrives replaces it. Changing my caption language
+// clears the lines in the old one and every interim.
 
 import { el, hueOf } from './dom.js';
 import { languageName, shortTag } from './languages.js';
@@ -15,16 +19,22 @@ const MODE_DESCRIPTIONS = {
 };
 const VISIBLE_LINES = 3;
 const LINE_TTL_MS = 30_000; // a finished line disappears after this long without a newer one
+// Interims come at most every 300 ms while someone speaks (docs/pipeline.md); 5 s without one means the utterance
+// ended without a final reaching me. A final later than that (the recogniser may take up to 8 s) still replaces it.
+export const INTERIM_SETTLE_MS = 5_000;
 const LOG_LIMIT = 300;
 
-const primary = (code) => String(code || '').split('-')[0].toLowerCase();
+const primary = (code) =>
+  String(code || '')
+    .split('-')[0]
+    .toLowerCase();
 
 export class CaptionBoard {
   /**
    * @param {{list: HTMLElement, region: HTMLElement, live: HTMLElement, nameOf: (id: string) => string,
-   *          selfId: string}} options
+   *          selfId: string, settleMs?: number}} options  settleMs: INTERIM_SETTLE_MS unless a test shortens it
    */
-  constructor({ list, region, live, nameOf, selfId }) {
+  constructor({ list, region, live, nameOf, selfId, settleMs = INTERIM_SETTLE_MS }) {
     this.list = list;
     this.region = region;
     this.live = live;
@@ -35,6 +45,9 @@ export class CaptionBoard {
     this.lines = new Map(); // key -> line
     this.status = new Map(); // speaker -> last caption-status
     this.log = []; // arrival and on-screen times of every caption event (for diagnostics and the e2e test)
+    this.settleMs = settleMs;
+    this.settledLog = []; // interims settled for want of a final (for diagnostics and the e2e test)
+    this.settleTimer = null;
     this.sweepTimer = setInterval(() => this.sweep(), 5000);
   }
 
@@ -45,12 +58,33 @@ export class CaptionBoard {
     this.render();
   }
 
-  static label(mode) { return MODE_LABELS[mode] || mode; }
-  static describe(mode) { return MODE_DESCRIPTIONS[mode] || mode; }
+  static label(mode) {
+    return MODE_LABELS[mode] || mode;
+  }
+  static describe(mode) {
+    return MODE_DESCRIPTIONS[mode] || mode;
+  }
 
-  /** My caption language changed: translations into the old one are no longer shown, from now on. */
+  /**
+   * My caption language changed: from now on translations into the old one are not shown, and what is on screen
+   * goes, except finished lines whose original is in the new language (the original is then the caption). Interims
+   * go too: their next event starts a fresh line in the new language.
+   */
   setCaptionLanguage(code) {
+    const changed = primary(code) !== primary(this.captionLanguage);
     this.captionLanguage = code;
+    if (changed) {
+      for (const [key, line] of this.lines) {
+        const original = line.original;
+        if (original && (original.final || original.settled) && primary(original.language) === primary(code)) {
+          line.translation = null;
+        } else {
+          line.node?.remove();
+          this.lines.delete(key);
+        }
+      }
+      this.scheduleSettle();
+    }
     this.render();
   }
 
@@ -70,15 +104,26 @@ export class CaptionBoard {
     const key = `${msg.speaker}\u0000${msg.utteranceId}`;
     let line = this.lines.get(key);
     if (!line) {
-      line = { key, speaker: msg.speaker, utteranceId: msg.utteranceId, original: null, translation: null,
-        firstAt: receivedAt, updatedAt: receivedAt, node: null };
+      line = {
+        key,
+        speaker: msg.speaker,
+        utteranceId: msg.utteranceId,
+        original: null,
+        translation: null,
+        firstAt: receivedAt,
+        updatedAt: receivedAt,
+        node: null,
+      };
       this.lines.set(key, line);
     }
     const slot = msg.type === 'transcript' ? 'original' : 'translation';
     const current = line[slot];
     const isFinal = msg.final === true;
     if (current) {
-      if (current.final && !isFinal) { this.record(msg, receivedAt, false); return; } // interim after final
+      if (current.final && !isFinal) {
+        this.record(msg, receivedAt, false);
+        return;
+      } // interim after final
       if (typeof msg.seq === 'number' && typeof current.seq === 'number' && msg.seq < current.seq) {
         this.record(msg, receivedAt, false);
         return;
@@ -87,14 +132,19 @@ export class CaptionBoard {
     line[slot] = {
       text: msg.text,
       final: isFinal,
+      settled: false,
       seq: msg.seq,
       language: msg.language,
       sourceLanguage: msg.sourceLanguage,
+      at: receivedAt,
     };
     line.updatedAt = receivedAt;
     const entry = this.record(msg, receivedAt, true);
     this.render();
-    requestAnimationFrame(() => { entry.shownAt = Date.now(); });
+    if (!isFinal) this.scheduleSettle();
+    requestAnimationFrame(() => {
+      entry.shownAt = Date.now();
+    });
     if (isFinal) this.announce(line, slot);
   }
 
@@ -121,43 +171,79 @@ export class CaptionBoard {
     return entry;
   }
 
-  /** What a line shows in the current mode: [{kind, text, final, language, pending}] */
+  /**
+   * What a line shows in the current mode: [{kind, text, state, language, pending}], state being final, settled,
+   * interim, pending (a translation awaited: `…`) or unavailable (the translator failed).
+   */
   partsOf(line) {
-    const { original, translation } = line;
+    const { original } = line;
+    const translation =
+      line.translation && primary(line.translation.language) === primary(this.captionLanguage)
+        ? line.translation
+        : null;
     const sameLanguage = original && primary(original.language) === primary(this.captionLanguage);
     const untranslated = this.status.get(line.speaker)?.state === 'untranslated';
+    // Translations are made of finals: an original that settled without one will never be translated.
+    const noneComing = untranslated || !!original?.settled;
     const parts = [];
-    const orig = original && { kind: 'original', ...original };
+    const orig = original && { kind: 'original', ...original, state: stateOf(original) };
     const trans = translation
-      ? { kind: 'translation', ...translation }
+      ? { kind: 'translation', ...translation, state: stateOf(translation) }
       : original && !sameLanguage
-        ? { kind: 'translation', text: original.text, final: original.final, language: original.language,
-          pending: !untranslated, untranslated }
+        ? {
+            kind: 'translation',
+            text: original.text,
+            state: stateOf(original),
+            language: original.language,
+            pending: !noneComing,
+          }
         : null;
     switch (this.mode) {
-      case 'off': break;
-      case 'original': if (orig) parts.push(orig); break;
+      case 'off':
+        break;
+      case 'original':
+        if (orig) parts.push(orig);
+        break;
       case 'translated':
         if (sameLanguage && orig) parts.push({ ...orig, kind: 'translation' });
         else if (trans) parts.push(trans);
         break;
       default: // both
-        if (sameLanguage) { if (orig) parts.push({ ...orig, kind: 'translation' }); break; }
+        if (sameLanguage) {
+          if (orig) parts.push({ ...orig, kind: 'translation' });
+          break;
+        }
         if (orig) parts.push(orig);
         if (translation) parts.push(trans);
-        else if (orig) parts.push({ kind: 'translation', text: untranslated ? '(translation unavailable)' : '…',
-          final: false, pending: true, language: this.captionLanguage });
+        else if (orig && untranslated) {
+          parts.push({
+            kind: 'translation',
+            text: '(translation unavailable)',
+            state: 'unavailable',
+            pending: true,
+            language: this.captionLanguage,
+          });
+        } else if (orig && !noneComing) {
+          parts.push({
+            kind: 'translation',
+            text: '…',
+            state: 'pending',
+            pending: true,
+            language: this.captionLanguage,
+          });
+        }
     }
     return parts;
   }
 
   render() {
-    const visible = [...this.lines.values()]
-      .sort((a, b) => a.firstAt - b.firstAt)
-      .slice(-VISIBLE_LINES);
+    const visible = [...this.lines.values()].sort((a, b) => a.firstAt - b.firstAt).slice(-VISIBLE_LINES);
     const keep = new Set(visible.map((l) => l.key));
     for (const line of this.lines.values()) {
-      if (!keep.has(line.key) && line.node) { line.node.remove(); line.node = null; }
+      if (!keep.has(line.key) && line.node) {
+        line.node.remove();
+        line.node = null;
+      }
     }
     for (const [key, line] of this.lines) if (!keep.has(key) && isDone(line)) this.lines.delete(key);
     for (const line of visible) {
@@ -169,13 +255,25 @@ export class CaptionBoard {
       const parts = this.partsOf(line);
       line.node.replaceChildren(
         el('span', { class: 'cap-speaker', text: name }),
-        ...parts.map((p) => el('p', {
-          class: `cap-text cap-${p.kind}${p.final ? ' final' : ' interim'}${p.pending ? ' pending' : ''}`,
-          lang: p.language || undefined,
-          title: p.language ? languageName(p.language) : undefined,
-        }, p.language && p.kind === 'original' ? el('span', { class: 'cap-lang', 'aria-hidden': 'true', text: shortTag(p.language) }) : null,
-        p.text)),
+        ...parts.map((p) =>
+          el(
+            'p',
+            {
+              class: `cap-text cap-${p.kind} ${STATE_CLASS[p.state]}${p.pending ? ' pending' : ''}`,
+              lang: p.language || undefined,
+              title: p.language ? languageName(p.language) : undefined,
+            },
+            p.language && p.kind === 'original'
+              ? el('span', { class: 'cap-lang', 'aria-hidden': 'true', text: shortTag(p.language) })
+              : null,
+            ...spoken(p),
+          ),
+        ),
       );
+      // Text still changing is marked for assistive technology, not only by its lighter italic look.
+      if (parts.some((p) => p.state === 'interim' || p.state === 'pending'))
+        line.node.setAttribute('aria-busy', 'true');
+      else line.node.removeAttribute('aria-busy');
       line.node.hidden = parts.length === 0;
       this.list.append(line.node); // keeps DOM order = time order
     }
@@ -194,6 +292,45 @@ export class CaptionBoard {
     while (this.live.childElementCount > 10) this.live.firstElementChild.remove();
   }
 
+  /** Settles the interims that got nothing newer for `settleMs`, and plans the next check. */
+  scheduleSettle() {
+    clearTimeout(this.settleTimer);
+    this.settleTimer = null;
+    let due = Infinity;
+    for (const line of this.lines.values()) {
+      for (const part of [line.original, line.translation]) {
+        if (part && !part.final && !part.settled) due = Math.min(due, part.at + this.settleMs);
+      }
+    }
+    if (due === Infinity) return;
+    this.settleTimer = setTimeout(
+      () => {
+        const now = Date.now();
+        let changed = false;
+        for (const line of this.lines.values()) {
+          for (const slot of ['original', 'translation']) {
+            const part = line[slot];
+            if (!part || part.final || part.settled || now - part.at < this.settleMs) continue;
+            part.settled = true;
+            changed = true;
+            this.settledLog.push({
+              speaker: line.speaker,
+              utteranceId: line.utteranceId,
+              slot,
+              text: part.text,
+              lastEventAt: part.at,
+              settledAt: now,
+            });
+            if (this.settledLog.length > 50) this.settledLog.shift();
+          }
+        }
+        if (changed) this.render();
+        this.scheduleSettle();
+      },
+      Math.max(0, due - Date.now()),
+    );
+  }
+
   sweep() {
     const now = Date.now();
     let changed = false;
@@ -209,9 +346,34 @@ export class CaptionBoard {
 
   destroy() {
     clearInterval(this.sweepTimer);
+    clearTimeout(this.settleTimer);
   }
 }
 
+const STATE_CLASS = {
+  final: 'final',
+  settled: 'settled',
+  interim: 'interim',
+  pending: 'interim',
+  unavailable: 'interim',
+};
+
+function stateOf(part) {
+  return part.final ? 'final' : part.settled ? 'settled' : 'interim';
+}
+
+/** A part's text, with what a screen reader needs to tell interim from final (visually hidden). */
+function spoken(part) {
+  if (part.state === 'pending') {
+    return [
+      el('span', { 'aria-hidden': 'true', text: part.text }),
+      el('span', { class: 'sr-only', text: 'translation pending' }),
+    ];
+  }
+  return [part.text, part.state === 'interim' ? el('span', { class: 'sr-only', text: ' (interim)' }) : null];
+}
+
 function isDone(line) {
-  return (!line.original || line.original.final) && (!line.translation || line.translation.final);
+  const done = (part) => !part || part.final || part.settled;
+  return done(line.original) && done(line.translation);
 }

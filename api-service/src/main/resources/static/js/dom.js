@@ -46,12 +46,27 @@ export function toast(message, ms = 3500) {
   node.textContent = message;
   node.hidden = false;
   clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => { node.hidden = true; }, ms);
+  toastTimer = setTimeout(() => {
+    node.hidden = true;
+  }, ms);
+}
+
+/** The call's banner (connection lost, rejoining, sound blocked), announced as a status. */
+export function showBanner(text) {
+  $('banner-text').textContent = text;
+  $('banner').hidden = false;
+}
+
+export function hideBanner() {
+  $('banner').hidden = true;
 }
 
 /** Initials for an avatar: "Ada Lovelace" -> "AL". */
 export function initials(name) {
-  const parts = String(name || '?').trim().split(/\s+/).filter(Boolean);
+  const parts = String(name || '?')
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean);
   const letters = parts.length > 1 ? parts[0][0] + parts[parts.length - 1][0] : (parts[0] || '?').slice(0, 2);
   return letters.toUpperCase();
 }
@@ -86,8 +101,12 @@ export async function copyText(text) {
     area.value = text;
     document.body.append(area);
     area.select();
-    let ok = false;
-    try { ok = document.execCommand('copy'); } catch { ok = false; }
+    let ok;
+    try {
+      ok = document.execCommand('copy');
+    } catch {
+      ok = false;
+    }
     area.remove();
     return ok;
   }

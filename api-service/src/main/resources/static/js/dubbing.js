@@ -29,8 +29,19 @@ export class DubPlayer extends EventTarget {
     this.current = null;
     this.gain = null;
     this.analyser = null;
-    this.stats = { received: 0, played: 0, failed: 0, dropped: 0, maxPeak: 0, playing: false, mode: null,
-      lastUtteranceId: null, lastStartedAt: null, lastEndedAt: null, lastError: null };
+    this.stats = {
+      received: 0,
+      played: 0,
+      failed: 0,
+      dropped: 0,
+      maxPeak: 0,
+      playing: false,
+      mode: null,
+      lastUtteranceId: null,
+      lastStartedAt: null,
+      lastEndedAt: null,
+      lastError: null,
+    };
   }
 
   setEnabled(on) {
@@ -50,11 +61,17 @@ export class DubPlayer extends EventTarget {
 
   onDub(msg) {
     if (!this.enabled || !msg.url) return;
-    const primary = (c) => String(c || '').split('-')[0].toLowerCase();
+    const primary = (c) =>
+      String(c || '')
+        .split('-')[0]
+        .toLowerCase();
     if (this.language && msg.language && primary(msg.language) !== primary(this.language)) return;
     this.stats.received += 1;
     this.queue.push({ ...msg, receivedAt: Date.now() });
-    while (this.queue.length > MAX_QUEUE) { this.queue.shift(); this.stats.dropped += 1; }
+    while (this.queue.length > MAX_QUEUE) {
+      this.queue.shift();
+      this.stats.dropped += 1;
+    }
     this.next();
   }
 
@@ -173,7 +190,14 @@ export class DubPlayer extends EventTarget {
     this.queue = [];
     const item = this.current;
     if (!item) return;
-    try { item.source?.stop(); } catch { /* not started */ }
-    if (item.element) { item.element.pause(); item.element.dispatchEvent(new Event('ended')); }
+    try {
+      item.source?.stop();
+    } catch {
+      /* not started */
+    }
+    if (item.element) {
+      item.element.pause();
+      item.element.dispatchEvent(new Event('ended'));
+    }
   }
 }

@@ -7,6 +7,7 @@ import { describeMediaError } from './media.js';
 import { loadPrefs, savePrefs } from './prefs.js';
 
 // Same rule as the api: 1..64 characters after trimming, no control characters.
+// eslint-disable-next-line no-control-regex -- finding control characters is this pattern's purpose
 const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
 
 export class HomeView {
@@ -47,16 +48,30 @@ export class HomeView {
       this.describeRoom();
     }
 
-    this.on(form, 'submit', (e) => { e.preventDefault(); this.submit(); });
+    this.on(form, 'submit', (e) => {
+      e.preventDefault();
+      this.submit();
+    });
     this.on($('btn-join-code'), 'click', () => this.joinByCode());
-    this.on($('f-code'), 'keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); this.joinByCode(); } });
-    this.on($('f-name'), 'input', () => { $('f-name-error').textContent = ''; this.updateAvatar(); });
+    this.on($('f-code'), 'keydown', (e) => {
+      if (e.key === 'Enter') {
+        e.preventDefault();
+        this.joinByCode();
+      }
+    });
+    this.on($('f-name'), 'input', () => {
+      $('f-name-error').textContent = '';
+      this.updateAvatar();
+    });
     this.on($('f-caption'), 'change', () => this.updateHints());
     this.on($('f-spoken'), 'change', () => this.updateHints());
     this.on($('f-voice-processing'), 'change', () => {
       this.media.voiceProcessing = $('f-voice-processing').checked;
       savePrefs({ voiceProcessing: this.media.voiceProcessing });
-      if (this.media.micOn) { this.media.stopMic(); this.toggleMic(true); }
+      if (this.media.micOn) {
+        this.media.stopMic();
+        this.toggleMic(true);
+      }
     });
     this.on($('preview-mic'), 'click', () => this.toggleMic(!this.media.micOn));
     this.on($('preview-cam'), 'click', () => this.toggleCam(!this.media.camOn));
@@ -84,10 +99,12 @@ export class HomeView {
     }
     const L = this.languages;
     const spokenChoices = L.speakable.length ? L.speakable : L.spoken;
-    fillLanguageSelect(spoken, spokenChoices, prefs.spokenLanguage || preferredAmong(L.spoken, 'en'),
-      (code) => (L.isRecognised(code) ? '' : 'no captions'));
-    fillLanguageSelect(caption, L.caption, prefs.captionLanguage || preferredAmong(L.caption, 'en'),
-      (code) => (L.canDub(code) ? '' : 'no dubbing'));
+    fillLanguageSelect(spoken, spokenChoices, prefs.spokenLanguage || preferredAmong(L.spoken, 'en'), (code) =>
+      L.isRecognised(code) ? '' : 'no captions',
+    );
+    fillLanguageSelect(caption, L.caption, prefs.captionLanguage || preferredAmong(L.caption, 'en'), (code) =>
+      L.canDub(code) ? '' : 'no dubbing',
+    );
     spoken.disabled = caption.disabled = false;
     this.updateHints();
   }
@@ -100,7 +117,7 @@ export class HomeView {
     $('f-spoken-hint').textContent = L.isRecognised(spoken)
       ? 'Your words become captions for the others.'
       : 'Speech in this language cannot be captioned here yet.';
-    $('f-caption-hint').textContent = 'Others\' words, translated for you.';
+    $('f-caption-hint').textContent = "Others' words, translated for you.";
     const canDub = L.canDub(caption);
     $('f-dubbing').disabled = !canDub;
     if (!canDub) $('f-dubbing').checked = false;
@@ -116,9 +133,12 @@ export class HomeView {
       const connected = new Set(room.connectedParticipantIds || []);
       const people = (room.participants || []).filter((p) => connected.has(p.participantId));
       const names = people.map((p) => p.displayName).filter(Boolean);
-      $('room-people').textContent = names.length === 0 ? 'No one else is here yet'
-        : names.length <= 2 ? `${names.join(' and ')} ${names.length === 1 ? 'is' : 'are'} here`
-          : `${names.slice(0, 2).join(', ')} and ${names.length - 2} more are here`;
+      $('room-people').textContent =
+        names.length === 0
+          ? 'No one else is here yet'
+          : names.length <= 2
+            ? `${names.join(' and ')} ${names.length === 1 ? 'is' : 'are'} here`
+            : `${names.slice(0, 2).join(', ')} and ${names.length - 2} more are here`;
       if (room.name) $('join-title').textContent = `Join “${room.name}”`;
     } catch (e) {
       if (e instanceof ApiError && e.status === 404) {
@@ -225,7 +245,10 @@ export class HomeView {
     else if (displayName.length > 64) error = 'Use at most 64 characters.';
     else if (CONTROL_CHARS.test(displayName)) error = 'The name contains characters that cannot be shown.';
     $('f-name-error').textContent = error;
-    if (error) { $('f-name').focus(); return null; }
+    if (error) {
+      $('f-name').focus();
+      return null;
+    }
     return {
       displayName,
       spokenLanguage: $('f-spoken').value,
@@ -270,9 +293,8 @@ export class HomeView {
     }
     const fields = e.fieldErrors;
     if (fields.displayName) $('f-name-error').textContent = fields.displayName;
-    $('join-error').textContent = e.status === 404 ? 'This call does not exist or has ended.'
-      : e.status === 409 ? 'This call is full.'
-        : e.message;
+    $('join-error').textContent =
+      e.status === 404 ? 'This call does not exist or has ended.' : e.status === 409 ? 'This call is full.' : e.message;
   }
 
   setBusy(busy) {

@@ -6,21 +6,34 @@ import { api } from './api.js';
 const englishNames = safeDisplayNames('en');
 
 function safeDisplayNames(locale) {
-  try { return new Intl.DisplayNames([locale], { type: 'language' }); } catch { return null; }
+  try {
+    return new Intl.DisplayNames([locale], { type: 'language' });
+  } catch {
+    return null;
+  }
 }
 
-const codeOf = (entry) => (typeof entry === 'string' ? entry : entry?.code || entry?.language || entry?.value || entry?.tag);
+const codeOf = (entry) =>
+  typeof entry === 'string' ? entry : entry?.code || entry?.language || entry?.value || entry?.tag;
 const primaryOf = (code) => String(code).split('-')[0].toLowerCase();
 
 /** "Spanish" for "es"; the code itself when the browser has no name for it. */
 export function languageName(code) {
   if (!code) return '';
-  try { return englishNames?.of(code) || code; } catch { return code; }
+  try {
+    return englishNames?.of(code) || code;
+  } catch {
+    return code;
+  }
 }
 
 /** "español" for "es". */
 export function nativeName(code) {
-  try { return safeDisplayNames(code)?.of(code) || ''; } catch { return ''; }
+  try {
+    return safeDisplayNames(code)?.of(code) || '';
+  } catch {
+    return '';
+  }
 }
 
 /** "Spanish · español" (just "English" when both are the same). */
@@ -61,7 +74,11 @@ export function normaliseLanguages(raw) {
     spoken.add(code);
     all.add(code);
     captions.add(code);
-    for (const t of (entry && entry.captions) || []) { const tc = codeOf(t); addTarget(code, tc); captions.add(tc); }
+    for (const t of (entry && entry.captions) || []) {
+      const tc = codeOf(t);
+      addTarget(code, tc);
+      captions.add(tc);
+    }
   }
   for (const entry of r.captions || []) {
     const code = codeOf(entry);
@@ -108,10 +125,13 @@ export function normaliseLanguages(raw) {
 let cached;
 export function loadLanguages() {
   if (!cached) {
-    cached = api.languages().then(normaliseLanguages).catch((e) => {
-      cached = undefined;
-      throw e;
-    });
+    cached = api
+      .languages()
+      .then(normaliseLanguages)
+      .catch((e) => {
+        cached = undefined;
+        throw e;
+      });
   }
   return cached;
 }

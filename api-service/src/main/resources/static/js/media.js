@@ -12,13 +12,23 @@ export class LocalMedia extends EventTarget {
     this.previewStream = new MediaStream();
   }
 
-  get micOn() { return !!this.micTrack && this.micTrack.readyState === 'live'; }
-  get camOn() { return !!this.camTrack && this.camTrack.readyState === 'live'; }
-  get sharing() { return !!this.screenTrack && this.screenTrack.readyState === 'live'; }
+  get micOn() {
+    return !!this.micTrack && this.micTrack.readyState === 'live';
+  }
+  get camOn() {
+    return !!this.camTrack && this.camTrack.readyState === 'live';
+  }
+  get sharing() {
+    return !!this.screenTrack && this.screenTrack.readyState === 'live';
+  }
 
   /** The video track peers should receive: the shared screen while sharing, else the camera (or none). */
-  get outgoingVideo() { return this.sharing ? this.screenTrack : this.camTrack; }
-  get outgoingAudio() { return this.micTrack; }
+  get outgoingVideo() {
+    return this.sharing ? this.screenTrack : this.camTrack;
+  }
+  get outgoingAudio() {
+    return this.micTrack;
+  }
 
   audioConstraints() {
     const vp = this.voiceProcessing;
@@ -30,7 +40,10 @@ export class LocalMedia extends EventTarget {
     ensureMediaDevices();
     const stream = await navigator.mediaDevices.getUserMedia({ audio: this.audioConstraints() });
     this.micTrack = stream.getAudioTracks()[0];
-    this.micTrack.addEventListener('ended', () => { this.micTrack = null; this.changed('audio'); });
+    this.micTrack.addEventListener('ended', () => {
+      this.micTrack = null;
+      this.changed('audio');
+    });
     this.changed('audio');
     return this.micTrack;
   }
@@ -51,7 +64,10 @@ export class LocalMedia extends EventTarget {
       video: { width: { ideal: 640 }, height: { ideal: 360 }, frameRate: { ideal: 24, max: 30 } },
     });
     this.camTrack = stream.getVideoTracks()[0];
-    this.camTrack.addEventListener('ended', () => { this.camTrack = null; this.changed('video'); });
+    this.camTrack.addEventListener('ended', () => {
+      this.camTrack = null;
+      this.changed('video');
+    });
     this.changed('video');
     return this.camTrack;
   }
@@ -70,7 +86,10 @@ export class LocalMedia extends EventTarget {
     this.screenTrack = stream.getVideoTracks()[0];
     this.screenTrack.contentHint = 'detail';
     // The browser's own "Stop sharing" button ends the track.
-    this.screenTrack.addEventListener('ended', () => { this.screenTrack = null; this.changed('video'); });
+    this.screenTrack.addEventListener('ended', () => {
+      this.screenTrack = null;
+      this.changed('video');
+    });
     this.changed('video');
   }
 
@@ -97,9 +116,11 @@ export class LocalMedia extends EventTarget {
 
 function ensureMediaDevices() {
   if (!navigator.mediaDevices?.getUserMedia) {
-    throw new Error(window.isSecureContext
-      ? 'This browser cannot use a camera or microphone'
-      : 'Camera and microphone need a secure page (https:// or localhost)');
+    throw new Error(
+      window.isSecureContext
+        ? 'This browser cannot use a camera or microphone'
+        : 'Camera and microphone need a secure page (https:// or localhost)',
+    );
   }
 }
 

@@ -26,7 +26,9 @@ export class PeerMesh extends EventTarget {
     this.chains = new Map(); // peer id -> promise of its last handled signal
   }
 
-  get(peerId) { return this.links.get(peerId); }
+  get(peerId) {
+    return this.links.get(peerId);
+  }
 
   /** Creates the connection to a peer if there is none; `initiator` makes this side offer first. */
   ensure(peerId, { initiator }) {
@@ -64,7 +66,9 @@ export class PeerMesh extends EventTarget {
     const previous = this.chains.get(from) || Promise.resolve();
     const next = previous.then(() => this.handleNow(msg)).catch((e) => console.warn('signal from', from, 'failed', e));
     this.chains.set(from, next);
-    next.then(() => { if (this.chains.get(from) === next) this.chains.delete(from); });
+    next.then(() => {
+      if (this.chains.get(from) === next) this.chains.delete(from);
+    });
     return next;
   }
 
@@ -146,9 +150,13 @@ class PeerLink extends EventTarget {
     pc.onconnectionstatechange = () => this.onConnectionState();
   }
 
-  get connectionState() { return this.pc.connectionState; }
+  get connectionState() {
+    return this.pc.connectionState;
+  }
 
-  isDead() { return this.closed || ['failed', 'closed'].includes(this.pc.connectionState); }
+  isDead() {
+    return this.closed || ['failed', 'closed'].includes(this.pc.connectionState);
+  }
 
   /** A new offer whose DTLS fingerprint differs from the current remote one: the peer restarted its page. */
   isForeignRestart(sdp) {
@@ -163,7 +171,10 @@ class PeerLink extends EventTarget {
     const pc = this.pc;
     const collision = description.type === 'offer' && (this.makingOffer || pc.signalingState !== 'stable');
     this.ignoreOffer = !this.polite && collision;
-    if (this.ignoreOffer) { this.stats.glareIgnored += 1; return; }
+    if (this.ignoreOffer) {
+      this.stats.glareIgnored += 1;
+      return;
+    }
     try {
       await pc.setRemoteDescription(description); // rolls back my own offer when polite and colliding
       if (description.type === 'offer') {
@@ -182,18 +193,26 @@ class PeerLink extends EventTarget {
   /** At most MAX_VIDEO_BITRATE per video sender: the same video goes to every peer of the mesh. */
   capVideoBitrate() {
     for (const sender of this.pc.getSenders()) {
-      if (sender.track?.kind !== 'video' && !this.pc.getTransceivers().some((t) => t.sender === sender
-        && t.receiver.track.kind === 'video')) continue;
+      if (
+        sender.track?.kind !== 'video' &&
+        !this.pc.getTransceivers().some((t) => t.sender === sender && t.receiver.track.kind === 'video')
+      )
+        continue;
       const params = sender.getParameters();
       if (!params.encodings?.length || params.encodings[0].maxBitrate === MAX_VIDEO_BITRATE) continue;
       params.encodings[0].maxBitrate = MAX_VIDEO_BITRATE;
-      sender.setParameters(params).catch(() => { /* not negotiated yet: next time */ });
+      sender.setParameters(params).catch(() => {
+        /* not negotiated yet: next time */
+      });
     }
   }
 
   async onCandidate(candidate) {
     if (!candidate || !candidate.candidate) return;
-    if (!this.pc.remoteDescription) { this.pendingCandidates.push(candidate); return; }
+    if (!this.pc.remoteDescription) {
+      this.pendingCandidates.push(candidate);
+      return;
+    }
     await this.addCandidate(candidate);
   }
 
@@ -241,7 +260,9 @@ class PeerLink extends EventTarget {
         this.mesh.iceServers = sanitiseIceServers(fresh);
         this.pc.setConfiguration({ ...this.pc.getConfiguration(), iceServers: this.mesh.iceServers });
       }
-    } catch { /* keep the old servers */ }
+    } catch {
+      /* keep the old servers */
+    }
     if (!this.closed) this.pc.restartIce();
   }
 
@@ -249,7 +270,11 @@ class PeerLink extends EventTarget {
     this.closed = true;
     clearTimeout(this.disconnectTimer);
     this.pc.onnegotiationneeded = this.pc.onicecandidate = this.pc.ontrack = this.pc.onconnectionstatechange = null;
-    try { this.pc.close(); } catch { /* ignore */ }
+    try {
+      this.pc.close();
+    } catch {
+      /* ignore */
+    }
     for (const t of this.stream.getTracks()) this.stream.removeTrack(t);
   }
 }

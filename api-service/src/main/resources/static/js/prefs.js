@@ -26,7 +26,11 @@ function read(storage, key) {
 }
 
 function write(storage, key, value) {
-  try { storage.setItem(key, JSON.stringify(value)); } catch { /* private mode or full: preferences are optional */ }
+  try {
+    storage.setItem(key, JSON.stringify(value));
+  } catch {
+    /* private mode or full: preferences are optional */
+  }
 }
 
 export function loadPrefs() {
@@ -52,5 +56,9 @@ export function saveSession(roomId, session) {
 }
 
 export function clearSession(roomId) {
-  try { sessionStorage.removeItem(SESSION_PREFIX + roomId); } catch { /* ignore */ }
+  try {
+    sessionStorage.removeItem(SESSION_PREFIX + roomId);
+  } catch {
+    /* ignore */
+  }
 }

@@ -22,9 +22,13 @@ export class SignalingClient extends EventTarget {
     this.lastMessageAt = 0;
     this.timers = { retry: null, ping: null };
     this.closedByUser = false;
-    this.onOnline = () => { if (this.state === 'reconnecting') this.retryNow(); };
+    this.onOnline = () => {
+      if (this.state === 'reconnecting') this.retryNow();
+    };
     // The browser knows the network is gone before any heartbeat can tell: say so and start over at once.
-    this.onOffline = () => { if (this.ws) this.dropSocket(4000, 'browser offline'); };
+    this.onOffline = () => {
+      if (this.ws) this.dropSocket(4000, 'browser offline');
+    };
     window.addEventListener('online', this.onOnline);
     window.addEventListener('offline', this.onOffline);
   }
@@ -45,7 +49,11 @@ export class SignalingClient extends EventTarget {
       this.lastMessageAt = Date.now();
       if (typeof e.data !== 'string') return;
       let msg;
-      try { msg = JSON.parse(e.data); } catch { return; }
+      try {
+        msg = JSON.parse(e.data);
+      } catch {
+        return;
+      }
       if (!msg || typeof msg.type !== 'string') return;
       if (msg.type === 'welcome') {
         // The session is established only once the server has welcomed us.
@@ -61,14 +69,19 @@ export class SignalingClient extends EventTarget {
       this.dispatchEvent(new CustomEvent('message', { detail: msg }));
     };
     ws.onclose = (e) => this.onSocketGone(ws, e.code, e.reason);
-    ws.onerror = () => { /* onclose follows */ };
+    ws.onerror = () => {
+      /* onclose follows */
+    };
   }
 
   onSocketGone(ws, code, reason) {
     if (this.ws !== ws) return;
     this.ws = null;
     this.stopHeartbeat();
-    if (this.closedByUser) { this.setState('closed'); return; }
+    if (this.closedByUser) {
+      this.setState('closed');
+      return;
+    }
     if (code === CLOSE_REPLACED || code === CLOSE_REMOVED) {
       this.closedByUser = true;
       this.setState('closed');
@@ -81,9 +94,10 @@ export class SignalingClient extends EventTarget {
     }
     this.setState('reconnecting');
     // 1012 (service restart): another replica is ready, come back at once. Otherwise back off, with jitter.
-    const delay = code === 1012 && this.attempt === 0
-      ? 100
-      : Math.min(8000, 250 * 2 ** Math.min(this.attempt, 5)) * (0.8 + Math.random() * 0.4);
+    const delay =
+      code === 1012 && this.attempt === 0
+        ? 100
+        : Math.min(8000, 250 * 2 ** Math.min(this.attempt, 5)) * (0.8 + Math.random() * 0.4);
     this.attempt += 1;
     this.dispatchEvent(new CustomEvent('retrying', { detail: { attempt: this.attempt, delay, code } }));
     this.timers.retry = setTimeout(() => this.connect(), delay);
@@ -92,7 +106,11 @@ export class SignalingClient extends EventTarget {
   dropSocket(code, reason) {
     const ws = this.ws;
     if (!ws) return;
-    try { ws.close(code, reason); } catch { /* ignore */ }
+    try {
+      ws.close(code, reason);
+    } catch {
+      /* ignore */
+    }
     this.onSocketGone(ws, code, reason);
   }
 
@@ -153,13 +171,21 @@ export class SignalingClient extends EventTarget {
     this.ws = null;
     if (ws) {
       if (sendLeave && ws.readyState === WebSocket.OPEN) this.rawSendOn(ws, { type: 'leave' });
-      try { ws.close(1000, sendLeave ? 'leave' : 'closed'); } catch { /* ignore */ }
+      try {
+        ws.close(1000, sendLeave ? 'leave' : 'closed');
+      } catch {
+        /* ignore */
+      }
     }
     this.setState('closed');
   }
 
   rawSendOn(ws, msg) {
-    try { ws.send(JSON.stringify(msg)); } catch { /* ignore */ }
+    try {
+      ws.send(JSON.stringify(msg));
+    } catch {
+      /* ignore */
+    }
   }
 
   setState(state) {

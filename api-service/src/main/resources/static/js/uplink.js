@@ -22,8 +22,16 @@ export class AudioUplink extends EventTarget {
     this.running = false;
     this.attempt = 0;
     this.retryTimer = null;
-    this.stats = { state: 'idle', framesSent: 0, framesDropped: 0, reconnects: 0, voiceStartedAt: null,
-      startedAt: null, lastError: null, sampleRate: null };
+    this.stats = {
+      state: 'idle',
+      framesSent: 0,
+      framesDropped: 0,
+      reconnects: 0,
+      voiceStartedAt: null,
+      startedAt: null,
+      lastError: null,
+      sampleRate: null,
+    };
   }
 
   /** Starts sending `track` (a live microphone track). */
@@ -56,13 +64,34 @@ export class AudioUplink extends EventTarget {
       this.ws = null;
       ws.onclose = ws.onerror = ws.onmessage = null;
       if (ws.readyState === WebSocket.OPEN) {
-        try { ws.send(JSON.stringify({ type: 'stop' })); } catch { /* closing anyway */ }
+        try {
+          ws.send(JSON.stringify({ type: 'stop' }));
+        } catch {
+          /* closing anyway */
+        }
       }
-      try { ws.close(1000, 'microphone off'); } catch { /* already closed */ }
+      try {
+        ws.close(1000, 'microphone off');
+      } catch {
+        /* already closed */
+      }
     }
-    if (this.source) { try { this.source.disconnect(); } catch { /* ignore */ } this.source = null; }
-    if (this.node) { this.node.port.onmessage = null; this.node = null; }
-    if (this.ctx) { this.ctx.close().catch(() => {}); this.ctx = null; }
+    if (this.source) {
+      try {
+        this.source.disconnect();
+      } catch {
+        /* ignore */
+      }
+      this.source = null;
+    }
+    if (this.node) {
+      this.node.port.onmessage = null;
+      this.node = null;
+    }
+    if (this.ctx) {
+      this.ctx.close().catch(() => {});
+      this.ctx = null;
+    }
     this.setState('idle');
   }
 
@@ -79,7 +108,11 @@ export class AudioUplink extends EventTarget {
     ws.onmessage = (e) => {
       if (typeof e.data !== 'string') return;
       let msg;
-      try { msg = JSON.parse(e.data); } catch { return; }
+      try {
+        msg = JSON.parse(e.data);
+      } catch {
+        return;
+      }
       if (msg.type === 'ready' && !this.startSent) {
         ws.send(JSON.stringify({ type: 'start', sampleRate: 16000, encoding: 'pcm16' }));
         this.startSent = true;
@@ -111,7 +144,9 @@ export class AudioUplink extends EventTarget {
       this.setState('reconnecting');
       this.retryTimer = setTimeout(() => this.connect(), delay);
     };
-    ws.onerror = () => { /* onclose follows and schedules the retry */ };
+    ws.onerror = () => {
+      /* onclose follows and schedules the retry */
+    };
   }
 
   onFrame({ pcm, peak, rms, firstLoud }) {
@@ -125,12 +160,18 @@ export class AudioUplink extends EventTarget {
       this.sendFrame(pcm);
     } else {
       this.queue.push(pcm);
-      if (this.queue.length > MAX_QUEUED_FRAMES) { this.queue.shift(); this.stats.framesDropped += 1; }
+      if (this.queue.length > MAX_QUEUED_FRAMES) {
+        this.queue.shift();
+        this.stats.framesDropped += 1;
+      }
     }
   }
 
   sendFrame(pcm) {
-    if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) { this.stats.framesDropped += 1; return; }
+    if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.stats.framesDropped += 1;
+      return;
+    }
     this.ws.send(pcm);
     this.stats.framesSent += 1;
   }
@@ -162,9 +203,15 @@ function openContext(track) {
 /** Resumes a context; if the browser wants a user gesture first, resumes on the next click or key press. */
 export async function resumeWhenAllowed(ctx) {
   if (ctx.state === 'running') return;
-  try { await Promise.race([ctx.resume(), new Promise((r) => setTimeout(r, 300))]); } catch { /* wait for gesture */ }
+  try {
+    await Promise.race([ctx.resume(), new Promise((r) => setTimeout(r, 300))]);
+  } catch {
+    /* wait for gesture */
+  }
   if (ctx.state === 'running') return;
-  const resume = () => { ctx.resume().catch(() => {}); };
+  const resume = () => {
+    ctx.resume().catch(() => {});
+  };
   document.addEventListener('pointerdown', resume, { once: true });
   document.addEventListener('keydown', resume, { once: true });
   document.dispatchEvent(new CustomEvent('babelcall:needs-gesture'));

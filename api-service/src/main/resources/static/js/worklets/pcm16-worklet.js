@@ -33,10 +33,13 @@ class Pcm16Uplink extends AudioWorkletProcessor {
     this.kernel = new Float32Array(n + 2);
     for (let i = 0; i <= n + 1; i++) {
       const d = i / TABLE_STEPS; // distance in input samples
-      if (d >= this.half) { this.kernel[i] = 0; continue; }
+      if (d >= this.half) {
+        this.kernel[i] = 0;
+        continue;
+      }
       const x = 2 * fc * d;
       const sinc = d === 0 ? 1 : Math.sin(Math.PI * x) / (Math.PI * x);
-      const w = 0.42 + 0.5 * Math.cos(Math.PI * d / this.half) + 0.08 * Math.cos(2 * Math.PI * d / this.half);
+      const w = 0.42 + 0.5 * Math.cos((Math.PI * d) / this.half) + 0.08 * Math.cos((2 * Math.PI * d) / this.half);
       this.kernel[i] = 2 * fc * sinc * w;
     }
     // Unity gain at DC.
@@ -98,12 +101,15 @@ class Pcm16Uplink extends AudioWorkletProcessor {
     this.frame[this.filled++] = s < 0 ? s * 0x8000 : s * 0x7fff;
     if (this.filled === FRAME) {
       const pcm = this.frame.buffer;
-      this.port.postMessage({
-        pcm,
-        peak: this.peak,
-        rms: Math.sqrt(this.sumSquares / FRAME),
-        firstLoud: this.firstLoud,
-      }, [pcm]);
+      this.port.postMessage(
+        {
+          pcm,
+          peak: this.peak,
+          rms: Math.sqrt(this.sumSquares / FRAME),
+          firstLoud: this.firstLoud,
+        },
+        [pcm],
+      );
       this.frame = new Int16Array(FRAME);
       this.filled = 0;
       this.peak = 0;
