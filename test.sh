@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test of every module, starting what the tests need:
-#   1. unit and integration tests of all Maven modules (real redis-server and real engines, started by the tests),
-#   2. static checks of deploy/ (stack, compose, Prometheus config and rules, dashboards),
-#   3. the end-to-end test: the suite as ./run.sh starts it, two real headless Chromium participants.
+#   1. unit and integration tests of all Maven modules (real redis-server, Janus, Sentinel and engines, started by
+#      the tests), with the architecture rules (ArchUnit),
+#   2. static checks: class and module sizes, the web page's lint (ESLint, Prettier),
+#   3. static checks of deploy/ (stack, compose, Prometheus config and rules, dashboards),
+#   4. the end-to-end test: the suite as ./run.sh starts it, two real headless Chromium participants.
 # Installs missing OS packages when run as root; otherwise prints the one apt line to run.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -30,6 +32,8 @@ step() { # NAME CMD...
 }
 
 step "Maven modules: unit and integration tests" ./mvnw -B -ntp -fae verify
+step "Sizes: no production class or page module over 400 lines without a reason" scripts/check-sizes.sh
+step "Web page lint: ESLint and Prettier (scripts/lint-web.sh)" scripts/lint-web.sh
 step "Whole suite boots as ./run.sh starts it (readiness, Prometheus, OpenAPI, Ctrl-C)" scripts/suite-smoke.sh
 step "deploy/: stack, compose, Prometheus config and rules, dashboards, metric names" bash deploy/check.sh
 step "End-to-end: two headless Chromium participants in a translated call (e2e/run.sh)" e2e/run.sh

@@ -27,9 +27,10 @@ ensure_packages() {
 # The Debian packages the services' embedded engines and the local Redis need at run time.
 RUNTIME_PACKAGES=(redis-server pocketsphinx pocketsphinx-en-us apertium apertium-eng-spa apertium-eng-cat
   apertium-apy espeak-ng)
-# Extra packages the tests need: test speech (flite), audio tools (sox), the browser. Node.js (for playwright-core)
+# Extra packages the tests need: test speech (flite), audio tools (sox), the browser, the SFU (janus) and Redis
+# Sentinel for the high-availability tests. Node.js (for playwright-core and the web lint)
 # is checked by e2e/run.sh itself: it may come from NodeSource, whose nodejs package conflicts with Debian's npm.
-TEST_PACKAGES=(flite sox chromium curl)
+TEST_PACKAGES=(flite sox chromium curl janus redis-sentinel)
 
 # require_java: Java 17+ must be the java on the PATH (or JAVA_HOME).
 require_java() {

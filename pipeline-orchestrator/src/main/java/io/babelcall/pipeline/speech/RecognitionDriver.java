@@ -1,0 +1,348 @@
+package io.babelcall.pipeline.speech;
+
+import io.babelcall.common.caption.CaptionStatus;
+import io.babelcall.common.caption.Transcript;
+import io.babelcall.pipeline.audio.Endpointer;
+import io.babelcall.pipeline.stt.RecognitionListener;
+import io.babelcall.pipeline.stt.RecognitionRequest;
+import io.babelcall.pipeline.stt.RecognitionSession;
+import io.babelcall.pipeline.stt.SpeechRecognizer;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * One speaker's recognition: a recognition session fed the voiced audio of each utterance, its interims (throttled)
+ * and finals in utterance order, a deadline per final, and recovery from an engine that fails or stalls (the session
+ * is abandoned and a fresh one opened at the next utterance; listeners get {@code caption-status}, the stream goes on).
+ *
+ * <p>Threads: the audio methods ({@link #frameStarting}, {@link #speechStarted}, {@link #audio}, {@link #speechEnded},
+ * {@link #close}) come from the stream's worker, one at a time, and own {@link #session}; recogniser callbacks come
+ * from any thread, deadlines from the pipeline's scheduler. The state they share (generation, utterances awaiting a
+ * final, the pending interim) is guarded by {@link #lock}; engine calls are never made while holding it, so an engine
+ * that calls back from inside a call cannot deadlock. Sessions are closed on Reactor's bounded-elastic threads.
+ */
+final class RecognitionDriver implements TranslationFanOut.LiveGate {
+
+    private static final Logger log = LoggerFactory.getLogger(RecognitionDriver.class);
+    private static final String ASR = "asr";
+
+    private final PipelineServices services;
+    private final Speaker speaker;
+    private final CaptionSequencer captions;
+    private final TranslationFanOut translations;
+    private final long interimIntervalNanos;
+    private final Object lock = new Object();
+
+    // audio-thread state
+    private RecognitionSession session;
+    private volatile Utterance current;
+
+    // shared state, guarded by lock
+    private int generation;
+    private boolean sessionStale;
+    private boolean closing;
+    private final Deque<Utterance> awaitingFinal = new ArrayDeque<>();
+    private String pendingInterim;
+    private Utterance pendingInterimFor;
+    private long lastInterimNanos = Long.MIN_VALUE / 2;
+
+    RecognitionDriver(PipelineServices services, Speaker speaker, CaptionSequencer captions,
+                      TranslationFanOut translations) {
+        this.services = services;
+        this.speaker = speaker;
+        this.captions = captions;
+        this.translations = translations;
+        this.interimIntervalNanos = services.pipeline().interimInterval().toNanos();
+    }
+
+    // ------------------------------------------------------------------ audio thread
+
+    /** Before each frame: a session marked stale by a missed deadline is closed here, by the thread that owns it. */
+    void frameStarting() {
+        boolean stale;
+        synchronized (lock) {
+            stale = sessionStale;
+            sessionStale = false;
+        }
+        if (stale && session != null) {
+            RecognitionSession old = session;
+            session = null;
+            Utterance u = current;
+            if (u != null) {
+                u.recognized = false; // its first part went to the abandoned session
+            }
+            closeLater(old);
+        }
+    }
+
+    /** After each frame: an interim that waited for its interval may go now. */
+    void frameDone(long nowNanos) {
+        synchronized (lock) {
+            publishInterimIfDue(nowNanos);
+        }
+    }
+
+    void speechStarted(Utterance u) {
+        current = u;
+        if (session == null) {
+            openSession();
+        }
+        u.recognized = session != null;
+    }
+
+    void audio(short[] samples, int offset, int length) {
+        Utterance u = current;
+        if (u == null || !u.recognized || session == null) {
+            return;
+        }
+        try {
+            session.accept(samples, offset, length);
+        } catch (RuntimeException e) {
+            speaker.warn(log).log("recogniser failed on audio of {} in room {}: {}", speaker.id(), speaker.roomId(),
+                    e.toString());
+            u.recognized = false;
+            asrFailed("recognizer error: " + e.getMessage());
+            abandonSession();
+        }
+    }
+
+    /** The utterance being spoken, which just ended; null when none. Its end-of-speech fields are set by the caller. */
+    Utterance takeCurrent() {
+        Utterance u = current;
+        current = null;
+        return u;
+    }
+
+    /** {@code u} ended: ask the session for its final, with a deadline. */
+    void speechEnded(Utterance u) {
+        if (!u.recognized || session == null) {
+            return;
+        }
+        int gen;
+        synchronized (lock) {
+            awaitingFinal.addLast(u);
+            gen = generation;
+        }
+        try {
+            session.endUtterance();
+        } catch (RuntimeException e) {
+            speaker.warn(log).log("recogniser failed at end of utterance of {}: {}", speaker.id(), e.toString());
+            failAwaiting(gen, "recognizer error: " + e.getMessage());
+            abandonSession();
+            return;
+        }
+        services.deadlines().schedule(() -> recognitionDeadline(u, gen),
+                services.pipeline().recognitionTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The stream ended: the session is released once every awaited final came (or at once if none is awaited). */
+    void close() {
+        boolean closeNow;
+        synchronized (lock) {
+            closing = true;
+            closeNow = awaitingFinal.isEmpty();
+        }
+        if (closeNow) {
+            RecognitionSession old = session;
+            session = null;
+            synchronized (lock) {
+                generation++;
+            }
+            closeLater(old);
+        }
+    }
+
+    private void openSession() {
+        Optional<SpeechRecognizer> recognizer = services.engines().recognizerFor(speaker.language());
+        if (recognizer.isEmpty()) {
+            asrFailed("no speech recognizer for " + speaker.language());
+            return;
+        }
+        int gen;
+        synchronized (lock) {
+            gen = ++generation;
+            sessionStale = false;
+        }
+        try {
+            session = recognizer.get().open(new RecognitionRequest(speaker.roomId(), speaker.id(), speaker.language(),
+                    Endpointer.SAMPLE_RATE), new Callbacks(gen));
+        } catch (RuntimeException e) {
+            speaker.warn(log).log("cannot open recognition for {} in room {}: {}", speaker.id(), speaker.roomId(),
+                    e.toString());
+            asrFailed("recognizer unavailable: " + e.getMessage());
+            session = null;
+        }
+    }
+
+    private void abandonSession() {
+        synchronized (lock) {
+            generation++;
+            sessionStale = false;
+        }
+        RecognitionSession old = session;
+        session = null;
+        closeLater(old);
+    }
+
+    private void closeLater(RecognitionSession old) {
+        if (old != null) {
+            Schedulers.boundedElastic().schedule(() -> {
+                try {
+                    old.close();
+                } catch (RuntimeException e) {
+                    speaker.debug(log).log("closing recognition session: {}", e.toString());
+                }
+            });
+        }
+    }
+
+    // ------------------------------------------------------------------ recogniser callbacks, deadlines
+
+    private final class Callbacks implements RecognitionListener {
+
+        private final int gen;
+
+        Callbacks(int gen) {
+            this.gen = gen;
+        }
+
+        @Override
+        public void onInterim(String text) {
+            synchronized (lock) {
+                if (gen != generation || text == null || text.isBlank() || !awaitingFinal.isEmpty()) {
+                    return; // stale session, or the engine is still finishing an earlier utterance
+                }
+                Utterance u = current;
+                if (u == null) {
+                    return;
+                }
+                pendingInterim = text;
+                pendingInterimFor = u;
+                publishInterimIfDue(System.nanoTime());
+            }
+        }
+
+        @Override
+        public void onFinal(String text) {
+            synchronized (lock) {
+                if (gen != generation || awaitingFinal.isEmpty()) {
+                    return;
+                }
+                Utterance u = awaitingFinal.pollFirst();
+                pendingInterim = null;
+                captions.state(ASR, null, null, CaptionStatus.OK, null);
+                publishFinal(u, text == null ? "" : text);
+            }
+            closeIfDone();
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            synchronized (lock) {
+                if (gen != generation || awaitingFinal.isEmpty()) {
+                    return;
+                }
+                awaitingFinal.pollFirst();
+                pendingInterim = null;
+                asrFailed("recognizer error: " + error.getMessage());
+            }
+            closeIfDone();
+        }
+    }
+
+    private void recognitionDeadline(Utterance u, int gen) {
+        synchronized (lock) {
+            if (gen != generation || !awaitingFinal.contains(u)) {
+                return;
+            }
+            speaker.warn(log).log("no final from the recogniser for {} in room {} within {}; opening a fresh session",
+                    speaker.id(), speaker.roomId(), services.pipeline().recognitionTimeout());
+            generation++;
+            sessionStale = true;
+            awaitingFinal.clear();
+            pendingInterim = null;
+            asrFailed("recognizer timed out");
+        }
+        closeIfDone();
+    }
+
+    private void failAwaiting(int gen, String reason) {
+        synchronized (lock) {
+            if (gen == generation) {
+                awaitingFinal.clear();
+            }
+            asrFailed(reason);
+        }
+    }
+
+    private void closeIfDone() {
+        boolean release;
+        synchronized (lock) {
+            release = closing && awaitingFinal.isEmpty();
+        }
+        if (release) {
+            RecognitionSession old = session;
+            session = null;
+            closeLater(old);
+        }
+    }
+
+    private void asrFailed(String reason) {
+        captions.state(ASR, null, null, CaptionStatus.ASR_UNAVAILABLE, reason);
+    }
+
+    // ------------------------------------------------------------------ publishing (callers hold lock)
+
+    private void publishInterimIfDue(long now) {
+        if (pendingInterim == null || interimIntervalNanos < 0 || !awaitingFinal.isEmpty()
+                || pendingInterimFor != current || now - lastInterimNanos < interimIntervalNanos) {
+            return;
+        }
+        Utterance u = pendingInterimFor;
+        String text = services.normalizer().normalize(pendingInterim, speaker.language());
+        if (text.endsWith(".")) {
+            text = text.substring(0, text.length() - 1);
+        }
+        pendingInterim = null;
+        lastInterimNanos = now;
+        if (text.isEmpty()) {
+            return;
+        }
+        String t = text;
+        captions.publish(s -> new Transcript(speaker.id(), u.id, s, speaker.language(), t, false, null,
+                services.clock().instant()), null);
+        if (translations.translatesInterims()) {
+            translations.interim(u, t, now, this);
+        }
+    }
+
+    /** In utterance order: the final is queued for publication, then its translations and dubs. */
+    private void publishFinal(Utterance u, String raw) {
+        String text = services.normalizer().normalize(raw, speaker.language());
+        if (text.isEmpty()) {
+            return; // noise the recogniser made nothing of: no caption
+        }
+        u.text = text;
+        u.finalPublished = true;
+        Instant published = services.clock().instant();
+        captions.publish(s -> new Transcript(speaker.id(), u.id, s, speaker.language(), text, true, u.endOfSpeechAt,
+                published), () -> services.metrics().eosToTranscript(System.nanoTime() - u.endOfSpeechNanos));
+        services.metrics().utterance(speaker.language());
+        translations.finalReady(u);
+    }
+
+    @Override
+    public void publishWhileLive(Utterance u, Runnable publish) {
+        synchronized (lock) {
+            if (!u.finalPublished && u == current) {
+                publish.run();
+            }
+        }
+    }
+}

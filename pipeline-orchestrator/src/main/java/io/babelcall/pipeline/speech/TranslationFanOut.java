@@ -1,0 +1,231 @@
+package io.babelcall.pipeline.speech;
+
+import io.babelcall.common.caption.CaptionStatus;
+import io.babelcall.common.caption.Dub;
+import io.babelcall.common.caption.Translation;
+import io.babelcall.common.language.LanguageCode;
+import io.babelcall.common.room.Participant;
+import io.babelcall.pipeline.dub.DubAudioStore;
+import io.babelcall.pipeline.transcript.TranscriptEntry;
+import io.babelcall.pipeline.translation.Translator;
+import io.babelcall.pipeline.tts.SpeechSynthesizer;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * From one speaker's final to its translations (once per distinct caption language among the listeners), dubs (once
+ * per distinct dubbing language) and transcript entry; and the throttled translations of interims. Translations of
+ * utterance N+1 start only after N's were published (one {@link SerialQueue}); dubs have a queue of their own so a slow
+ * synthesis delays no caption.
+ *
+ * <p>Threads: {@link #finalReady} and {@link #interim} are called from the recognition side (under its lock: they
+ * only queue work); everything else runs on Reactor and Lettuce threads as engine replies arrive. The interim throttle
+ * is guarded by this object's monitor.
+ */
+final class TranslationFanOut {
+
+    private static final Logger log = LoggerFactory.getLogger(TranslationFanOut.class);
+
+    private final PipelineServices services;
+    private final Speaker speaker;
+    private final CaptionSequencer captions;
+    private final SerialQueue translationQueue;
+    private final SerialQueue dubQueue;
+    private final long interimIntervalNanos;
+    private final Map<LanguageCode, Long> lastInterim = new HashMap<>();
+    private final Set<LanguageCode> interimInFlight = new HashSet<>();
+
+    TranslationFanOut(PipelineServices services, Speaker speaker, CaptionSequencer captions) {
+        this.services = services;
+        this.speaker = speaker;
+        this.captions = captions;
+        this.translationQueue = new SerialQueue("translation for " + speaker);
+        this.dubQueue = new SerialQueue("dubbing for " + speaker);
+        this.interimIntervalNanos = services.pipeline().interimTranslationInterval().toNanos();
+    }
+
+    boolean translatesInterims() {
+        return interimIntervalNanos > 0;
+    }
+
+    /** Distinct caption and dubbing languages of the listeners (everyone connected to the room but the speaker). */
+    record Targets(Set<LanguageCode> captions, Set<LanguageCode> dubbing) {
+    }
+
+    Targets targets(List<Participant> participants) {
+        Set<LanguageCode> captionLanguages = new TreeSet<>();
+        Set<LanguageCode> dubbing = new TreeSet<>();
+        for (Participant p : participants) {
+            if (p == null || speaker.id().equals(p.participantId()) || p.captionLanguage() == null
+                    || p.captionLanguage().samePrimaryAs(speaker.language())) {
+                continue;
+            }
+            captionLanguages.add(p.captionLanguage());
+            if (p.dubbing()) {
+                dubbing.add(p.captionLanguage());
+            }
+        }
+        return new Targets(captionLanguages, dubbing);
+    }
+
+    /** The final of {@code u} was queued for publication: translate, dub and record it, after the previous one. */
+    void finalReady(Utterance u) {
+        translationQueue.submit(Mono.defer(() -> fanOut(u)));
+    }
+
+    /**
+     * Publishes an interim translation of {@code u} only while it is live (no final yet, still the utterance being
+     * spoken), deciding and publishing in one step so that no interim can follow the final.
+     */
+    @FunctionalInterface
+    interface LiveGate {
+        void publishWhileLive(Utterance u, Runnable publish);
+    }
+
+    /**
+     * Translates an interim text: at most one per language per interval, never two in flight for one language,
+     * published through {@code gate}.
+     */
+    void interim(Utterance u, String text, long now, LiveGate gate) {
+        LanguageCode language = speaker.language();
+        services.directory().connectedParticipants(speaker.roomId()).subscribe(participants -> {
+            for (LanguageCode target : targets(participants).captions()) {
+                if (!claimInterimSlot(target, now)) {
+                    continue;
+                }
+                Optional<Translator> translator = services.engines().translatorFor(language, target);
+                if (translator.isEmpty()) {
+                    releaseInterimSlot(target);
+                    continue;
+                }
+                Mono.defer(() -> translator.get().translate(text, language, target))
+                        .timeout(services.pipeline().translationTimeout(), services.deadlines())
+                        .doFinally(sig -> releaseInterimSlot(target))
+                        .subscribe(translated -> {
+                            if (!translated.isBlank()) {
+                                gate.publishWhileLive(u, () -> captions.publish(s -> new Translation(speaker.id(),
+                                        u.id, s, language, target, translated, false, null,
+                                        services.clock().instant()), null));
+                            }
+                        }, e -> speaker.debug(log).log("interim translation to {} failed: {}", target, e.toString()));
+            }
+        }, e -> speaker.debug(log).log("cannot read listeners of room {}: {}", speaker.roomId(), e.toString()));
+    }
+
+    private synchronized boolean claimInterimSlot(LanguageCode target, long now) {
+        Long last = lastInterim.get(target);
+        if (interimInFlight.contains(target) || last != null && now - last < interimIntervalNanos) {
+            return false;
+        }
+        lastInterim.put(target, now);
+        interimInFlight.add(target);
+        return true;
+    }
+
+    private synchronized void releaseInterimSlot(LanguageCode target) {
+        interimInFlight.remove(target);
+    }
+
+    private Mono<Void> fanOut(Utterance u) {
+        return services.directory().connectedParticipants(speaker.roomId())
+                .onErrorResume(e -> {
+                    speaker.warn(log).log("cannot read listeners of room {}: {}", speaker.roomId(), e.toString());
+                    return Mono.just(List.of());
+                })
+                .flatMap(participants -> {
+                    Targets targets = targets(participants);
+                    return Flux.fromIterable(targets.captions())
+                            .flatMap(target -> translate(u, target).map(text -> Map.entry(target, text)))
+                            .collectList()
+                            .flatMap(done -> {
+                                Map<String, String> translations = new LinkedHashMap<>();
+                                done.forEach(e -> translations.put(e.getKey().value(), e.getValue()));
+                                for (var e : done) {
+                                    if (targets.dubbing().contains(e.getKey())) {
+                                        dubQueue.submit(Mono.defer(() -> dub(u, e.getKey(), e.getValue())));
+                                    }
+                                }
+                                TranscriptEntry entry = new TranscriptEntry(u.id, speaker.id(), speaker.name(),
+                                        speaker.language(), u.text, u.startedAt, u.endOfSpeechAt, translations);
+                                return services.transcripts().append(speaker.roomId(), entry).onErrorResume(e -> {
+                                    speaker.warn(log).log("cannot append to transcript of room {}: {}",
+                                            speaker.roomId(), e.toString());
+                                    return Mono.empty();
+                                });
+                            });
+                });
+    }
+
+    private Mono<String> translate(Utterance u, LanguageCode target) {
+        LanguageCode language = speaker.language();
+        Optional<Translator> translator = services.engines().translatorFor(language, target);
+        if (translator.isEmpty()) {
+            captions.state("mt:" + target, u.id, target, CaptionStatus.UNTRANSLATED,
+                    "no translation engine for " + language + "->" + target);
+            return Mono.empty();
+        }
+        return Mono.defer(() -> translator.get().translate(u.text, language, target))
+                .timeout(services.pipeline().translationTimeout(), services.deadlines())
+                .filter(text -> !text.isBlank())
+                .switchIfEmpty(Mono.error(() -> new IllegalStateException("empty translation")))
+                .flatMap(text -> {
+                    captions.state("mt:" + target, u.id, target, CaptionStatus.OK, null);
+                    long eos = u.endOfSpeechNanos;
+                    // the transcript entry keeps the translation even if Redis lost the event
+                    return Mono.fromFuture(captions.publish(s -> new Translation(speaker.id(), u.id, s, language,
+                                    target, text, true, u.endOfSpeechAt, services.clock().instant()),
+                            () -> services.metrics().eosToTranslation(target, System.nanoTime() - eos)))
+                            .thenReturn(text);
+                })
+                .onErrorResume(e -> {
+                    speaker.warn(log).log("translation {}->{} failed for room {}: {}", language, target,
+                            speaker.roomId(), e.toString());
+                    captions.state("mt:" + target, u.id, target, CaptionStatus.UNTRANSLATED, reason(e));
+                    return Mono.empty();
+                });
+    }
+
+    private Mono<Void> dub(Utterance u, LanguageCode lang, String text) {
+        Optional<SpeechSynthesizer> synthesizer = services.engines().synthesizerFor(lang);
+        if (synthesizer.isEmpty()) {
+            captions.state("tts:" + lang, u.id, lang, CaptionStatus.TTS_UNAVAILABLE, "no speech synthesizer for " + lang);
+            return Mono.empty();
+        }
+        return Mono.defer(() -> synthesizer.get().synthesize(text, lang, null))
+                .timeout(services.pipeline().synthesisTimeout(), services.deadlines())
+                .flatMap(speech -> services.dubs().store(speaker.roomId(), speech.wav())
+                        .map(id -> Map.entry(id, speech)))
+                .doOnNext(stored -> {
+                    captions.state("tts:" + lang, u.id, lang, CaptionStatus.OK, null);
+                    Long ms = stored.getValue().duration() == null ? null : stored.getValue().duration().toMillis();
+                    captions.publish(s -> new Dub(speaker.id(), u.id, s, lang, DubAudioStore.path(stored.getKey()), ms,
+                            u.endOfSpeechAt, services.clock().instant()), null);
+                })
+                .onErrorResume(e -> {
+                    speaker.warn(log).log("synthesis in {} failed for room {}: {}", lang, speaker.roomId(),
+                            e.toString());
+                    captions.state("tts:" + lang, u.id, lang, CaptionStatus.TTS_UNAVAILABLE, reason(e));
+                    return Mono.empty();
+                })
+                .then();
+    }
+
+    private static String reason(Throwable e) {
+        if (e instanceof TimeoutException) {
+            return "timeout";
+        }
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : "engine error: " + m;
+    }
+}
