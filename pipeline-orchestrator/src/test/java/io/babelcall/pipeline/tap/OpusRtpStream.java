@@ -12,6 +12,7 @@ import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -74,10 +75,40 @@ final class OpusRtpStream {
         return out;
     }
 
+    /** The packet the tap's receiver makes of a datagram of this stream (arrived at time 0). */
+    static RtpPacket packet(Datagram d) {
+        ByteBuffer b = ByteBuffer.wrap(d.data());
+        return new RtpPacket(b.getShort(2) & 0xffff, b.getInt(4), Arrays.copyOfRange(d.data(), 12, d.data().length), 0);
+    }
+
     static byte[] rtp(int payloadType, int sequence, int timestamp, int ssrc, byte[] payload, int length) {
         return ByteBuffer.allocate(12 + length)
                 .put((byte) 0x80).put((byte) payloadType).putShort((short) sequence).putInt(timestamp).putInt(ssrc)
                 .put(payload, 0, length).array();
+    }
+
+    /**
+     * One datagram of each kind the tap must drop: five malformed (too short, version 0, an extension and padding
+     * longer than the datagram, larger than the receive buffer), an RTCP report, {@code liveSsrc} with another
+     * payload type, and {@code unknownSsrc}.
+     */
+    static List<byte[]> garbage(int liveSsrc, int unknownSsrc, byte[] opus) {
+        byte[] padded = header(0xa0, PAYLOAD_TYPE, liveSsrc, 20);
+        padded[19] = (byte) 200;
+        return List.of(
+                new byte[5],
+                header(0x00, PAYLOAD_TYPE, liveSsrc, 20),
+                header(0x90, PAYLOAD_TYPE, liveSsrc, 16),
+                padded,
+                new byte[RtpReceiver.MAX_DATAGRAM + 100],
+                header(0x80, 200, liveSsrc, 28),
+                rtp(0, 5, 0, liveSsrc, opus, opus.length),
+                rtp(PAYLOAD_TYPE, 5, 0, unknownSsrc, opus, opus.length));
+    }
+
+    private static byte[] header(int b0, int b1, int ssrc, int length) {
+        return ByteBuffer.allocate(length).put((byte) b0).put((byte) b1).putShort((short) 1).putInt(0).putInt(ssrc)
+                .array();
     }
 
     /**

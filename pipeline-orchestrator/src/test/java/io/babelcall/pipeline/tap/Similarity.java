@@ -35,29 +35,6 @@ record Similarity(int lag, double correlation, double snrDb, int samples) {
         return new Similarity(lag, correlation, 10 * Math.log10(rr / Math.max(err, 1e-9)), n);
     }
 
-    /**
-     * The correlation at {@code lag} of every {@code length}-sample segment whose reference is voiced (RMS above
-     * {@code minRms}); segments without voice say nothing about the waveform and are left out (NaN).
-     */
-    static double[] segments(short[] reference, short[] decoded, int lag, int length, double minRms) {
-        int n = Math.min(reference.length, decoded.length - lag) / length;
-        double[] out = new double[n];
-        for (int k = 0; k < n; k++) {
-            double rr = 0;
-            double dd = 0;
-            double rd = 0;
-            for (int i = k * length; i < (k + 1) * length; i++) {
-                double r = reference[i];
-                double d = decoded[i + lag];
-                rr += r * r;
-                dd += d * d;
-                rd += r * d;
-            }
-            out[k] = Math.sqrt(rr / length) < minRms ? Double.NaN : rd / Math.sqrt(rr * Math.max(dd, 1e-9));
-        }
-        return out;
-    }
-
     @Override
     public String toString() {
         return String.format("lag %d, correlation %.3f, SNR %.1f dB over %d samples", lag, correlation, snrDb, samples);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.babelcall.pipeline.support.Audio;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -16,10 +15,7 @@ class TapDecoderTests {
     private final List<RtpPacket> packets = packets(Audio.voice(48_000, 1.0));
 
     private static List<RtpPacket> packets(short[] pcm48) {
-        return new OpusRtpStream(1, 0, false).packets(pcm48).stream().map(d -> new RtpPacket(
-                ((d.data()[2] & 0xff) << 8) | (d.data()[3] & 0xff),
-                java.nio.ByteBuffer.wrap(d.data()).getInt(4),
-                Arrays.copyOfRange(d.data(), 12, d.data().length), 0)).toList();
+        return new OpusRtpStream(1, 0, false).packets(pcm48).stream().map(OpusRtpStream::packet).toList();
     }
 
     private double count(String name, String... tags) {
