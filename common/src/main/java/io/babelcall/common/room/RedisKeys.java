@@ -102,4 +102,27 @@ public final class RedisKeys {
      * holding an older stream of that participant closes it (one audio stream per participant).
      */
     public static final String AUDIO_STREAM_CLAIMS = "orchestrator:audio-streams";
+
+    /**
+     * String: {@link io.babelcall.common.media.TapMapping} JSON of the RTP forward that uses SSRC {@code ssrc}
+     * (unsigned 32-bit, in decimal); written by signaling (SET NX with a TTL it refreshes) before it asks Janus to
+     * forward, deleted when the forward stops. The orchestrator only reads it.
+     */
+    public static String tap(long ssrc) {
+        if (ssrc < 0 || ssrc > 0xFFFF_FFFFL) {
+            throw new IllegalArgumentException("SSRC out of range: " + ssrc);
+        }
+        return "orchestrator:tap:" + ssrc;
+    }
+
+    /** Set: ids of the orchestrator replicas that may receive RTP forwards (alive or not yet swept). */
+    public static final String TAP_REPLICAS = "orchestrator:tap-replicas";
+
+    /**
+     * String with a short TTL: {@link io.babelcall.common.media.TapEndpoint} JSON of orchestrator replica
+     * {@code replicaId}, present while it is alive and receiving (heartbeat); deleted first when it stops.
+     */
+    public static String tapReplica(String replicaId) {
+        return "orchestrator:tap-replica:" + replicaId;
+    }
 }

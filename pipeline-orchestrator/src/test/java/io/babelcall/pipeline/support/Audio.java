@@ -133,14 +133,19 @@ public final class Audio {
 
     /** English speech by {@code flite -voice slt}, as 16 kHz mono samples (resampled with sox). */
     public static short[] flite(String sentence, Path dir) throws IOException, InterruptedException {
+        return flite(sentence, dir, 16000);
+    }
+
+    /** English speech by {@code flite -voice slt}, as mono samples at {@code rate} (resampled with sox). */
+    public static short[] flite(String sentence, Path dir, int rate) throws IOException, InterruptedException {
         Path flite = LocalBinaries.require("flite", "flite");
         Path sox = LocalBinaries.require("sox", "sox");
         Path raw = Files.createTempFile(dir, "flite", ".wav");
         Path out = Files.createTempFile(dir, "speech16k", ".wav");
         run(List.of(flite.toString(), "-voice", "slt", "-t", sentence, "-o", raw.toString()));
-        run(List.of(sox.toString(), raw.toString(), "-r", "16000", "-c", "1", "-b", "16", out.toString()));
+        run(List.of(sox.toString(), raw.toString(), "-r", String.valueOf(rate), "-c", "1", "-b", "16", out.toString()));
         Wav wav = readWav(Files.readAllBytes(out));
-        if (wav.sampleRate() != 16000 || wav.channels() != 1) {
+        if (wav.sampleRate() != rate || wav.channels() != 1) {
             throw new IllegalStateException("sox produced " + wav.sampleRate() + " Hz x " + wav.channels());
         }
         return wav.samples();
