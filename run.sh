@@ -7,6 +7,7 @@
 #   REDIS_URL                  use this Redis instead of starting one
 #   REDIS_PORT                 port of the private Redis (default 6390, loopback only)
 #   API_PORT / SIGNALING_PORT / ORCHESTRATOR_PORT   default 8080 / 8081 / 8082
+#   TAP_PORT   the orchestrator's UDP port for the speech tap (default 0: any free port, published in Redis)
 #   BABELCALL_TOKEN_SECRET     token signing key shared by the services (default: random per run)
 #   BABELCALL_RUN_DIR          state folder (default .run/, git-ignored): Redis data, logs
 #   JAVA_OPTS                  extra JVM options for every service
@@ -104,6 +105,7 @@ JAVA_COMMON=("${JAVA_HOME:+$JAVA_HOME/bin/}java" ${JAVA_OPTS:-})
 echo "==> starting services (logs in $LOGS)"
 start pipeline-orchestrator "$LOGS/pipeline-orchestrator.log" "${JAVA_COMMON[@]}" -jar "$(jar_of pipeline-orchestrator)" \
   --server.port="$ORCHESTRATOR_PORT" \
+  --babelcall.tap.port="${TAP_PORT:-0}" \
   --babelcall.cors.allowed-origins="$ORIGINS"
 # Signaling holds many small sockets: lean JVM settings measured in docs/benchmarks/signaling.md.
 SIGNALING_JVM=(-Xss256k -Xms32m -Xmx512m -Xmn8m -XX:+UseSerialGC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20
