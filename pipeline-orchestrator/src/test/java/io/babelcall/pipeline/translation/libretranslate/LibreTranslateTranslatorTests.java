@@ -131,8 +131,10 @@ class LibreTranslateTranslatorTests {
         server.enqueue(Http.stalled(Duration.ofSeconds(3), "{\"translatedText\":\"late\"}"));
         assertThat(error(t.translate("Hi.", EN, ES))).isInstanceOf(EngineTimeoutException.class);
 
+        // a generous time limit here: only the size limit may refuse the reply, however busy the machine is
+        Translator sized = TestEngines.timed(translator(Map.of("max-response-size", "2048")), Duration.ofSeconds(10));
         server.enqueue(json(200, "{\"translatedText\":\"" + "x".repeat(5000) + "\"}"));
-        assertThat(error(t.translate("Hi.", EN, ES))).isInstanceOf(EngineException.class)
+        assertThat(error(sized.translate("Hi.", EN, ES))).isInstanceOf(EngineException.class)
                 .hasMessageContaining("over the limit of 2048 bytes");
     }
 
