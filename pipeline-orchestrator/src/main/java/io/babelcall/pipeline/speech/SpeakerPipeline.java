@@ -434,7 +434,7 @@ public final class SpeakerPipeline implements Endpointer.Listener {
                     }
                     continue;
                 }
-                Mono.defer(() -> translator.get().translate(text, language, target))
+                Mono.defer(() -> translator.get().translateMarked(text, language, target))
                         .timeout(services.pipeline().translationTimeout(), services.deadlines())
                         .doFinally(sig -> {
                             synchronized (lock) {
@@ -443,9 +443,10 @@ public final class SpeakerPipeline implements Endpointer.Listener {
                         })
                         .subscribe(translated -> {
                             synchronized (lock) {
-                                if (!u.finalPublished && u == current && !translated.isBlank()) {
-                                    publish(s -> new Translation(speakerId, u.id, s, language, target, translated,
-                                            false, null, services.clock().instant()), null);
+                                if (!u.finalPublished && u == current && !translated.text().isBlank()) {
+                                    publish(s -> new Translation(speakerId, u.id, s, language, target,
+                                            translated.text(), false, null, services.clock().instant(),
+                                            translated.unknown()), null);
                                 }
                             }
                         }, e -> debug().log("interim translation to {} failed: {}", target, e.toString()));
@@ -566,19 +567,20 @@ public final class SpeakerPipeline implements Endpointer.Listener {
                     + "->" + target);
             return Mono.empty();
         }
-        return Mono.defer(() -> translator.get().translate(u.text, language, target))
+        return Mono.defer(() -> translator.get().translateMarked(u.text, language, target))
                 .timeout(services.pipeline().translationTimeout(), services.deadlines())
-                .filter(text -> !text.isBlank())
+                .filter(translated -> !translated.text().isBlank())
                 .switchIfEmpty(Mono.error(() -> new IllegalStateException("empty translation")))
-                .flatMap(text -> Mono.<String>create(sink -> {
+                .flatMap(translated -> Mono.<String>create(sink -> {
                     synchronized (lock) {
                         setState("mt:" + target, u.id, target, CaptionStatus.OK, null);
                         long eos = u.endOfSpeechNanos;
-                        publish(s -> new Translation(speakerId, u.id, s, language, target, text, true,
-                                u.endOfSpeechAt, services.clock().instant()),
+                        // unknown words (passed through untranslated) are marked, never shown as a translation
+                        publish(s -> new Translation(speakerId, u.id, s, language, target, translated.text(), true,
+                                u.endOfSpeechAt, services.clock().instant(), translated.unknown()),
                                 () -> services.metrics().eosToTranslation(target, System.nanoTime() - eos))
                                 // the transcript entry keeps the translation even if Redis lost the event
-                                .thenRun(() -> sink.success(text));
+                                .thenRun(() -> sink.success(translated.text()));
                     }
                 }))
                 .onErrorResume(e -> {
