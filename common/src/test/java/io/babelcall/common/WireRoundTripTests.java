@@ -10,6 +10,7 @@ import io.babelcall.common.audio.AudioStop;
 import io.babelcall.common.caption.CaptionEvent;
 import io.babelcall.common.caption.CaptionStatus;
 import io.babelcall.common.caption.Dub;
+import io.babelcall.common.caption.TextSpan;
 import io.babelcall.common.caption.Transcript;
 import io.babelcall.common.caption.Translation;
 import io.babelcall.common.engine.EngineCapabilities;
@@ -88,6 +89,8 @@ class WireRoundTripTests {
                 new ErrorMessage("bad-request", "missing field 'to'"),
                 new Transcript("p1", "u-1", 3, EN, "hello there", true, T, T),
                 new Translation("p1", "u-1", 4, EN, ES, "hola", false, null, T),
+                new Translation("p1", "u-1", 4, EN, ES, "El flibbertigibbet es aquí.", true, T, T,
+                        List.of(new TextSpan(3, 18))),
                 new Dub("p1", "u-1", 5, ES, "/api/v1/audio/abc", 1200L, T, T),
                 new CaptionStatus("p1", "u1", 12, CaptionStatus.UNTRANSLATED, "translation engine unavailable", ES, T),
                 new PublishAnswer("v=0\r\n"),
@@ -121,6 +124,28 @@ class WireRoundTripTests {
         assertThat(node.get("endOfSpeechAt").asString()).isEqualTo("2026-11-27T10:15:30.123Z");
         CaptionEvent back = JSON.readValue(json, CaptionEvent.class);
         assertThat(back.speaker()).isEqualTo("p1");
+    }
+
+    /**
+     * Unknown words travel as UTF-16 spans of the text; a translation without any is written exactly as before the
+     * field existed, and one written before (without the field) reads as having none.
+     */
+    @Test
+    void translationsCarryUnknownWordSpansOnlyWhenThereAreSome() {
+        String text = "🙂 El flibbertigibbet es aquí.";
+        int start = text.indexOf("flibbertigibbet");
+        JsonNode marked = JSON.readTree(JSON.writeValueAsString(new Translation("p1", "u-1", 4, EN, ES, text, true, T, T,
+                List.of(new TextSpan(start, start + "flibbertigibbet".length())))));
+        assertThat(marked.get("unknown").toString()).isEqualTo("[{\"start\":6,\"end\":21}]");
+
+        String plain = JSON.writeValueAsString(new Translation("p1", "u-1", 4, EN, ES, "hola", true, T, T));
+        assertThat(JSON.readTree(plain).has("unknown")).isFalse();
+        String before = "{\"type\":\"translation\",\"speaker\":\"p1\",\"utteranceId\":\"u-1\",\"seq\":4,"
+                + "\"sourceLanguage\":\"en\",\"language\":\"es\",\"text\":\"hola\",\"final\":true}";
+        Translation old = (Translation) JSON.readValue(before, CaptionEvent.class);
+        assertThat(old.unknown()).isEmpty();
+        assertThat(old.text()).isEqualTo("hola");
+        assertThatThrownBy(() -> new TextSpan(3, 3)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -61,11 +61,11 @@ public final class AudioIngest {
         }
         if (!AudioStart.PCM16.equals(start.encoding())) {
             throw new AudioRejectedException(AudioRejection.UNSUPPORTED_FORMAT,
-                    "unsupported encoding '" + start.encoding() + "': only pcm16 (PCM16LE mono)");
+                    "unsupported encoding: only pcm16 (PCM16LE mono)"); // never echoes what the client sent
         }
         if (start.sampleRate() != 16_000 && start.sampleRate() != 48_000) {
             throw new AudioRejectedException(AudioRejection.UNSUPPORTED_FORMAT,
-                    "unsupported sampleRate " + start.sampleRate() + ": only 16000 or 48000");
+                    "unsupported sampleRate: only 16000 or 48000");
         }
         sampleRate = start.sampleRate();
         decimator = sampleRate == 48_000 ? new Decimator48To16() : null;

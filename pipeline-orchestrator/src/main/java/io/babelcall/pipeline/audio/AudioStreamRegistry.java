@@ -1,9 +1,11 @@
 package io.babelcall.pipeline.audio;
 
 import io.babelcall.common.room.RedisKeys;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -17,28 +19,53 @@ import reactor.core.publisher.Sinks;
  * One audio stream per participant. A new stream replaces an older one on this replica directly, and on other
  * replicas through a claim published on {@link RedisKeys#AUDIO_STREAM_CLAIMS} ({@code roomId participantId
  * streamId}); each replica closes its own older stream of that participant with {@link AudioRejection#REPLACED}.
+ * {@link MembershipWatch} ends the streams of participants no longer in their room through {@link Handle#remove}.
  */
 public class AudioStreamRegistry implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AudioStreamRegistry.class);
 
-    /** A registered stream; {@link #replaced()} completes when a newer stream took over. */
+    /**
+     * A registered stream; {@link #replaced()} completes when a newer stream took over, {@link #removed()} when the
+     * participant is no longer in the room.
+     */
     public static final class Handle {
 
+        private final String roomId;
+        private final String participantId;
         private final String key;
         private final String streamId = UUID.randomUUID().toString();
         private final Sinks.Empty<Void> replaced = Sinks.empty();
+        private final Sinks.Empty<Void> removed = Sinks.empty();
 
-        private Handle(String key) {
-            this.key = key;
+        private Handle(String roomId, String participantId) {
+            this.roomId = roomId;
+            this.participantId = participantId;
+            this.key = roomId + " " + participantId;
+        }
+
+        public String roomId() {
+            return roomId;
+        }
+
+        public String participantId() {
+            return participantId;
         }
 
         public Mono<Void> replaced() {
             return replaced.asMono();
         }
 
+        public Mono<Void> removed() {
+            return removed.asMono();
+        }
+
         void replace() {
             replaced.tryEmitEmpty();
+        }
+
+        void remove() {
+            removed.tryEmitEmpty();
         }
     }
 
@@ -55,19 +82,23 @@ public class AudioStreamRegistry implements AutoCloseable {
 
     /** Registers a new stream of a participant, replacing any older one here and (via Redis) elsewhere. */
     public Handle register(String roomId, String participantId) {
-        String key = roomId + " " + participantId;
-        Handle handle = new Handle(key);
-        Handle old = local.put(key, handle);
+        Handle handle = new Handle(roomId, participantId);
+        Handle old = local.put(handle.key, handle);
         if (old != null) {
             old.replace();
         }
-        redis.convertAndSend(RedisKeys.AUDIO_STREAM_CLAIMS, key + " " + handle.streamId)
+        redis.convertAndSend(RedisKeys.AUDIO_STREAM_CLAIMS, handle.key + " " + handle.streamId)
                 .subscribe(n -> { }, e -> log.warn("cannot publish audio stream claim: {}", e.toString()));
         return handle;
     }
 
     public void unregister(Handle handle) {
         local.remove(handle.key, handle);
+    }
+
+    /** The streams open on this replica, by room. */
+    public Map<String, List<Handle>> streamsByRoom() {
+        return local.values().stream().collect(Collectors.groupingBy(Handle::roomId));
     }
 
     private void onClaim(String message) {

@@ -10,6 +10,7 @@ import io.babelcall.pipeline.security.AuthenticatedSpeaker;
 import io.babelcall.pipeline.speech.PipelineMetrics;
 import io.babelcall.pipeline.speech.SpeakerPipeline;
 import io.babelcall.pipeline.speech.SpeakerPipelineFactory;
+import io.babelcall.support.json.ClientJson;
 import io.babelcall.support.logging.CallLog;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -31,7 +32,8 @@ import tools.jackson.databind.ObjectMapper;
  * {@code /ws/audio}: one speaker's microphone. The handshake was authorised by {@link AudioHandshakeFilter}. Frames
  * are copied off the event loop and handled in order on a worker ({@link AudioIngest} checks them, the
  * {@link SpeakerPipeline} does the rest). A protocol violation sends an {@code error} frame and closes with the code of
- * its {@link AudioRejection}; it affects no other stream.
+ * its {@link AudioRejection}; it affects no other stream. Control messages are read with {@link ClientJson#strict}, and
+ * no error message repeats what the client sent.
  */
 public class AudioWebSocketHandler implements WebSocketHandler {
 
@@ -43,6 +45,8 @@ public class AudioWebSocketHandler implements WebSocketHandler {
 
     private final AudioProperties props;
     private final ObjectMapper json;
+    /** Reads the client's control messages: refuses strings that are not valid Unicode. */
+    private final ObjectMapper clientJson;
     private final SpeakerPipelineFactory pipelines;
     private final AudioStreamRegistry registry;
     private final PipelineMetrics metrics;
@@ -54,6 +58,7 @@ public class AudioWebSocketHandler implements WebSocketHandler {
                                  AudioStreamRegistry registry, PipelineMetrics metrics, Scheduler worker) {
         this.props = props;
         this.json = json;
+        this.clientJson = ClientJson.strict(json);
         this.pipelines = pipelines;
         this.registry = registry;
         this.metrics = metrics;
@@ -80,7 +85,7 @@ public class AudioWebSocketHandler implements WebSocketHandler {
         if (speaker == null) { // cannot happen behind the filter; refuse rather than run unauthenticated
             return session.close(CloseStatus.POLICY_VIOLATION);
         }
-        AudioIngest ingest = new AudioIngest(props, json);
+        AudioIngest ingest = new AudioIngest(props, clientJson);
         AtomicBoolean started = new AtomicBoolean();
         AtomicBoolean ended = new AtomicBoolean();
         AudioStreamRegistry.Handle handle = registry.register(speaker.roomId(), speaker.participantId());
@@ -108,6 +113,8 @@ public class AudioWebSocketHandler implements WebSocketHandler {
         });
         Disposable replaced = handle.replaced().subscribe(null, null, () -> reject.accept(new AudioRejectedException(
                 AudioRejection.REPLACED, "a newer audio stream of this participant took over")));
+        Disposable removed = handle.removed().subscribe(null, null, () -> reject.accept(new AudioRejectedException(
+                AudioRejection.REMOVED, "the participant is no longer in the room")));
 
         return session.receive()
                 // Frames that arrive before this subscription can be dropped by the socket layer: the client waits for
@@ -134,12 +141,22 @@ public class AudioWebSocketHandler implements WebSocketHandler {
                         }
                     }
                 })
+                .onErrorResume(e -> {
+                    // oversized frames and other protocol violations, reported by the decoder (AudioChannelGuard)
+                    AudioRejectedException rejection = AudioChannelGuard.rejection(e, props.maxFrameBytes());
+                    if (rejection == null) {
+                        return Mono.error(e);
+                    }
+                    reject.accept(rejection);
+                    return Mono.empty();
+                })
                 .then()
                 .doFinally(signal -> {
                     CallLog.info(log, speaker.roomId(), speaker.participantId()).log(
                             "audio stream of {} in room {} ended ({})", speaker.participantId(), speaker.roomId(), signal);
                     startDeadline.dispose();
                     replaced.dispose();
+                    removed.dispose();
                     outbound.tryEmitComplete();
                     registry.unregister(handle);
                     metrics.streamClosed();

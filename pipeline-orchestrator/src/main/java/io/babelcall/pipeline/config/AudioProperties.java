@@ -18,9 +18,13 @@ public record AudioProperties(
         @DefaultValue("100ms") @NotNull Duration maxFrameDuration,
         @DefaultValue("2.0") @DecimalMin("1.0") double maxRealtimeFactor,
         @DefaultValue("2s") @NotNull Duration rateBurst,
-        @DefaultValue("10s") @NotNull Duration startTimeout) {
+        @DefaultValue("10s") @NotNull Duration startTimeout,
+        @DefaultValue("1s") @NotNull Duration membershipCheckInterval) {
 
     public AudioProperties {
+        if (membershipCheckInterval != null && membershipCheckInterval.toMillis() < 100) {
+            throw new IllegalArgumentException("babelcall.audio.membership-check-interval must be at least 100ms");
+        }
         if (minFrameDuration != null && maxFrameDuration != null && minFrameDuration.compareTo(maxFrameDuration) > 0) {
             throw new IllegalArgumentException("babelcall.audio.min-frame-duration must not exceed max-frame-duration");
         }

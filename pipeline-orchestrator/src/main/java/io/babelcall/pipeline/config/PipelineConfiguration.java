@@ -1,12 +1,15 @@
 package io.babelcall.pipeline.config;
 
 import io.babelcall.common.token.ParticipantTokens;
+import io.babelcall.pipeline.audio.AudioChannelGuard;
 import io.babelcall.pipeline.audio.AudioStreamRegistry;
 import io.babelcall.pipeline.audio.AudioWebSocketHandler;
+import io.babelcall.pipeline.audio.MembershipWatch;
 import io.babelcall.pipeline.dub.DubAudioStore;
 import io.babelcall.pipeline.engine.EngineRouter;
 import io.babelcall.pipeline.security.AudioHandshakeFilter;
 import io.babelcall.pipeline.security.RoomAccess;
+import io.babelcall.pipeline.security.RoomMembership;
 import io.babelcall.pipeline.speech.CaptionPublisher;
 import io.babelcall.pipeline.speech.DeadlineScheduler;
 import io.babelcall.pipeline.speech.ListenerDirectory;
@@ -15,6 +18,8 @@ import io.babelcall.pipeline.speech.PipelineServices;
 import io.babelcall.pipeline.speech.SpeakerPipelineFactory;
 import io.babelcall.pipeline.text.TextNormalizer;
 import io.babelcall.pipeline.transcript.TranscriptStore;
+import io.babelcall.support.web.SecurityHeadersWebFilter;
+import io.netty.channel.Channel;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -32,6 +37,7 @@ import org.springframework.web.reactive.config.CorsRegistry;
 import org.springframework.web.reactive.config.WebFluxConfigurer;
 import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
 import org.springframework.web.reactive.socket.HandshakeInfo;
+import org.springframework.web.reactive.socket.WebSocketHandler;
 import org.springframework.web.reactive.socket.server.RequestUpgradeStrategy;
 import org.springframework.web.reactive.socket.server.WebSocketService;
 import org.springframework.web.reactive.socket.server.support.HandshakeWebSocketService;
@@ -60,8 +66,22 @@ public class PipelineConfiguration implements WebFluxConfigurer {
 
     @Bean
     @ConditionalOnMissingBean
-    RoomAccess roomAccess(ParticipantTokens tokens) {
-        return new RoomAccess(tokens);
+    RoomMembership roomMembership(ReactiveStringRedisTemplate redis) {
+        return new RoomMembership(redis);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    RoomAccess roomAccess(ParticipantTokens tokens, RoomMembership membership) {
+        return new RoomAccess(tokens, membership);
+    }
+
+    /** nosniff and the api's other security headers; a policy that allows nothing, as no page is served here. */
+    @Bean
+    @ConditionalOnMissingBean
+    SecurityHeadersWebFilter securityHeadersWebFilter() {
+        return new SecurityHeadersWebFilter(SecurityHeadersWebFilter.NOTHING_ALLOWED,
+                SecurityHeadersWebFilter.NO_FEATURES);
     }
 
     @Bean
@@ -129,6 +149,12 @@ public class PipelineConfiguration implements WebFluxConfigurer {
         return new AudioStreamRegistry(redis, container);
     }
 
+    @Bean
+    @ConditionalOnMissingBean
+    MembershipWatch audioMembershipWatch(AudioStreamRegistry registry, RoomMembership membership) {
+        return new MembershipWatch(registry, membership, audio.membershipCheckInterval());
+    }
+
     /** Audio frames are handled on workers that may block briefly in an engine call, never on the event loop. */
     @Bean(destroyMethod = "dispose")
     Scheduler audioWorkers() {
@@ -156,26 +182,35 @@ public class PipelineConfiguration implements WebFluxConfigurer {
     }
 
     /**
-     * Netty's own frame limit sits above ours (twice max-frame-bytes), so an oversized frame up to that size gets
-     * our error frame and close code 1009; anything larger is cut by Netty (also 1009). The authenticated speaker
-     * that {@link AudioHandshakeFilter} put in the exchange attributes is copied into the session's handshake info
-     * (the stock predicate would copy from a WebSession, which this stateless service does not create).
+     * Netty's frame limit is ours ({@code max-frame-bytes}): an oversized frame is refused from its header, never
+     * buffered, and {@link AudioChannelGuard} (installed once the handshake is done) turns the refusal into the
+     * {@code too_big} error frame and 1009, and lets the connection close cleanly. The authenticated speaker that
+     * {@link AudioHandshakeFilter} put in the exchange attributes is copied into the session's handshake info (the stock
+     * predicate would copy from a WebSession, which this stateless service does not create).
      */
     @Override
     public WebSocketService getWebSocketService() {
         var netty = new ReactorNettyRequestUpgradeStrategy(() -> WebsocketServerSpec.builder()
-                .maxFramePayloadLength(audio.maxFrameBytes() * 2));
-        RequestUpgradeStrategy strategy = (exchange, handler, subProtocol, info) ->
-                netty.upgrade(exchange, handler, subProtocol, () -> {
-                    HandshakeInfo i = info.get();
-                    Map<String, Object> attributes = new HashMap<>(i.getAttributes());
-                    Object speaker = exchange.getAttribute(AudioHandshakeFilter.SPEAKER_ATTRIBUTE);
-                    if (speaker != null) {
-                        attributes.put(AudioHandshakeFilter.SPEAKER_ATTRIBUTE, speaker);
-                    }
-                    return new HandshakeInfo(i.getUri(), i.getHeaders(), i.getCookies(), i.getPrincipal(),
-                            i.getSubProtocol(), i.getRemoteAddress(), attributes, i.getLogPrefix());
-                });
+                .maxFramePayloadLength(audio.maxFrameBytes()));
+        RequestUpgradeStrategy strategy = (exchange, handler, subProtocol, info) -> {
+            Channel channel = AudioChannelGuard.channel(exchange);
+            WebSocketHandler guarded = session -> {
+                if (channel != null) {
+                    AudioChannelGuard.install(channel, audio.maxFrameBytes());
+                }
+                return handler.handle(session);
+            };
+            return netty.upgrade(exchange, guarded, subProtocol, () -> {
+                HandshakeInfo i = info.get();
+                Map<String, Object> attributes = new HashMap<>(i.getAttributes());
+                Object speaker = exchange.getAttribute(AudioHandshakeFilter.SPEAKER_ATTRIBUTE);
+                if (speaker != null) {
+                    attributes.put(AudioHandshakeFilter.SPEAKER_ATTRIBUTE, speaker);
+                }
+                return new HandshakeInfo(i.getUri(), i.getHeaders(), i.getCookies(), i.getPrincipal(),
+                        i.getSubProtocol(), i.getRemoteAddress(), attributes, i.getLogPrefix());
+            });
+        };
         return new HandshakeWebSocketService(strategy);
     }
 

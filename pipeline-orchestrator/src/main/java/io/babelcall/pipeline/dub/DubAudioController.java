@@ -13,7 +13,10 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
-/** {@code GET /api/v1/audio/{id}}: a dub WAV, for a token of the room it was made for. */
+/**
+ * {@code GET /api/v1/audio/{id}}: a dub WAV, for a token of the room it was made for whose participant is still in
+ * that room.
+ */
 @RestController
 public class DubAudioController {
 
@@ -31,17 +34,19 @@ public class DubAudioController {
     @GetMapping("/api/v1/audio/{id}")
     public Mono<ResponseEntity<byte[]>> audio(@PathVariable String id, ServerHttpRequest request) {
         var claims = access.authenticate(request);
-        if (!ID.matcher(id).matches()) {
-            return Mono.error(RoomAccess.problem(HttpStatus.NOT_FOUND, "not_found", "no such audio (or expired)"));
-        }
-        return store.find(id)
-                .switchIfEmpty(Mono.error(() -> RoomAccess.problem(HttpStatus.NOT_FOUND, "not_found",
-                        "no such audio (or expired)")))
-                .flatMap(dub -> dub.roomId().equals(claims.roomId())
-                        ? Mono.just(ResponseEntity.ok().contentType(WAV)
-                                .cacheControl(CacheControl.maxAge(Duration.ofMinutes(10)).cachePrivate())
-                                .body(dub.wav()))
-                        : Mono.error(RoomAccess.problem(HttpStatus.FORBIDDEN, "wrong_room",
-                                "the token is not for this audio's room")));
+        return access.requireMember(claims).flatMap(member -> {
+            if (!ID.matcher(id).matches()) {
+                return Mono.error(RoomAccess.problem(HttpStatus.NOT_FOUND, "not_found", "no such audio (or expired)"));
+            }
+            return store.find(id)
+                    .switchIfEmpty(Mono.error(() -> RoomAccess.problem(HttpStatus.NOT_FOUND, "not_found",
+                            "no such audio (or expired)")))
+                    .flatMap(dub -> dub.roomId().equals(claims.roomId())
+                            ? Mono.just(ResponseEntity.ok().contentType(WAV)
+                                    .cacheControl(CacheControl.maxAge(Duration.ofMinutes(10)).cachePrivate())
+                                    .body(dub.wav()))
+                            : Mono.error(RoomAccess.problem(HttpStatus.FORBIDDEN, "wrong_room",
+                                    "the token is not for this audio's room")));
+        });
     }
 }

@@ -53,7 +53,9 @@ public class AudioHandshakeFilter implements WebFilter, Ordered {
         }
         String origin = exchange.getRequest().getHeaders().getOrigin();
         if (!cors.allows(origin)) {
-            return refuse(exchange, HttpStatus.FORBIDDEN, "origin_not_allowed", "origin " + origin + " is not allowed");
+            // the origin is not repeated: nothing a client sends is echoed
+            return refuse(exchange, HttpStatus.FORBIDDEN, "origin_not_allowed",
+                    "this origin is not allowed (babelcall.cors.allowed-origins)");
         }
         ParticipantClaims claims;
         try {

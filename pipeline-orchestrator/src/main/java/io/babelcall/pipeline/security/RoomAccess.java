@@ -10,18 +10,22 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.ErrorResponseException;
+import reactor.core.publisher.Mono;
 
 /**
  * Checks the participant token of a request against the room it targets. Tokens come from
  * {@code Authorization: Bearer}, the {@code access_token} query parameter (for {@code <audio src>} and WebSockets)
- * or the {@code bearer, <token>} WebSocket subprotocol, in the order of {@link TokenCarrier}.
+ * or the {@code bearer, <token>} WebSocket subprotocol, in the order of {@link TokenCarrier}. A token outlives its
+ * participant's membership (the api's DELETE does not revoke it), so requests also check {@link #requireMember}.
  */
 public class RoomAccess {
 
     private final ParticipantTokens tokens;
+    private final RoomMembership membership;
 
-    public RoomAccess(ParticipantTokens tokens) {
+    public RoomAccess(ParticipantTokens tokens, RoomMembership membership) {
         this.tokens = tokens;
+        this.membership = membership;
     }
 
     /** The token found on the request, if any. */
@@ -48,6 +52,13 @@ public class RoomAccess {
             throw problem(HttpStatus.FORBIDDEN, "wrong_room", "the token is not for this room");
         }
         return claims;
+    }
+
+    /** The claims, once their participant is found in the room's participants hash; else 403 not_a_participant. */
+    public Mono<ParticipantClaims> requireMember(ParticipantClaims claims) {
+        return membership.isMember(claims.roomId(), claims.participantId())
+                .flatMap(member -> member ? Mono.just(claims) : Mono.error(problem(HttpStatus.FORBIDDEN,
+                        "not_a_participant", "the participant is no longer in the room (removed, left, or room gone)")));
     }
 
     public static ErrorResponseException problem(HttpStatus status, String code, String detail) {

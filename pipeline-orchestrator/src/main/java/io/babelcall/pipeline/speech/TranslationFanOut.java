@@ -109,14 +109,14 @@ final class TranslationFanOut {
                     releaseInterimSlot(target);
                     continue;
                 }
-                Mono.defer(() -> translator.get().translate(text, language, target))
+                Mono.defer(() -> translator.get().translateMarked(text, language, target))
                         .timeout(services.pipeline().translationTimeout(), services.deadlines())
                         .doFinally(sig -> releaseInterimSlot(target))
                         .subscribe(translated -> {
-                            if (!translated.isBlank()) {
+                            if (!translated.text().isBlank()) {
                                 gate.publishWhileLive(u, () -> captions.publish(s -> new Translation(speaker.id(),
-                                        u.id, s, language, target, translated, false, null,
-                                        services.clock().instant()), null));
+                                        u.id, s, language, target, translated.text(), false, null,
+                                        services.clock().instant(), translated.unknown()), null));
                             }
                         }, e -> speaker.debug(log).log("interim translation to {} failed: {}", target, e.toString()));
             }
@@ -175,18 +175,20 @@ final class TranslationFanOut {
                     "no translation engine for " + language + "->" + target);
             return Mono.empty();
         }
-        return Mono.defer(() -> translator.get().translate(u.text, language, target))
+        return Mono.defer(() -> translator.get().translateMarked(u.text, language, target))
                 .timeout(services.pipeline().translationTimeout(), services.deadlines())
-                .filter(text -> !text.isBlank())
+                .filter(translated -> !translated.text().isBlank())
                 .switchIfEmpty(Mono.error(() -> new IllegalStateException("empty translation")))
-                .flatMap(text -> {
+                .flatMap(translated -> {
                     captions.state("mt:" + target, u.id, target, CaptionStatus.OK, null);
                     long eos = u.endOfSpeechNanos;
+                    // unknown words (passed through untranslated) are marked, never shown as a translation;
                     // the transcript entry keeps the translation even if Redis lost the event
                     return Mono.fromFuture(captions.publish(s -> new Translation(speaker.id(), u.id, s, language,
-                                    target, text, true, u.endOfSpeechAt, services.clock().instant()),
+                                    target, translated.text(), true, u.endOfSpeechAt, services.clock().instant(),
+                                    translated.unknown()),
                             () -> services.metrics().eosToTranslation(target, System.nanoTime() - eos)))
-                            .thenReturn(text);
+                            .thenReturn(translated.text());
                 })
                 .onErrorResume(e -> {
                     speaker.warn(log).log("translation {}->{} failed for room {}: {}", language, target,

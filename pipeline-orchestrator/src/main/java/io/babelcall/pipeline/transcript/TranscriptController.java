@@ -1,6 +1,7 @@
 package io.babelcall.pipeline.transcript;
 
 import io.babelcall.common.language.LanguageCode;
+import io.babelcall.common.token.ParticipantClaims;
 import io.babelcall.pipeline.security.RoomAccess;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -14,7 +15,10 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
-/** {@code GET /api/v1/rooms/{roomId}/transcript?format=json|vtt|srt&lang=xx} for a token of that room. */
+/**
+ * {@code GET /api/v1/rooms/{roomId}/transcript?format=json|vtt|srt&lang=xx} for a token of that room whose
+ * participant is still in it.
+ */
 @RestController
 public class TranscriptController {
 
@@ -34,22 +38,24 @@ public class TranscriptController {
                                               @RequestParam(defaultValue = "json") String format,
                                               @RequestParam(required = false) String lang,
                                               ServerHttpRequest request) {
-        access.authorize(request, roomId);
-        String f = format.toLowerCase(Locale.ROOT);
-        if (!f.equals("json") && !f.equals("vtt") && !f.equals("srt")) {
-            return Mono.error(RoomAccess.problem(HttpStatus.BAD_REQUEST, "bad_format",
-                    "format must be json, vtt or srt"));
-        }
-        if (lang != null && !LanguageCode.isValid(lang)) {
-            return Mono.error(RoomAccess.problem(HttpStatus.BAD_REQUEST, "bad_language",
-                    "lang must be a language code such as 'es' or 'pt-BR'"));
-        }
-        LanguageCode language = lang == null ? null : LanguageCode.of(lang);
-        return store.read(roomId).map(entries -> switch (f) {
-            case "vtt" -> ResponseEntity.ok().contentType(VTT).body(TranscriptFormatter.vtt(entries, language));
-            case "srt" -> ResponseEntity.ok().contentType(SRT).body(TranscriptFormatter.srt(entries, language));
-            default -> ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
-                    .body(TranscriptFormatter.json(roomId, entries, language));
+        ParticipantClaims claims = access.authorize(request, roomId);
+        return access.requireMember(claims).flatMap(member -> {
+            String f = format.toLowerCase(Locale.ROOT);
+            if (!f.equals("json") && !f.equals("vtt") && !f.equals("srt")) {
+                return Mono.error(RoomAccess.problem(HttpStatus.BAD_REQUEST, "bad_format",
+                        "format must be json, vtt or srt"));
+            }
+            if (lang != null && !LanguageCode.isValid(lang)) {
+                return Mono.error(RoomAccess.problem(HttpStatus.BAD_REQUEST, "bad_language",
+                        "lang must be a language code such as 'es' or 'pt-BR'"));
+            }
+            LanguageCode language = lang == null ? null : LanguageCode.of(lang);
+            return store.read(roomId).map(entries -> switch (f) {
+                case "vtt" -> ResponseEntity.ok().contentType(VTT).body(TranscriptFormatter.vtt(entries, language));
+                case "srt" -> ResponseEntity.ok().contentType(SRT).body(TranscriptFormatter.srt(entries, language));
+                default -> ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
+                        .body(TranscriptFormatter.json(roomId, entries, language));
+            });
         });
     }
 }

@@ -15,4 +15,13 @@ public interface Translator {
 
     /** Translates one normalised sentence; errors and time-outs are signalled on the Mono. */
     Mono<String> translate(String text, LanguageCode source, LanguageCode target);
+
+    /**
+     * The same translation with the spans of words the engine did not know and passed through untranslated, so they
+     * are shown as such instead of passing for a translation. Engines that mark unknown words override this; the
+     * others mark nothing.
+     */
+    default Mono<TranslatedText> translateMarked(String text, LanguageCode source, LanguageCode target) {
+        return translate(text, source, target).map(TranslatedText::plain);
+    }
 }

@@ -11,6 +11,7 @@ import io.babelcall.pipeline.support.EventCollector;
 import io.babelcall.pipeline.support.PipelineTestBase;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -46,6 +47,12 @@ class AudioWebSocketTests extends PipelineTestBase {
             }
         };
         Consumer<AudioClient> silentSocket = c -> { }; // never sends start: start-timeout (1.5 s in these tests)
+        // a JSON escape of a lone UTF-16 surrogate: valid JSON, but no valid Unicode string
+        Consumer<AudioClient> surrogateEncoding = c -> c.text(
+                "{\"type\":\"start\",\"sampleRate\":16000,\"encoding\":\"pcm\\ud80016\"}");
+        Consumer<AudioClient> surrogateType = c -> c.text("{\"type\":\"\\udfff\"}");
+        Consumer<AudioClient> surrogateRate = c -> c.text(
+                "{\"type\":\"start\",\"sampleRate\":\"\\ud800\",\"encoding\":\"pcm16\"}");
         return Stream.of(
                 Arguments.of("binary before start", noStart, "no_start", 1003),
                 Arguments.of("opus encoding", opus, "unsupported_format", 1003),
@@ -58,7 +65,10 @@ class AudioWebSocketTests extends PipelineTestBase {
                 Arguments.of("200 ms frame", tooLong, "frame_duration", 1007),
                 Arguments.of("frame over 64 KiB", tooBig, "too_big", 1009),
                 Arguments.of("faster than 2x real time", tooFast, "too_fast", 1008),
-                Arguments.of("no start frame", silentSocket, "start_timeout", 1008));
+                Arguments.of("no start frame", silentSocket, "start_timeout", 1008),
+                Arguments.of("lone surrogate in encoding", surrogateEncoding, "bad_message", 1003),
+                Arguments.of("lone surrogate in type", surrogateType, "bad_message", 1003),
+                Arguments.of("lone surrogate in sampleRate", surrogateRate, "bad_message", 1003));
     }
 
     @ParameterizedTest(name = "{0} -> {2} / {3}")
@@ -216,6 +226,127 @@ class AudioWebSocketTests extends PipelineTestBase {
         var evil = preflight.apply("http://evil.example");
         assertThat(evil.statusCode()).isEqualTo(403);
         assertThat(evil.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+    }
+
+    /** Whatever the client sent, no error frame or handshake refusal repeats it (it could be markup or a lone surrogate). */
+    @Test
+    void errorsNeverEchoWhatTheClientSent() throws Exception {
+        String canary = "CANARY<img src=x onerror=alert(1)>";
+        List<String> inputs = List.of(
+                "{\"type\":\"start\",\"sampleRate\":16000,\"encoding\":\"" + canary + "\"}",
+                "{\"type\":\"start\",\"sampleRate\":\"" + canary + "\",\"encoding\":\"pcm16\"}",
+                "{\"type\":\"start\",\"sampleRate\":44100" + canary.length() + ",\"encoding\":\"pcm16\"}",
+                "{\"type\":\"" + canary + "\"}",
+                "{\"" + canary + "\":1}",
+                canary,
+                "{\"type\":\"start\",\"encoding\":\"" + canary.repeat(40) + "\"}");
+        String room = rooms.newRoom();
+        for (int i = 0; i < inputs.size(); i++) {
+            String token = rooms.join(room, "p" + i, "Speaker", "en", "en", false);
+            try (AudioClient c = AudioClient.connect(port, token)) {
+                c.text(inputs.get(i));
+                assertThat(c.awaitClose(CLOSE)).as(inputs.get(i)).isEqualTo(1003);
+                assertThat(c.texts).as(inputs.get(i)).hasSize(1);
+                assertThat(c.texts.get(0)).as(inputs.get(i)).doesNotContain("CANARY").doesNotContain("44100");
+            }
+        }
+        String token = rooms.join(room, "h", "Speaker", "en", "en", false);
+        var http = java.net.http.HttpClient.newHttpClient();
+        for (var request : List.of(
+                java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ws/audio?access_token="
+                        + token)).header("Origin", "http://CANARY.example"),
+                java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                        + "/ws/audio?access_token=CANARY.CANARY.CANARY")))) {
+            var refused = http.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(refused.statusCode()).isIn(401, 403);
+            assertThat(refused.body()).contains("\"code\"").doesNotContain("CANARY");
+        }
+    }
+
+    /**
+     * A frame far over the limit (16 MiB) is refused like any oversized frame: error frame too_big, close 1009, the
+     * connection closed cleanly (the client sees the close frame, not a reset); so is a message of small fragments
+     * that adds up to too much. The server goes on serving other streams.
+     */
+    @Test
+    void aSixteenMebibyteFrameOrMessageIsRefusedWith1009AndTheServerGoesOn() throws Exception {
+        String room = rooms.newRoom();
+        double rejectedBefore = rejected("too_big");
+        for (boolean fragmented : new boolean[] {false, true}) {
+            String token = rooms.join(room, fragmented ? "fragments" : "frame", "Big", "en", "en", false);
+            try (AudioClient big = AudioClient.connect(port, token).start(16000)) {
+                try {
+                    if (fragmented) {
+                        for (int i = 0; i < 256 && big.isOpen(); i++) { // 256 x 64 KiB, never the last fragment
+                            big.binaryFragment(new byte[64 * 1024], false);
+                        }
+                    } else {
+                        big.binary(new byte[16 * 1024 * 1024]);
+                    }
+                } catch (java.util.concurrent.CompletionException sendFailed) {
+                    // the server closed while the client was still sending: the close code below tells how
+                }
+                assertThat(big.awaitClose(CLOSE)).as(fragmented ? "fragmented" : "one frame").isEqualTo(1009);
+                assertThat(big.texts).hasSize(1);
+                JsonNode error = json.readTree(big.texts.get(0));
+                assertThat(error.get("code").asString()).isEqualTo("too_big");
+                assertThat(error.get("message").asString()).contains("65536");
+            }
+        }
+        assertThat(rejected("too_big")).isEqualTo(rejectedBefore + 2);
+
+        String token = rooms.join(room, "after", "After", "en", "en", false);
+        try (EventCollector events = events(room); AudioClient after = AudioClient.connect(port, token).start(16000)) {
+            engines.recognizer.script("after", "still serving");
+            after.stream(utterance(16000), 16000, 20, 1.5);
+            assertThat(events.await(Transcript.class, t -> t.isFinal() && t.speaker().equals("after"), CLOSE).text())
+                    .isEqualTo("Still serving.");
+        }
+    }
+
+    /**
+     * A frame that breaks the WebSocket protocol itself (here: unmasked, which no client may send; browsers cannot, so
+     * this speaks raw TCP) gets the protocol_error frame and close 1002, counted like other bad input.
+     */
+    @Test
+    void aFrameThatBreaksTheWebSocketProtocolIsRefusedWith1002() throws Exception {
+        String room = rooms.newRoom();
+        String token = rooms.join(room, "raw", "Raw", "en", "en", false);
+        double rejectedBefore = rejected("protocol_error");
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(5000);
+            var out = socket.getOutputStream();
+            var in = new java.io.DataInputStream(socket.getInputStream());
+            out.write(("GET /ws/audio?access_token=" + token + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                head.append((char) in.readUnsignedByte());
+            }
+            assertThat(head).startsWith("HTTP/1.1 101");
+            assertThat(readFrame(in)).isEqualTo("{\"type\":\"ready\"}");
+            out.write(new byte[] {(byte) 0x81, 0x02, 'h', 'i'}); // a text frame without the client mask
+
+            JsonNode error = json.readTree(readFrame(in));
+            assertThat(error.get("code").asString()).isEqualTo("protocol_error");
+            assertThat(readFrame(in)).startsWith("close 1002");
+        }
+        assertThat(rejected("protocol_error")).isEqualTo(rejectedBefore + 1);
+    }
+
+    /** The payload of the next (unmasked, short) server frame as text; a close frame as "close CODE". */
+    private static String readFrame(java.io.DataInputStream in) throws java.io.IOException {
+        int opcode = in.readUnsignedByte() & 0x0f;
+        int length = in.readUnsignedByte() & 0x7f;
+        if (length == 126) {
+            length = in.readUnsignedShort();
+        }
+        byte[] payload = in.readNBytes(length);
+        if (opcode == 0x8) {
+            return "close " + (payload.length >= 2 ? ((payload[0] & 0xff) << 8 | (payload[1] & 0xff)) : -1);
+        }
+        return new String(payload, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private int refusal(URI uri, Consumer<java.net.http.WebSocket.Builder> hook) {

@@ -3,6 +3,8 @@ package io.babelcall.pipeline.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.babelcall.common.language.LanguageCode;
+import io.babelcall.common.room.RedisKeys;
+import io.babelcall.pipeline.translation.TranslatedText;
 import io.babelcall.pipeline.translation.Translator;
 import io.babelcall.pipeline.tts.SpeechSynthesizer;
 import io.babelcall.pipeline.tts.SynthesizedSpeech;
@@ -54,6 +56,8 @@ class EnginesApplicationTests {
     MeterRegistry meters;
     @Autowired
     ReactiveStringRedisTemplate redis;
+    @Autowired
+    EngineRegistry registry;
 
     @Test
     void capabilitiesComeFromTheConfiguredRoutes() {
@@ -87,6 +91,31 @@ class EnginesApplicationTests {
         Long ttl = redis.keys("mt:*").flatMap(k -> redis.getExpire(k)).map(Duration::getSeconds)
                 .blockFirst(Duration.ofSeconds(5));
         assertThat(ttl).isPositive();
+    }
+
+    /**
+     * The unknown-word spans are cached with the translation (a hit keeps them), and an entry in the format written
+     * before spans existed (plain text under the key without a format) is never served as a translation without them.
+     */
+    @Test
+    void aCachedTranslationKeepsItsUnknownWordsAndAnOldFormatEntryIsNotServed() {
+        Translator translator = router.translatorFor(EN, ES).orElseThrow();
+        String text = "The flibbertigibbet number " + ThreadLocalRandom.current().nextInt(1_000_000) + " is big.";
+        String fingerprint = registry.instances().get("apertium").fingerprint();
+        redis.opsForValue().set(RedisKeys.translationCache(EngineCache.hash(fingerprint, "en", "es", text)),
+                "El flibbertigibbet número es grande.", Duration.ofMinutes(5)).block(Duration.ofSeconds(5));
+        double calls = engineCalls("mt", "apertium");
+        double hits = cache("mt", "hit");
+
+        TranslatedText first = translator.translateMarked(text, EN, ES).block(Duration.ofSeconds(10));
+        TranslatedText second = translator.translateMarked(text, EN, ES).block(Duration.ofSeconds(10));
+
+        assertThat(first.unknown()).extracting(span -> first.text().substring(span.start(), span.end()))
+                .containsExactly("flibbertigibbet");
+        assertThat(second).isEqualTo(first);
+        assertThat(translator.translate(text, EN, ES).block(Duration.ofSeconds(10))).isEqualTo(first.text());
+        assertThat(engineCalls("mt", "apertium") - calls).isEqualTo(1);
+        assertThat(cache("mt", "hit") - hits).isEqualTo(2);
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.babelcall.common.caption.CaptionEvent;
 import io.babelcall.common.caption.CaptionStatus;
 import io.babelcall.common.caption.Dub;
+import io.babelcall.common.caption.TextSpan;
 import io.babelcall.common.caption.Transcript;
 import io.babelcall.common.caption.Translation;
 import io.babelcall.common.room.RedisKeys;
@@ -12,9 +13,6 @@ import io.babelcall.pipeline.support.Audio;
 import io.babelcall.pipeline.support.AudioClient;
 import io.babelcall.pipeline.support.EventCollector;
 import io.babelcall.pipeline.support.PipelineTestBase;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -29,7 +27,6 @@ import tools.jackson.databind.JsonNode;
 class CaptionPipelineTests extends PipelineTestBase {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
     void translatesOncePerDistinctLanguageOfConnectedListenersAndKeepsEachSpeakersOrder() throws Exception {
@@ -236,13 +233,6 @@ class CaptionPipelineTests extends PipelineTestBase {
         }
     }
 
-    private HttpResponse<byte[]> get(String path, String authorization) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET();
-        if (authorization != null) {
-            b.header("Authorization", authorization);
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-    }
 
     private double counter(String name, String tag, String value) {
         var c = meters.find(name).tag(tag, value).counter();
@@ -269,5 +259,31 @@ class CaptionPipelineTests extends PipelineTestBase {
             }
         }
         throw new AssertionError("no such event in " + all);
+    }
+
+    /**
+     * A word the translator did not know reaches listeners marked: the translation event lists its span (UTF-16
+     * offsets of the text) in {@code unknown}; a translation without one has no such field on the wire.
+     */
+    @Test
+    void wordsTheTranslatorDoesNotKnowArePublishedAsUnknownSpans() throws Exception {
+        String room = rooms.newRoom();
+        String speaker = rooms.join(room, "ann", "Ann", "en", "en", false);
+        rooms.join(room, "bea", "Bea", "es", "es", false);
+        engines.recognizer.script("ann", "the zorblax is here", "all is well");
+        try (EventCollector events = events(room); AudioClient c = AudioClient.connect(port, speaker).start(16000)) {
+            c.stream(Audio.concat(utterance(16000), utterance(16000)), 16000, 20, 1.5);
+            Translation marked = events.await(Translation.class, t -> t.text().contains("Zorblax")
+                    || t.text().contains("zorblax"), WAIT);
+            events.await(Translation.class, t -> t.text().contains("All is well"), WAIT);
+
+            assertThat(marked.text()).isEqualTo("[es] The zorblax is here.");
+            assertThat(marked.unknown()).containsExactly(new TextSpan(9, 16));
+            List<JsonNode> wire = events.raw.stream().map(json::readTree)
+                    .filter(n -> n.get("type").asString().equals("translation")).toList();
+            assertThat(wire).hasSize(2);
+            assertThat(wire.get(0).get("unknown").toString()).isEqualTo("[{\"start\":9,\"end\":16}]");
+            assertThat(wire.get(1).has("unknown")).isFalse();
+        }
     }
 }

@@ -82,7 +82,12 @@ public final class AudioClient implements WebSocket.Listener, AutoCloseable {
     }
 
     public AudioClient binary(byte[] bytes) {
-        socket.sendBinary(ByteBuffer.wrap(bytes), true).join();
+        return binaryFragment(bytes, true);
+    }
+
+    /** One frame of a binary message; {@code last} false leaves the message open for more fragments. */
+    public AudioClient binaryFragment(byte[] bytes, boolean last) {
+        socket.sendBinary(ByteBuffer.wrap(bytes), last).join();
         return this;
     }
 

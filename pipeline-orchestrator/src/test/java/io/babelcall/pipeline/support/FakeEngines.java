@@ -1,5 +1,6 @@
 package io.babelcall.pipeline.support;
 
+import io.babelcall.common.caption.TextSpan;
 import io.babelcall.common.engine.EngineCapabilities;
 import io.babelcall.common.engine.TranslationPair;
 import io.babelcall.common.language.LanguageCode;
@@ -8,11 +9,13 @@ import io.babelcall.pipeline.stt.RecognitionListener;
 import io.babelcall.pipeline.stt.RecognitionRequest;
 import io.babelcall.pipeline.stt.RecognitionSession;
 import io.babelcall.pipeline.stt.SpeechRecognizer;
+import io.babelcall.pipeline.translation.TranslatedText;
 import io.babelcall.pipeline.translation.Translator;
 import io.babelcall.pipeline.tts.SpeechSynthesizer;
 import io.babelcall.pipeline.tts.SynthesizedSpeech;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -124,6 +127,8 @@ public class FakeEngines implements EngineRouter {
     /** Returns "[target] text"; counts calls per target; can fail for chosen targets. */
     public static final class CountingTranslator implements Translator {
 
+        public static final String UNKNOWN_WORD = "zorblax";
+
         private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
         private final Set<String> failing = ConcurrentHashMap.newKeySet();
 
@@ -162,6 +167,19 @@ public class FakeEngines implements EngineRouter {
                 return Mono.error(new IllegalStateException("translator for " + target + " is down"));
             }
             return Mono.just("[" + target + "] " + text);
+        }
+
+        /** Reports every "zorblax" (any case) of the result as an unknown word, as an engine that does not know it. */
+        @Override
+        public Mono<TranslatedText> translateMarked(String text, LanguageCode source, LanguageCode target) {
+            return translate(text, source, target).map(translated -> {
+                List<TextSpan> unknown = new ArrayList<>();
+                String lower = translated.toLowerCase(java.util.Locale.ROOT);
+                for (int at = lower.indexOf(UNKNOWN_WORD); at >= 0; at = lower.indexOf(UNKNOWN_WORD, at + 1)) {
+                    unknown.add(new TextSpan(at, at + UNKNOWN_WORD.length()));
+                }
+                return new TranslatedText(translated, unknown);
+            });
         }
     }
 

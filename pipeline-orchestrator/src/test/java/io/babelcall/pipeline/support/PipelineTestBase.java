@@ -1,9 +1,15 @@
 package io.babelcall.pipeline.support;
 
 import io.babelcall.common.token.ParticipantTokens;
+import io.babelcall.pipeline.dub.DubAudioStore;
 import io.babelcall.pipeline.engine.EngineRouter;
 import io.babelcall.testsupport.RedisServerExtension;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -33,6 +39,8 @@ import tools.jackson.databind.ObjectMapper;
 @Import(FakeEngineConfiguration.class)
 public abstract class PipelineTestBase {
 
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
     @LocalServerPort
     protected int port;
     @Autowired
@@ -49,12 +57,29 @@ public abstract class PipelineTestBase {
     protected ReactiveRedisMessageListenerContainer container;
     @Autowired
     protected MeterRegistry meters;
+    @Autowired
+    protected DubAudioStore dubs;
     protected Rooms rooms;
 
     @BeforeEach
     void setUpRooms() {
         rooms = new Rooms(redis, json, tokens);
         engines.translator.reset();
+    }
+
+    /** GET on this server; {@code authorization} is the whole header value ("Bearer ...") or null for none. */
+    protected HttpResponse<byte[]> get(String path, String authorization) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10));
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** A dub audio entry of the room, as the pipeline stores one; returns its URL path. */
+    protected String storedDub(String roomId) {
+        return DubAudioStore.path(dubs.store(roomId, new byte[] {'R', 'I', 'F', 'F'}).block(Duration.ofSeconds(5)));
     }
 
     protected EventCollector events(String roomId) {

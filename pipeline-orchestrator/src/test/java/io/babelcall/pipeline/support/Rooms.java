@@ -65,6 +65,18 @@ public final class Rooms {
         redis.expire(RedisKeys.presence(roomId), ROOM_TTL).block();
     }
 
+    /**
+     * What the api's {@code DELETE /api/v1/rooms/{id}/participants/{pid}} does in Redis (RoomStore's leave script):
+     * HDEL of the participant, TTL of both room keys refreshed, {@code expiresAt} updated. Signaling's presence entry
+     * stays until signaling notices.
+     */
+    public void removeAsTheApiDoes(String roomId, String participantId) {
+        redis.opsForHash().remove(RedisKeys.participants(roomId), participantId).block();
+        redis.expire(RedisKeys.room(roomId), ROOM_TTL).block();
+        redis.expire(RedisKeys.participants(roomId), ROOM_TTL).block();
+        redis.opsForHash().put(RedisKeys.room(roomId), "expiresAt", Instant.now().plus(ROOM_TTL).toString()).block();
+    }
+
     public void leave(String roomId, String participantId) {
         redis.opsForHash().remove(RedisKeys.participants(roomId), participantId).block();
         redis.opsForHash().remove(RedisKeys.presence(roomId), participantId).block();

@@ -4,6 +4,7 @@ import io.babelcall.common.engine.TranslationPair;
 import io.babelcall.common.language.LanguageCode;
 import io.babelcall.pipeline.engine.EngineException;
 import io.babelcall.pipeline.engine.EngineHealth;
+import io.babelcall.pipeline.translation.TranslatedText;
 import io.babelcall.pipeline.translation.Translator;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -18,7 +19,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Type {@code apertium-apy}: an Apertium APy server over HTTP ({@code GET /translate?langpair=eng|spa&q=...
- * &markUnknown=no} -> {@code {"responseData":{"translatedText":...},"responseStatus":200}}; {@code GET /listPairs}).
+ * &markUnknown=yes} -> {@code {"responseData":{"translatedText":...},"responseStatus":200}}; {@code GET /listPairs}).
+ * Unknown words come back marked and are reported as spans ({@link ApertiumMarks}).
  */
 final class ApertiumApyTranslator implements Translator, EngineHealth {
 
@@ -51,27 +53,33 @@ final class ApertiumApyTranslator implements Translator, EngineHealth {
 
     @Override
     public Mono<String> translate(String text, LanguageCode source, LanguageCode target) {
+        return translateMarked(text, source, target).map(TranslatedText::text);
+    }
+
+    /** Asks APy to mark unknown words ({@code markUnknown=yes}); the text has no marks ({@link ApertiumMarks}). */
+    @Override
+    public Mono<TranslatedText> translateMarked(String text, LanguageCode source, LanguageCode target) {
         if (text.length() > maxChars) {
             return Mono.error(new IllegalArgumentException(
                     "text of " + text.length() + " characters is over the limit of " + maxChars));
         }
         if (text.isBlank()) {
-            return Mono.just("");
+            return Mono.just(TranslatedText.plain(""));
         }
         String langpair = apertiumCode(source) + "|" + apertiumCode(target);
         return http.get()
                 .uri(b -> b.path("/translate")
                         .queryParam("langpair", "{langpair}")
                         .queryParam("q", "{q}")
-                        .queryParam("markUnknown", "no")
-                        .build(langpair, text))
+                        .queryParam("markUnknown", "yes")
+                        .build(langpair, ApertiumMarks.protect(text)))
                 .accept(MediaType.APPLICATION_JSON)
                 .retrieve()
                 .bodyToMono(String.class)
                 .onErrorMap(WebClientResponseException.class, e -> new EngineException(
                         "APy " + baseUrl + " answered " + e.getStatusCode().value() + ": "
                                 + abbreviate(e.getResponseBodyAsString()), e))
-                .map(body -> parseTranslation(body, langpair));
+                .map(body -> ApertiumMarks.parse(parseTranslation(body, langpair)));
     }
 
     /** The Apertium code of a product language; a region tag keeps its region ({@code en-US} -> {@code eng_US}). */

@@ -10,8 +10,9 @@ import java.util.regex.Pattern;
 
 /**
  * One translation direction from an installed {@code .mode} file ({@code eng-spa.mode}): the shell pipeline split
- * into commands, each put in null-flush mode ({@code -z}) like APy does, with {@code $1} = {@code -n} (no unknown-word
- * marks) and {@code $2} (tagger option) dropped.
+ * into commands, each put in null-flush mode ({@code -z}) like APy does, with {@code $1} = {@code -g} (unknown words
+ * marked, as APy's {@code markUnknown=yes}; {@link ApertiumMarks} turns the marks into spans) and {@code $2} (tagger
+ * option) dropped.
  */
 record ApertiumMode(String name, String source, String target, List<List<String>> commands) {
 
@@ -38,7 +39,7 @@ record ApertiumMode(String name, String source, String target, List<List<String>
             List<String> words = new ArrayList<>();
             for (String w : words(part)) {
                 if (w.equals("$1")) {
-                    words.add("-n");
+                    words.add("-g");
                 } else if (!w.equals("$2")) {
                     words.add(w);
                 }

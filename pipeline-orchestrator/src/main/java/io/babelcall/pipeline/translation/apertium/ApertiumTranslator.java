@@ -3,6 +3,7 @@ package io.babelcall.pipeline.translation.apertium;
 import io.babelcall.common.engine.TranslationPair;
 import io.babelcall.common.language.LanguageCode;
 import io.babelcall.pipeline.engine.EngineHealth;
+import io.babelcall.pipeline.translation.TranslatedText;
 import io.babelcall.pipeline.translation.Translator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,7 +16,7 @@ import reactor.core.scheduler.Schedulers;
 /**
  * Type {@code apertium}: local Apertium, one long-lived null-flush pipeline per direction owned by the orchestrator
  * (no network listener at all). The blocking pipe write runs on {@code boundedElastic}; the answer arrives on the
- * pipeline's reader thread.
+ * pipeline's reader thread. Unknown words are marked by the pipelines and reported as spans ({@link ApertiumMarks}).
  */
 final class ApertiumTranslator implements Translator, EngineHealth, AutoCloseable {
 
@@ -43,6 +44,12 @@ final class ApertiumTranslator implements Translator, EngineHealth, AutoCloseabl
 
     @Override
     public Mono<String> translate(String text, LanguageCode source, LanguageCode target) {
+        return translateMarked(text, source, target).map(TranslatedText::text);
+    }
+
+    /** Unknown words come back marked ({@link ApertiumMarks}); the text has no marks. */
+    @Override
+    public Mono<TranslatedText> translateMarked(String text, LanguageCode source, LanguageCode target) {
         ApertiumPipeline pipeline = pipelineFor(source, target);
         if (pipeline == null) {
             return Mono.error(new IllegalArgumentException(
@@ -53,11 +60,12 @@ final class ApertiumTranslator implements Translator, EngineHealth, AutoCloseabl
                     "text of " + text.length() + " characters is over the limit of " + maxChars));
         }
         if (text.isBlank()) {
-            return Mono.just("");
+            return Mono.just(TranslatedText.plain(""));
         }
-        return Mono.fromCallable(() -> pipeline.submit(text))
+        return Mono.fromCallable(() -> pipeline.submit(ApertiumMarks.protect(text)))
                 .subscribeOn(Schedulers.boundedElastic())
-                .flatMap(Mono::fromFuture);
+                .flatMap(Mono::fromFuture)
+                .map(ApertiumMarks::parse);
     }
 
     /** Starts every pipeline and translates one word through it, so the first real call is warm (~2 ms, not ~100). */

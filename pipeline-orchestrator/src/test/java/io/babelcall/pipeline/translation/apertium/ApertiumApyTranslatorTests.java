@@ -8,6 +8,7 @@ import io.babelcall.common.language.LanguageCode;
 import io.babelcall.pipeline.engine.EngineHealth;
 import io.babelcall.pipeline.support.ApyServer;
 import io.babelcall.pipeline.engine.TestEngines;
+import io.babelcall.pipeline.translation.TranslatedText;
 import io.babelcall.pipeline.translation.Translator;
 import io.babelcall.testsupport.LocalBinaries;
 import io.babelcall.testsupport.RedisServerExtension;
@@ -66,6 +67,26 @@ class ApertiumApyTranslatorTests {
         apy.start();
         assertThat(translator.translate("The house is small.", EN, ES).block(Duration.ofSeconds(10)))
                 .contains("casa").contains("pequeña");
+    }
+
+    /** APy is asked to mark unknown words: the same spans as the local pipelines, no marks in the text. */
+    @Test
+    void marksWordsItDoesNotKnowAndKeepsLiteralMarkCharacters() {
+        Translator translator = TestEngines.create(new ApertiumApyFactory(JsonMapper.builder().build()), "apy",
+                Duration.ofSeconds(5), Map.of("url", "http://127.0.0.1:" + port, "pairs", "en->es,es->en"));
+        TranslatedText es = translator.translateMarked("The flibbertigibbet is in the station.", EN, ES)
+                .block(Duration.ofSeconds(10));
+        assertThat(es.text()).contains("flibbertigibbet").doesNotContain("*").doesNotContain("#");
+        assertThat(es.unknown()).extracting(span -> es.text().substring(span.start(), span.end()))
+                .containsExactly("flibbertigibbet");
+        TranslatedText en = translator.translateMarked("El perro es muy zorblaxo.", ES, EN).block(Duration.ofSeconds(10));
+        assertThat(en.unknown()).extracting(span -> en.text().substring(span.start(), span.end()))
+                .containsExactly("zorblaxo");
+
+        TranslatedText literal = translator.translateMarked("The house costs 5 * 3 dollars at #1 near @home.", EN, ES)
+                .block(Duration.ofSeconds(10));
+        assertThat(literal.unknown()).isEmpty();
+        assertThat(literal.text()).contains("5 * 3").contains("#1").contains("@").contains("casa");
     }
 
     @Test

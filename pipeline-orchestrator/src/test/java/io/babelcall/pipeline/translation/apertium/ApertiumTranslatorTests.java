@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.babelcall.common.engine.TranslationPair;
 import io.babelcall.common.language.LanguageCode;
 import io.babelcall.pipeline.engine.TestEngines;
+import io.babelcall.pipeline.translation.TranslatedText;
 import io.babelcall.pipeline.translation.Translator;
 import io.babelcall.testsupport.LocalBinaries;
 import java.time.Duration;
@@ -89,6 +90,35 @@ class ApertiumTranslatorTests {
                 .block(Duration.ofSeconds(10));
         assertThat(after).containsIgnoringCase("casa");
         assertThat(pipeline.starts()).isEqualTo(starts + 1);
+    }
+
+    /**
+     * A word Apertium does not know is passed through untranslated: it is reported as an unknown span, never shown as
+     * a translation, and the text carries no Apertium marks; literal *, # and @ of the input are kept as they are.
+     */
+    @Test
+    void marksWordsItDoesNotKnowAndKeepsLiteralMarkCharacters() {
+        TranslatedText es = translator.translateMarked("The flibbertigibbet is in the station.", EN, ES)
+                .block(Duration.ofSeconds(10));
+        System.out.println("es: " + es);
+        assertThat(es.text()).contains("flibbertigibbet").doesNotContain("*").doesNotContain("#").doesNotContain("@");
+        assertThat(es.unknown()).hasSize(1);
+        assertThat(es.text().substring(es.unknown().get(0).start(), es.unknown().get(0).end()))
+                .isEqualTo("flibbertigibbet");
+        assertThat(translator.translate("The flibbertigibbet is in the station.", EN, ES).block(Duration.ofSeconds(10)))
+                .isEqualTo(es.text());
+
+        TranslatedText ca = translator.translateMarked("I like blorft cars and zyzzlewump houses.", EN, CA)
+                .block(Duration.ofSeconds(10));
+        assertThat(ca.unknown()).extracting(span -> ca.text().substring(span.start(), span.end()))
+                .containsExactly("blorft", "zyzzlewump");
+
+        TranslatedText literal = translator.translateMarked("The house costs 5 * 3 dollars at #1 near @home.", EN, ES)
+                .block(Duration.ofSeconds(10));
+        assertThat(literal.unknown()).isEmpty();
+        assertThat(literal.text()).contains("5 * 3").contains("#1").contains("@").contains("casa");
+        TranslatedText known = translator.translateMarked("The house is big.", EN, ES).block(Duration.ofSeconds(10));
+        assertThat(known.unknown()).isEmpty();
     }
 
     @Test
