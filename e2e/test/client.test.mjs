@@ -7,7 +7,7 @@
 //   - the caption board: interim replaced in place, stale seq and interim-after-final dropped, modes, language
 //     filter, last lines kept, screen-reader announcements; an interim without a final settles after its timeout;
 //     a caption-language switch clears the old language's lines and the interims; interim text is marked for
-//     assistive technology.
+//     assistive technology; words the translator did not know are marked as such.
 
 import assert from 'node:assert/strict';
 import { createReadStream, existsSync, statSync } from 'node:fs';
@@ -288,6 +288,27 @@ function onBoard(body, settleMs = 300) {
   // The body runs in the page, with the helpers above in scope.
   return participant.page.evaluate(`(async () => { const settleMs = ${settleMs}; ${BOARD_SETUP} ${body} })()`);
 }
+
+test('caption board: words the translator did not know are marked, and malformed spans are ignored', { timeout: 30_000 }, async () => {
+  const r = await onBoard(`
+    board.setCaptionLanguage('es');
+    board.onEvent(t('u1', 1, 'The florp is here.', true));
+    board.onEvent({ ...tr('u1', 2, 'El florp está aquí.', 'es'), unknown: [{ start: 3, end: 8 }] });
+    board.onEvent(t('u2', 3, 'Hi zorb.', true));
+    board.onEvent({ ...tr('u2', 4, 'Hola zorb.', 'es'), unknown: [{ start: 5, end: 99 }] });
+    const marks = (u) => [...document.querySelectorAll('.cap[data-utterance="' + u + '"] mark.cap-unknown')];
+    return {
+      marked: marks('u1').map((m) => [m.firstChild.textContent, m.title, m.textContent]),
+      text: document.querySelector('.cap[data-utterance="u1"] .cap-translation').textContent,
+      malformed: marks('u2').length,
+      malformedText: document.querySelector('.cap[data-utterance="u2"] .cap-translation').textContent,
+    };
+  `);
+  assert.deepEqual(r.marked, [['florp', 'not translated', 'florp (not translated)']]);
+  assert.equal(r.text, 'El florp (not translated) está aquí.');
+  assert.equal(r.malformed, 0, 'a span outside the text is not trusted');
+  assert.equal(r.malformedText, 'Hola zorb.');
+});
 
 test('caption board: an interim that never gets a final settles after the timeout; a late final still replaces it', { timeout: 30_000 }, async () => {
   const r = await onBoard(`
