@@ -19,7 +19,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Type {@code pocketsphinx}: in-process libpocketsphinx3 with the Debian en-US model. Options (all optional):
@@ -115,8 +114,8 @@ public class PocketsphinxFactory implements EngineFactory<SpeechRecognizer> {
             errors.add(def.property() + ".options", "pocketsphinx rejected its arguments " + argv);
             return null;
         }
-        ExecutorService decodeThreads = executor("stt-" + def.name() + "-", threads);
-        ExecutorService loader = executor("stt-" + def.name() + "-loader-", 1);
+        RoomFairThreads decodeThreads = new RoomFairThreads("stt-" + def.name() + "-", threads);
+        ExecutorService loader = loaderThread("stt-" + def.name() + "-loader");
         DecoderPool pool = new DecoderPool(lib, config, maxDecoders, minIdle, maxPerRoom, decoderWait, loader);
         // A stream whose final is still behind its own queued audio at 3/4 of the time limit gives the utterance up as
         // overload (not counted by the breaker) before the time limit would count it as an engine failure.
@@ -127,11 +126,11 @@ public class PocketsphinxFactory implements EngineFactory<SpeechRecognizer> {
         return recognizer;
     }
 
-    private static ExecutorService executor(String prefix, int threads) {
-        AtomicInteger n = new AtomicInteger();
-        ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), r -> {
-                    Thread t = new Thread(r, prefix + n.incrementAndGet());
+    /** One thread that makes decoders (model loading), so decode threads never wait for it. */
+    private static ExecutorService loaderThread(String name) {
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                r -> {
+                    Thread t = new Thread(r, name);
                     t.setDaemon(true);
                     return t;
                 });

@@ -47,7 +47,7 @@ final class PocketsphinxRecognizer implements SpeechRecognizer, EngineHealth, Au
     private final PocketsphinxLibrary lib;
     private final Pointer config;
     private final DecoderPool pool;
-    private final ExecutorService decodeThreads;
+    private final RoomFairThreads decodeThreads;
     private final ExecutorService loader;
     private final AtomicInteger openSessions = new AtomicInteger();
     private final AtomicInteger queuedTasks = new AtomicInteger();
@@ -55,7 +55,7 @@ final class PocketsphinxRecognizer implements SpeechRecognizer, EngineHealth, Au
     /** Threads: {@code decodeThreads} decode, {@code loader} makes the pool's decoders; both are shut down by close. */
     PocketsphinxRecognizer(String name, Set<LanguageCode> languages, int sampleRate, int interimSamples,
                            int maxQueuedSamples, Duration shedAfter, PocketsphinxLibrary lib, Pointer config,
-                           DecoderPool pool, ExecutorService decodeThreads, ExecutorService loader) {
+                           DecoderPool pool, RoomFairThreads decodeThreads, ExecutorService loader) {
         this.name = name;
         this.languages = Set.copyOf(languages);
         this.sampleRate = sampleRate;
@@ -133,7 +133,7 @@ final class PocketsphinxRecognizer implements SpeechRecognizer, EngineHealth, Au
         private final String room;
         private final RecognitionListener listener;
         private final Object callbackLock = new Object();
-        private final StreamTasks tasks = new StreamTasks(decodeThreads, queuedTasks);
+        private final StreamTasks tasks;
         private final AtomicInteger queuedSamples = new AtomicInteger();
         private final AtomicLong shedThrough = new AtomicLong(-1);
         private volatile Lease pending;
@@ -154,6 +154,7 @@ final class PocketsphinxRecognizer implements SpeechRecognizer, EngineHealth, Au
         Session(String room, RecognitionListener listener) {
             this.room = room == null ? "" : room;
             this.listener = listener;
+            this.tasks = new StreamTasks(decodeThreads, this.room, queuedTasks);
         }
 
         @Override

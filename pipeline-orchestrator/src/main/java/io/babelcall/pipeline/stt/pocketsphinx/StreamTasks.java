@@ -2,7 +2,6 @@ package io.babelcall.pipeline.stt.pocketsphinx;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -10,7 +9,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One stream's tasks, run one at a time and in order on the instance's shared decode threads, a few dozen at a time
- * so other streams get their turn. The queue can stand still ({@link #park()}) while the stream waits for a decoder,
+ * so other streams (first of other rooms, see {@link RoomFairThreads}) get their turn. The queue can stand still ({@link #park()}) while the stream waits for a decoder,
  * without holding a thread; {@link #resume} starts it again.
  */
 final class StreamTasks {
@@ -18,15 +17,17 @@ final class StreamTasks {
     private static final Logger log = LoggerFactory.getLogger(StreamTasks.class);
     private static final int BUDGET = 50;
 
-    private final ExecutorService threads;
+    private final RoomFairThreads threads;
+    private final String room;
     private final AtomicInteger queuedTasks;
     private final Deque<Runnable> tasks = new ArrayDeque<>();
     private boolean running; // guarded by tasks
     private boolean parked; // guarded by tasks
 
     /** @param queuedTasks counts the tasks queued over every stream of the instance */
-    StreamTasks(ExecutorService threads, AtomicInteger queuedTasks) {
+    StreamTasks(RoomFairThreads threads, String room, AtomicInteger queuedTasks) {
         this.threads = threads;
+        this.room = room;
         this.queuedTasks = queuedTasks;
     }
 
@@ -72,7 +73,7 @@ final class StreamTasks {
 
     private void execute() {
         try {
-            threads.execute(this::drain);
+            threads.execute(room, this::drain);
         } catch (RejectedExecutionException e) {
             synchronized (tasks) { // shut down: nothing runs any more
                 queuedTasks.addAndGet(-tasks.size());
