@@ -8,6 +8,7 @@ import io.babelcall.common.caption.Translation;
 import io.babelcall.common.language.LanguageCode;
 import io.babelcall.common.room.Participant;
 import io.babelcall.pipeline.audio.Endpointer;
+import io.babelcall.pipeline.audio.SpeakerRateLimiter;
 import io.babelcall.pipeline.dub.DubAudioStore;
 import io.babelcall.pipeline.security.AuthenticatedSpeaker;
 import io.babelcall.pipeline.stt.RecognitionListener;
@@ -66,6 +67,7 @@ public final class SpeakerPipeline implements Endpointer.Listener {
     private final String speakerName;
     private final LanguageCode language;
     private final Endpointer endpointer;
+    private final SpeakerRateLimiter.Bucket rate;
     private final long seqBase;
     private final long interimIntervalNanos;
     private final long interimTranslationIntervalNanos;
@@ -97,8 +99,10 @@ public final class SpeakerPipeline implements Endpointer.Listener {
     private final Map<LanguageCode, Long> lastInterimTranslation = new HashMap<>();
     private final Set<LanguageCode> interimTranslationInFlight = new java.util.HashSet<>();
 
-    public SpeakerPipeline(PipelineServices services, AuthenticatedSpeaker speaker) {
+    /** @param rate the speaker's audio allowance (shared with its other streams); closed with this pipeline */
+    public SpeakerPipeline(PipelineServices services, AuthenticatedSpeaker speaker, SpeakerRateLimiter.Bucket rate) {
         this.services = services;
+        this.rate = rate;
         this.roomId = speaker.roomId();
         this.speakerId = speaker.participantId();
         Participant p = speaker.participant();
@@ -122,11 +126,16 @@ public final class SpeakerPipeline implements Endpointer.Listener {
 
     // ------------------------------------------------------------------ audio thread
 
-    /** 16 kHz audio of one received frame; {@code arrivalNanos} is {@link System#nanoTime()} at its arrival. */
+    /**
+     * 16 kHz audio of one received frame; {@code arrivalNanos} is {@link System#nanoTime()} at its arrival. Audio beyond
+     * the speaker's rate limit throws {@link io.babelcall.pipeline.audio.AudioRejectedException} (too_fast) before it
+     * reaches VAD or the recogniser.
+     */
     public void accept(short[] samples, long arrivalNanos) {
         if (closed) {
             return;
         }
+        rate.take(samples.length, Endpointer.SAMPLE_RATE, arrivalNanos);
         frameArrivalNanos = arrivalNanos;
         // wall-clock time of the frame's arrival (not of its processing, which may lag behind under load)
         frameArrivalInstant = services.clock().instant().minusNanos(Math.max(0, System.nanoTime() - arrivalNanos));
@@ -145,6 +154,7 @@ public final class SpeakerPipeline implements Endpointer.Listener {
             return;
         }
         closed = true;
+        rate.close();
         endpointer.flush();
         boolean closeNow;
         synchronized (lock) {
