@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.babelcall.common.caption.CaptionStatus;
 import io.babelcall.common.caption.Transcript;
-import io.babelcall.common.token.ParticipantTokens;
 import io.babelcall.pipeline.audio.Endpointer;
 import io.babelcall.pipeline.config.VadProperties;
 import io.babelcall.pipeline.engine.EngineHealth;
@@ -15,8 +14,8 @@ import io.babelcall.pipeline.engine.TestSpeech;
 import io.babelcall.pipeline.support.Audio;
 import io.babelcall.pipeline.support.AudioClient;
 import io.babelcall.pipeline.support.EventCollector;
+import io.babelcall.pipeline.support.LiveServerTestBase;
 import io.babelcall.pipeline.support.Rooms;
-import io.babelcall.testsupport.RedisServerExtension;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,13 +27,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import org.springframework.data.redis.listener.ReactiveRedisMessageListenerContainer;
-import tools.jackson.databind.ObjectMapper;
 
 /**
  * No room can starve the others of recognition, on the real engines through the real audio socket: four speakers of
@@ -43,7 +37,6 @@ import tools.jackson.databind.ObjectMapper;
  * then 33 s without a pause. Room B gets every final, the non-stop speech is cut into finals while it goes on, and the
  * engine's circuit breaker stays closed. The time limits are relaxed so a loaded test machine cannot fail it.
  */
-@ExtendWith(RedisServerExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "babelcall.token.secret=" + Rooms.SECRET,
         "babelcall.pipeline.interim-translation-interval=0s",
@@ -51,20 +44,10 @@ import tools.jackson.databind.ObjectMapper;
         "babelcall.engines.timeouts.stt=20s",
         "babelcall.pipeline.recognition-timeout=30s"
 })
-class RecognitionFairnessTests {
+class RecognitionFairnessTests extends LiveServerTestBase {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    @LocalServerPort
-    int port;
-    @Autowired
-    ReactiveStringRedisTemplate redis;
-    @Autowired
-    ObjectMapper json;
-    @Autowired
-    ParticipantTokens tokens;
-    @Autowired
-    ReactiveRedisMessageListenerContainer container;
     @Autowired
     EngineResilience resilience;
     @Autowired
@@ -131,7 +114,7 @@ class RecognitionFairnessTests {
         assertThat(nonStop.length / 16000.0).isGreaterThan(30);
         assertNoPauseForTheVad(nonStop);
 
-        Rooms rooms = new Rooms(redis, json, tokens);
+        Rooms rooms = newRooms();
         String roomA = rooms.newRoom();
         String roomB = rooms.newRoom();
         List<Flooder> flooders = new ArrayList<>();
@@ -141,7 +124,7 @@ class RecognitionFairnessTests {
         }
         String bea = rooms.join(roomB, "bea", "Bea", "en", "en", false);
         ExecutorService threads = Executors.newFixedThreadPool(4);
-        try (EventCollector events = new EventCollector(container, json, roomB)) {
+        try (EventCollector events = events(roomB)) {
             flooders.forEach(threads::execute);
             // room A is speaking on its decoders and the pool has made the rest
             await().atMost(WAIT).until(() -> flooders.stream().skip(2).allMatch(f -> !f.closedBy.isEmpty())
@@ -152,7 +135,7 @@ class RecognitionFairnessTests {
                 b.stream(Audio.concat(Audio.silence(16000, 0.5), sentences.get(1), Audio.silence(16000, 1.2),
                         sentences.get(4), Audio.silence(16000, 1.2), sentences.get(7), Audio.silence(16000, 1.2)),
                         16000, 20, 1.0);
-                List<Transcript> finals = awaitFinals(events, 3);
+                List<Transcript> finals = events.finals(3, WAIT);
                 StringBuilder said = new StringBuilder();
                 for (int i = 0; i < 3; i++) {
                     System.out.printf("room B final %d: %s%n", i + 1, finals.get(i).text());
@@ -164,7 +147,7 @@ class RecognitionFairnessTests {
                 b.stream(nonStop, 16000, 20, 1.0);
                 int whileSpeaking = events.of(Transcript.class).stream().filter(Transcript::isFinal).toList().size() - 3;
                 b.stream(Audio.silence(16000, 1.2), 16000, 20, 1.0);
-                List<Transcript> all = awaitFinals(events, 6);
+                List<Transcript> all = events.finals(6, WAIT);
                 System.out.printf("non-stop speech: %d final(s) while speaking, then %s%n", whileSpeaking,
                         all.subList(3, all.size()).stream().map(t -> t.text().split(" ").length + " words").toList());
                 assertThat(whileSpeaking).isGreaterThanOrEqualTo(1);
@@ -192,15 +175,6 @@ class RecognitionFairnessTests {
 
     private Object health(String key) {
         return ((EngineHealth) registry.instances().get("sphinx").engine()).health().block().details().get(key);
-    }
-
-    private static List<Transcript> awaitFinals(EventCollector events, int n) {
-        try {
-            await().atMost(WAIT).until(() -> events.of(Transcript.class).stream().filter(Transcript::isFinal).count() >= n);
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-            throw new AssertionError("no final transcript #" + n + " in room B; events: " + events.raw, e);
-        }
-        return events.of(Transcript.class).stream().filter(Transcript::isFinal).toList();
     }
 
     /** Cuts the quiet before and after flite's speech, so sentences follow each other without a pause. */

@@ -1,24 +1,16 @@
 package io.babelcall.pipeline.support;
 
-import io.babelcall.common.token.ParticipantTokens;
 import io.babelcall.pipeline.engine.EngineRouter;
-import io.babelcall.testsupport.RedisServerExtension;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
-import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import org.springframework.data.redis.listener.ReactiveRedisMessageListenerContainer;
-import tools.jackson.databind.ObjectMapper;
 
 /**
  * One Spring context (real Redis, real WebSocket server on a random port) with in-process fake engines, shared by the
  * pipeline test classes. Interim translation is off so MT calls can be counted exactly.
  */
-@ExtendWith(RedisServerExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "babelcall.token.secret=" + Rooms.SECRET,
         "babelcall.audio.start-timeout=1500ms",
@@ -31,34 +23,20 @@ import tools.jackson.databind.ObjectMapper;
         "babelcall.engines.instances.sphinx.options.min-idle=0"
 })
 @Import(FakeEngineConfiguration.class)
-public abstract class PipelineTestBase {
+public abstract class PipelineTestBase extends LiveServerTestBase {
 
-    @LocalServerPort
-    protected int port;
     @Autowired
     protected FakeEngines engines;
     @Autowired
     protected EngineRouter router;
-    @Autowired
-    protected ReactiveStringRedisTemplate redis;
-    @Autowired
-    protected ObjectMapper json;
-    @Autowired
-    protected ParticipantTokens tokens;
-    @Autowired
-    protected ReactiveRedisMessageListenerContainer container;
     @Autowired
     protected MeterRegistry meters;
     protected Rooms rooms;
 
     @BeforeEach
     void setUpRooms() {
-        rooms = new Rooms(redis, json, tokens);
+        rooms = newRooms();
         engines.translator.reset();
-    }
-
-    protected EventCollector events(String roomId) {
-        return new EventCollector(container, json, roomId);
     }
 
     /** One utterance of synthetic voice followed by enough silence to end it. */
