@@ -6,6 +6,7 @@
 // progress and ages out like a finished line; a final that still arrives replaces it. Changing my caption language
 // clears the lines in the old one and every interim.
 
+import { marked, unknownSpans } from './unknown-words.js';
 import { el, hueOf } from './dom.js';
 import { languageName, shortTag } from './languages.js';
 
@@ -375,44 +376,6 @@ function spoken(part) {
     ...marked(part.text, part.unknown),
     part.state === 'interim' ? el('span', { class: 'sr-only', text: ' (interim)' }) : null,
   ];
-}
-
-/**
- * The words the translator did not know (passed through as they were heard) are shown marked, with a name for
- * assistive technology, never as if they were a translation: a mis-heard word must not pass for a translated one.
- */
-function marked(text, unknown) {
-  if (!unknown || unknown.length === 0) return [text];
-  const out = [];
-  let at = 0;
-  for (const { start, end } of unknown) {
-    if (start > at) out.push(text.slice(at, start));
-    out.push(
-      el(
-        'mark',
-        { class: 'cap-unknown', title: 'not translated' },
-        text.slice(start, end),
-        el('span', { class: 'sr-only', text: ' (not translated)' }),
-      ),
-    );
-    at = end;
-  }
-  if (at < text.length) out.push(text.slice(at));
-  return out;
-}
-
-/** The event's unknown-word spans, if well formed: sorted, not overlapping, inside the text. */
-function unknownSpans(spans, length) {
-  if (!Array.isArray(spans)) return null;
-  const out = [];
-  let at = 0;
-  for (const s of spans) {
-    if (!s || !Number.isInteger(s.start) || !Number.isInteger(s.end)) return null;
-    if (s.start < at || s.end <= s.start || s.end > length) return null;
-    out.push({ start: s.start, end: s.end });
-    at = s.end;
-  }
-  return out;
 }
 
 function isDone(line) {

@@ -8,9 +8,9 @@ import tools.jackson.databind.ObjectMapper;
 
 /**
  * The audio protocol of one stream, without a socket: checks each frame against the rules (start first, pcm16 at
- * 16/48 kHz, even byte counts, 10-100 ms per frame, 64 KiB, real-time rate) and turns binary frames into 16 kHz
- * samples. Violations throw {@link AudioRejectedException}. One instance per stream; frames are handled in order by
- * one thread at a time.
+ * 16/48 kHz, even byte counts, 10-100 ms per frame, 64 KiB) and turns binary frames into 16 kHz samples. Violations
+ * throw {@link AudioRejectedException}. One instance per stream; frames are handled in order by one thread at a time.
+ * The rate limit is per speaker, across streams: {@link SpeakerRateLimiter}, applied by the speaker's pipeline.
  */
 public final class AudioIngest {
 
@@ -24,8 +24,6 @@ public final class AudioIngest {
     private final ObjectMapper json;
     private int sampleRate;
     private Decimator48To16 decimator;
-    private long startNanos;
-    private long receivedSamples;
 
     public AudioIngest(AudioProperties props, ObjectMapper json) {
         this.props = props;
@@ -41,6 +39,7 @@ public final class AudioIngest {
         return sampleRate;
     }
 
+    /** @param nowNanos the frame's arrival ({@link System#nanoTime()}); not needed by the checks made here */
     public Control onText(String text, long nowNanos) {
         if (text.length() > MAX_TEXT_FRAME_CHARS) {
             throw new AudioRejectedException(AudioRejection.BAD_MESSAGE, "text frame too long");
@@ -69,11 +68,10 @@ public final class AudioIngest {
         }
         sampleRate = start.sampleRate();
         decimator = sampleRate == 48_000 ? new Decimator48To16() : null;
-        startNanos = nowNanos;
         return Control.START;
     }
 
-    /** Checks a binary frame and returns its audio at 16 kHz. */
+    /** Checks a binary frame and returns its audio at 16 kHz; {@code nowNanos} as in {@link #onText}. */
     public short[] onBinary(byte[] payload, long nowNanos) {
         if (!started()) {
             throw new AudioRejectedException(AudioRejection.NO_START, "send {\"type\":\"start\",...} before audio");
@@ -94,24 +92,10 @@ public final class AudioIngest {
                     + " ms: frames must hold " + props.minFrameDuration().toMillis() + "-"
                     + props.maxFrameDuration().toMillis() + " ms of audio");
         }
-        receivedSamples += samples;
-        checkRate(nowNanos);
         short[] pcm = new short[samples];
         for (int i = 0, b = 0; i < samples; i++, b += 2) {
             pcm[i] = (short) ((payload[b] & 0xff) | (payload[b + 1] << 8));
         }
         return decimator == null ? pcm : decimator.process(pcm, 0, pcm.length);
-    }
-
-    /** Audio may run ahead of the wall clock by the burst allowance, and at most max-realtime-factor x real time. */
-    private void checkRate(long nowNanos) {
-        double audioSeconds = receivedSamples / (double) sampleRate;
-        double elapsed = (nowNanos - startNanos) / 1e9;
-        double allowed = elapsed * props.maxRealtimeFactor() + props.rateBurst().toNanos() / 1e9;
-        if (audioSeconds > allowed) {
-            throw new AudioRejectedException(AudioRejection.TOO_FAST, String.format(
-                    "%.1f s of audio in %.1f s: more than %.1fx real time", audioSeconds, elapsed,
-                    props.maxRealtimeFactor()));
-        }
     }
 }

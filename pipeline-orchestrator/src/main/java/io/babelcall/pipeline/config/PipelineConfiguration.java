@@ -5,6 +5,7 @@ import io.babelcall.pipeline.audio.AudioChannelGuard;
 import io.babelcall.pipeline.audio.AudioStreamRegistry;
 import io.babelcall.pipeline.audio.AudioWebSocketHandler;
 import io.babelcall.pipeline.audio.MembershipWatch;
+import io.babelcall.pipeline.audio.SpeakerRateLimiter;
 import io.babelcall.pipeline.dub.DubAudioStore;
 import io.babelcall.pipeline.engine.EngineRouter;
 import io.babelcall.pipeline.security.AudioHandshakeFilter;
@@ -131,9 +132,17 @@ public class PipelineConfiguration implements WebFluxConfigurer {
                                                   ListenerDirectory directory, TextNormalizer normalizer,
                                                   TranscriptStore transcripts, DubAudioStore dubs,
                                                   PipelineMetrics metrics, PipelineProperties pipeline,
-                                                  VadProperties vad, Clock clock, DeadlineScheduler deadlines) {
+                                                  VadProperties vad, Clock clock, DeadlineScheduler deadlines,
+                                                  SpeakerRateLimiter speakerRateLimiter) {
         return new SpeakerPipelineFactory(new PipelineServices(engines, publisher, directory, normalizer, transcripts,
-                dubs, metrics, pipeline, vad, clock, deadlines));
+                dubs, metrics, pipeline, vad, clock, deadlines), speakerRateLimiter);
+    }
+
+    /** Per speaker on this replica, shared by the speaker's successive streams. */
+    @Bean
+    @ConditionalOnMissingBean
+    SpeakerRateLimiter speakerRateLimiter() {
+        return new SpeakerRateLimiter(audio.maxRealtimeFactor(), audio.rateBurst().toNanos());
     }
 
     @Bean

@@ -36,9 +36,10 @@ import reactor.core.publisher.Mono;
  * {@code resilience4j_timelimiter_*} meters, tagged {@code name=<instance>}.
  *
  * <p>Order around one call: retry( circuit breaker( bulkhead( time limiter( engine ) ) ) ). A short-circuited call
- * (breaker open) or a full bulkhead fails at once with {@link EngineRejectedException}; a full bulkhead is not a
- * failure of the engine, so it is ignored by the breaker, as is {@link IllegalArgumentException} (a request the
- * engine cannot serve).
+ * (breaker open) or a full bulkhead fails at once with {@link EngineRejectedException}. Overload is not a failure of
+ * the engine, so the breaker ignores a full bulkhead and every {@link EngineRejectedException} (an engine at capacity,
+ * HTTP 429, one stream's backlog or its wait for a free decoder), as it ignores {@link IllegalArgumentException} (a
+ * request the engine cannot serve): one overloaded room or speaker never opens the breaker that protects everyone.
  */
 public class EngineResilience {
 
@@ -81,7 +82,8 @@ public class EngineResilience {
                 .permittedNumberOfCallsInHalfOpenState(s.permittedCallsInHalfOpen())
                 // health shows HALF_OPEN when the wait is over, even when no call has come
                 .automaticTransitionFromOpenToHalfOpenEnabled(true)
-                .ignoreExceptions(IllegalArgumentException.class, BulkheadFullException.class)
+                .ignoreExceptions(IllegalArgumentException.class, BulkheadFullException.class,
+                        EngineRejectedException.class)
                 .build());
         Bulkhead bulkhead = bulkheads.bulkhead(name, BulkheadConfig.custom()
                 .maxConcurrentCalls(s.maxConcurrentCalls())

@@ -17,11 +17,12 @@ import reactor.core.scheduler.Schedulers;
 /**
  * Circuit breaker and bulkhead around a (metered) recognizer. The guarded "call" of STT is one utterance: it is
  * admitted at its first audio (breaker permission + bulkhead slot) and ends with its final or error, which is what the
- * breaker records (a time-out from {@link MeteredRecognizer} is a failure). An utterance that is not admitted never
- * reaches the engine: its audio is dropped and its {@code endUtterance()} gets {@code onError(EngineRejectedException)}
- * at once, in utterance order. {@link #open} is refused while the breaker is open, so no connection is made to an
- * engine known to be down (the pipeline then reports {@code asr_unavailable} and tries again at the next utterance).
- * Never retried: streamed audio is not idempotent.
+ * breaker records: a time-out from {@link MeteredRecognizer} is a failure, an {@link EngineRejectedException}
+ * (overload of the engine or of one stream) is ignored and only gives the permission back. An utterance that is not
+ * admitted never reaches the engine: its audio is dropped and its {@code endUtterance()} gets
+ * {@code onError(EngineRejectedException)} at once, in utterance order. {@link #open} is refused while the breaker is
+ * open, so no connection is made to an engine known to be down (the pipeline then reports {@code asr_unavailable} and
+ * tries again at the next utterance). Never retried: streamed audio is not idempotent.
  */
 final class ResilientRecognizer implements SpeechRecognizer {
 

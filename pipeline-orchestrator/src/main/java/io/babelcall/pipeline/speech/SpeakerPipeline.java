@@ -3,6 +3,7 @@ package io.babelcall.pipeline.speech;
 import io.babelcall.common.language.LanguageCode;
 import io.babelcall.common.room.Participant;
 import io.babelcall.pipeline.audio.Endpointer;
+import io.babelcall.pipeline.audio.SpeakerRateLimiter;
 import io.babelcall.pipeline.security.AuthenticatedSpeaker;
 import java.time.Instant;
 import java.util.UUID;
@@ -28,6 +29,7 @@ public final class SpeakerPipeline implements Endpointer.Listener {
     private final PipelineServices services;
     private final Speaker speaker;
     private final Endpointer endpointer;
+    private final SpeakerRateLimiter.Bucket rate;
     private final RecognitionDriver recognition;
 
     // audio-thread state
@@ -37,8 +39,11 @@ public final class SpeakerPipeline implements Endpointer.Listener {
     private Instant frameArrivalInstant = Instant.EPOCH;
     private boolean closed;
 
-    public SpeakerPipeline(PipelineServices services, AuthenticatedSpeaker authenticated) {
+    /** @param rate the speaker's audio allowance (shared with its other streams); closed with this pipeline */
+    public SpeakerPipeline(PipelineServices services, AuthenticatedSpeaker authenticated,
+                           SpeakerRateLimiter.Bucket rate) {
         this.services = services;
+        this.rate = rate;
         Participant p = authenticated.participant();
         this.speaker = new Speaker(authenticated.roomId(), authenticated.participantId(),
                 p != null && p.displayName() != null ? p.displayName() : authenticated.claims().displayName(),
@@ -54,11 +59,16 @@ public final class SpeakerPipeline implements Endpointer.Listener {
         return speaker.language();
     }
 
-    /** 16 kHz audio of one received frame; {@code arrivalNanos} is {@link System#nanoTime()} at its arrival. */
+    /**
+     * 16 kHz audio of one received frame; {@code arrivalNanos} is {@link System#nanoTime()} at its arrival. Audio beyond
+     * the speaker's rate limit throws {@link io.babelcall.pipeline.audio.AudioRejectedException} (too_fast) before it
+     * reaches VAD or the recogniser.
+     */
     public void accept(short[] samples, long arrivalNanos) {
         if (closed) {
             return;
         }
+        rate.take(samples.length, Endpointer.SAMPLE_RATE, arrivalNanos);
         frameArrivalNanos = arrivalNanos;
         // wall-clock time of the frame's arrival (not of its processing, which may lag behind under load)
         frameArrivalInstant = services.clock().instant().minusNanos(Math.max(0, System.nanoTime() - arrivalNanos));
@@ -75,6 +85,7 @@ public final class SpeakerPipeline implements Endpointer.Listener {
             return;
         }
         closed = true;
+        rate.close();
         endpointer.flush();
         recognition.close();
     }

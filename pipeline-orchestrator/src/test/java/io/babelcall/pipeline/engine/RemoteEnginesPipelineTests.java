@@ -8,7 +8,6 @@ import io.babelcall.common.caption.Dub;
 import io.babelcall.common.caption.Transcript;
 import io.babelcall.common.caption.Translation;
 import io.babelcall.common.language.LanguageCode;
-import io.babelcall.common.token.ParticipantTokens;
 import io.babelcall.pipeline.PipelineApplication;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurationExcludeFilter;
@@ -21,6 +20,7 @@ import io.babelcall.pipeline.engine.remote.Http;
 import io.babelcall.pipeline.support.Audio;
 import io.babelcall.pipeline.support.AudioClient;
 import io.babelcall.pipeline.support.EventCollector;
+import io.babelcall.pipeline.support.LiveServerTestBase;
 import io.babelcall.pipeline.support.Rooms;
 import io.babelcall.pipeline.tts.WavFile;
 import io.babelcall.testsupport.RedisServerExtension;
@@ -44,18 +44,13 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
-import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import org.springframework.data.redis.listener.ReactiveRedisMessageListenerContainer;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
 
 /**
  * The whole orchestrator (audio WebSocket, real Redis, real pocketsphinx / Apertium / espeak-ng) with a mixed engine
@@ -64,7 +59,6 @@ import tools.jackson.databind.ObjectMapper;
  * Routing of two speakers in one room, and a chaos run in which LibreTranslate stalls, its breaker opens and
  * short-circuits, and recovers, while the speaker's audio stream stays open and no event is published twice.
  */
-@ExtendWith(RedisServerExtension.class)
 @SpringBootTest(classes = RemoteEnginesPipelineTests.App.class,
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "babelcall.token.secret=" + Rooms.SECRET,
@@ -104,7 +98,7 @@ import tools.jackson.databind.ObjectMapper;
         "babelcall.engines.routes.tts[1].languages=*",
         "babelcall.engines.routes.tts[1].engine=espeak"})
 @AutoConfigureWebTestClient
-class RemoteEnginesPipelineTests {
+class RemoteEnginesPipelineTests extends LiveServerTestBase {
 
     /**
      * The application as {@code PipelineApplication} declares it, minus the benchmark's fake-engine configuration in
@@ -197,18 +191,8 @@ class RemoteEnginesPipelineTests {
         }
     }
 
-    @LocalServerPort
-    int port;
     @Autowired
     WebTestClient web;
-    @Autowired
-    ReactiveStringRedisTemplate redis;
-    @Autowired
-    ObjectMapper json;
-    @Autowired
-    ParticipantTokens tokens;
-    @Autowired
-    ReactiveRedisMessageListenerContainer container;
     @Autowired
     EngineResilience resilience;
     Rooms rooms;

@@ -6,11 +6,11 @@ import io.babelcall.common.caption.CaptionStatus;
 import io.babelcall.common.caption.Dub;
 import io.babelcall.common.caption.Transcript;
 import io.babelcall.common.caption.Translation;
-import io.babelcall.common.token.ParticipantTokens;
 import io.babelcall.pipeline.support.Audio;
 import io.babelcall.pipeline.support.ApyServer;
 import io.babelcall.pipeline.support.AudioClient;
 import io.babelcall.pipeline.support.EventCollector;
+import io.babelcall.pipeline.support.LiveServerTestBase;
 import io.babelcall.pipeline.support.Rooms;
 import io.babelcall.testsupport.RedisServerExtension;
 import java.io.IOException;
@@ -27,15 +27,10 @@ import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import org.springframework.data.redis.listener.ReactiveRedisMessageListenerContainer;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import tools.jackson.databind.ObjectMapper;
 
 /**
  * End to end on the real local engines: English speech made by {@code flite -voice slt}, streamed in real time
@@ -44,7 +39,6 @@ import tools.jackson.databind.ObjectMapper;
  * dubbed by espeak-ng. Checks the WER of the finals, the translation events, the dub WAV fetched over HTTP, and
  * degradation + recovery while APy is down.
  */
-@ExtendWith(RedisServerExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "babelcall.token.secret=" + Rooms.SECRET,
         "babelcall.engines.instances.apy.type=apertium-apy",
@@ -54,22 +48,12 @@ import tools.jackson.databind.ObjectMapper;
         "babelcall.engines.routes.mt[1].pairs[0]=*",
         "babelcall.engines.routes.mt[1].engine=apertium",
 })
-class RealEnginesTests {
+class RealEnginesTests extends LiveServerTestBase {
 
     private static final Duration WAIT = Duration.ofSeconds(15);
     private static final int APY_PORT = freePort();
     private static final ApyServer APY = new ApyServer(Path.of("/usr/share/apertium/modes"), APY_PORT);
 
-    @LocalServerPort
-    int port;
-    @Autowired
-    ReactiveStringRedisTemplate redis;
-    @Autowired
-    ObjectMapper json;
-    @Autowired
-    ParticipantTokens tokens;
-    @Autowired
-    ReactiveRedisMessageListenerContainer container;
 
     @DynamicPropertySource
     static void apy(DynamicPropertyRegistry registry) {
@@ -100,7 +84,7 @@ class RealEnginesTests {
              AudioClient c = AudioClient.connect(port, speaker).start(16000)) {
             c.stream(Audio.concat(Audio.silence(16000, 1), speech.get(0), Audio.silence(16000, 1.2), speech.get(1),
                     Audio.silence(16000, 1.2)), 16000, 20, 1.0);
-            List<Transcript> finals = awaitFinals(events, 2);
+            List<Transcript> finals = events.finals(2, WAIT);
             double wer = wer(sentences[0] + " " + sentences[1], finals.get(0).text() + " " + finals.get(1).text());
             System.out.printf("finals: %s / %s -> WER %.1f%%%n", finals.get(0).text(), finals.get(1).text(), wer * 100);
             assertThat(wer).isLessThanOrEqualTo(0.15);
@@ -137,7 +121,7 @@ class RealEnginesTests {
             // APy goes away mid-stream: Spanish degrades to a status and the original, Catalan is unaffected
             APY.stop();
             c.stream(Audio.concat(speech.get(2), Audio.silence(16000, 1.2)), 16000, 20, 1.0);
-            Transcript third = awaitFinals(events, 3).get(2);
+            Transcript third = events.finals(3, WAIT).get(2);
             CaptionStatus down = events.await(CaptionStatus.class, s -> CaptionStatus.UNTRANSLATED.equals(s.state())
                     && s.language() != null && s.language().value().equals("es"), WAIT);
             System.out.println("while APy is down: " + down);
@@ -149,23 +133,13 @@ class RealEnginesTests {
             // APy is back: Spanish recovers on the next utterance, on the same stream
             APY.start();
             c.stream(Audio.concat(speech.get(3), Audio.silence(16000, 1.2)), 16000, 20, 1.0);
-            Transcript fourth = awaitFinals(events, 4).get(3);
+            Transcript fourth = events.finals(4, WAIT).get(3);
             events.await(Translation.class, t -> t.isFinal() && t.language().value().equals("es")
                     && t.utteranceId().equals(fourth.utteranceId()), WAIT);
             events.await(CaptionStatus.class, s -> CaptionStatus.OK.equals(s.state()) && s.language() != null
                     && s.language().value().equals("es"), WAIT);
             assertThat(c.isOpen()).isTrue();
         }
-    }
-
-    private static List<Transcript> awaitFinals(EventCollector events, int n) {
-        try {
-            org.awaitility.Awaitility.await().atMost(WAIT)
-                    .until(() -> events.of(Transcript.class).stream().filter(Transcript::isFinal).count() >= n);
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-            throw new AssertionError("no final transcript #" + n + "; events: " + events.raw, e);
-        }
-        return events.of(Transcript.class).stream().filter(Transcript::isFinal).toList();
     }
 
     /** Word error rate: word-level edit distance over the reference length, case and punctuation ignored. */

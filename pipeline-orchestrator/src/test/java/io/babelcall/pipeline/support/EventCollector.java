@@ -1,6 +1,7 @@
 package io.babelcall.pipeline.support;
 
 import io.babelcall.common.caption.CaptionEvent;
+import io.babelcall.common.caption.Transcript;
 import io.babelcall.common.room.RedisKeys;
 import java.time.Duration;
 import java.util.List;
@@ -35,6 +36,17 @@ public final class EventCollector implements AutoCloseable {
     public <T extends CaptionEvent> T await(Class<T> type, Predicate<T> match, Duration timeout) {
         return Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(20))
                 .until(() -> of(type).stream().filter(match).findFirst().orElse(null), java.util.Objects::nonNull);
+    }
+
+    /** Waits for at least {@code n} final transcripts and returns them all, in order; fails listing the events. */
+    public List<Transcript> finals(int n, Duration timeout) {
+        try {
+            Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(20))
+                    .until(() -> of(Transcript.class).stream().filter(Transcript::isFinal).count() >= n);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("no final transcript #" + n + "; events: " + raw, e);
+        }
+        return of(Transcript.class).stream().filter(Transcript::isFinal).toList();
     }
 
     /** Waits until no event has arrived for {@code quiet}: whatever was still under way has been published. */

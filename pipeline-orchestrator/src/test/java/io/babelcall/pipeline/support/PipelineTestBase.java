@@ -1,9 +1,7 @@
 package io.babelcall.pipeline.support;
 
-import io.babelcall.common.token.ParticipantTokens;
 import io.babelcall.pipeline.dub.DubAudioStore;
 import io.babelcall.pipeline.engine.EngineRouter;
-import io.babelcall.testsupport.RedisServerExtension;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,20 +9,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
-import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import org.springframework.data.redis.listener.ReactiveRedisMessageListenerContainer;
-import tools.jackson.databind.ObjectMapper;
 
 /**
  * One Spring context (real Redis, real WebSocket server on a random port) with in-process fake engines, shared by the
  * pipeline test classes. Interim translation is off so MT calls can be counted exactly.
  */
-@ExtendWith(RedisServerExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "babelcall.token.secret=" + Rooms.SECRET,
         "babelcall.audio.start-timeout=1500ms",
@@ -37,24 +29,14 @@ import tools.jackson.databind.ObjectMapper;
         "babelcall.engines.instances.sphinx.options.min-idle=0"
 })
 @Import(FakeEngineConfiguration.class)
-public abstract class PipelineTestBase {
+public abstract class PipelineTestBase extends LiveServerTestBase {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    @LocalServerPort
-    protected int port;
     @Autowired
     protected FakeEngines engines;
     @Autowired
     protected EngineRouter router;
-    @Autowired
-    protected ReactiveStringRedisTemplate redis;
-    @Autowired
-    protected ObjectMapper json;
-    @Autowired
-    protected ParticipantTokens tokens;
-    @Autowired
-    protected ReactiveRedisMessageListenerContainer container;
     @Autowired
     protected MeterRegistry meters;
     @Autowired
@@ -63,7 +45,7 @@ public abstract class PipelineTestBase {
 
     @BeforeEach
     void setUpRooms() {
-        rooms = new Rooms(redis, json, tokens);
+        rooms = newRooms();
         engines.translator.reset();
     }
 
@@ -80,10 +62,6 @@ public abstract class PipelineTestBase {
     /** A dub audio entry of the room, as the pipeline stores one; returns its URL path. */
     protected String storedDub(String roomId) {
         return DubAudioStore.path(dubs.store(roomId, new byte[] {'R', 'I', 'F', 'F'}).block(Duration.ofSeconds(5)));
-    }
-
-    protected EventCollector events(String roomId) {
-        return new EventCollector(container, json, roomId);
     }
 
     /** One utterance of synthetic voice followed by enough silence to end it. */

@@ -18,6 +18,8 @@ final class Decoder implements AutoCloseable {
     private final Pointer cmn;
     private final int cepsize;
     private Pointer ps;
+    /** Between a successful {@code ps_start_utt} and a successful {@code ps_end_utt}: must not be reused. */
+    private boolean inUtterance;
 
     Decoder(PocketsphinxLibrary lib, Pointer config) {
         this.lib = lib;
@@ -60,6 +62,7 @@ final class Decoder implements AutoCloseable {
 
     void start() {
         check(lib.ps.ps_start_utt(ps), "ps_start_utt");
+        inUtterance = true;
     }
 
     void process(short[] samples) {
@@ -68,6 +71,12 @@ final class Decoder implements AutoCloseable {
 
     void end() {
         check(lib.ps.ps_end_utt(ps), "ps_end_utt");
+        inUtterance = false;
+    }
+
+    /** Whether an utterance was started and not (successfully) ended: such a decoder is discarded, never pooled. */
+    boolean inUtterance() {
+        return inUtterance;
     }
 
     /** The best hypothesis so far (during an utterance) or the final one (after {@link #end()}); "" when none. */

@@ -2,95 +2,153 @@ package io.babelcall.pipeline.stt.pocketsphinx;
 
 import com.sun.jna.Pointer;
 import io.babelcall.pipeline.engine.EngineRejectedException;
+import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Warm decoders shared by all streams of one instance. A stream leases a decoder for one utterance only (from its
  * first voiced frame to its end), so memory scales with the number of people speaking at the same moment, not with
- * open streams; models are loaded when a decoder is created, never per utterance. {@code minIdle} decoders are kept
- * ready (refilled in the background), at most {@code maxDecoders} exist.
+ * open streams; models are loaded when a decoder is created (on the loader thread, never a decode thread), never per
+ * utterance. {@code minIdle} decoders are kept ready, at most {@code maxDecoders} exist.
+ *
+ * <p>Sharing: one room leases at most {@code maxPerRoom} decoders at once, so it cannot take every decoder from the
+ * other rooms. A stream that finds none free (all busy, its room at its limit, or one still being made) waits up to
+ * {@code maxWait}; a freed decoder goes to the waiter whose room holds the fewest, the oldest first. A decoder comes
+ * back into the pool only when its utterance has ended ({@link Decoder#inUtterance()} false); otherwise it is freed.
  */
 final class DecoderPool implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(DecoderPool.class);
 
+    /** One stream's pending request: told exactly once, later and on another thread, what it got. */
+    interface Waiter {
+        /** @param decoder the leased decoder, or null when refused with {@code refusal} */
+        void leased(Decoder decoder, RuntimeException refusal);
+    }
+
+    private record Waiting(String room, Waiter waiter, Disposable timer) {
+    }
+
+    private record Handoff(Waiter waiter, Decoder decoder, RuntimeException refusal) {
+        void deliver() {
+            waiter.leased(decoder, refusal);
+        }
+    }
+
     private final PocketsphinxLibrary lib;
     private final Pointer config;
     private final int maxDecoders;
     private final int minIdle;
-    private final Executor background;
+    private final int maxPerRoom;
+    private final Duration maxWait;
+    private final Executor loader;
     private final Deque<Decoder> idle = new ArrayDeque<>();
+    private final Map<String, Integer> leasedByRoom = new HashMap<>();
+    private final List<Waiting> waiting = new ArrayList<>();
     private int total;
     private int creating;
     private boolean closed;
     private volatile String lastError;
     private volatile float[] recentCmn;
 
-    DecoderPool(PocketsphinxLibrary lib, Pointer config, int maxDecoders, int minIdle, Executor background) {
+    DecoderPool(PocketsphinxLibrary lib, Pointer config, int maxDecoders, int minIdle, int maxPerRoom,
+                Duration maxWait, Executor loader) {
         this.lib = lib;
         this.config = config;
         this.maxDecoders = maxDecoders;
         this.minIdle = Math.min(minIdle, maxDecoders);
-        this.background = background;
+        this.maxPerRoom = Math.min(maxPerRoom, maxDecoders);
+        this.maxWait = maxWait;
+        this.loader = loader;
     }
 
     /** Starts creating the idle decoders in the background. */
     void warmUp() {
-        refill();
+        synchronized (this) {
+            refill();
+        }
     }
 
-    /** An idle decoder, or a new one (created on the calling thread) while under the limit. */
-    Decoder acquire() {
+    /**
+     * A decoder for a stream of {@code room} at once, or null: then {@code waiter} is queued and told later (at most
+     * {@code maxWait} later, never on this call's thread). Throws {@link EngineRejectedException} when nothing is free
+     * and waiting is off ({@code maxWait} 0).
+     */
+    Decoder acquire(String room, Waiter waiter) {
         synchronized (this) {
             if (closed) {
                 throw new IllegalStateException("recognizer closed");
             }
-            Decoder d = idle.pollFirst();
-            if (d != null) {
+            if (leased(room) < maxPerRoom && !idle.isEmpty()) {
+                Decoder d = idle.pollFirst();
+                leasedByRoom.merge(room, 1, Integer::sum);
                 refill();
                 return d;
             }
-            if (total + creating >= maxDecoders) {
-                throw new EngineRejectedException("all " + maxDecoders + " pocketsphinx decoders are busy");
+            if (maxWait.isZero()) {
+                throw busy(room);
             }
-            creating++;
+            Disposable timer = Schedulers.parallel().schedule(() -> expire(waiter), maxWait.toMillis(),
+                    TimeUnit.MILLISECONDS);
+            waiting.add(new Waiting(room, waiter, timer));
+            createForWaiters();
         }
-        try {
-            Decoder d = create();
-            synchronized (this) {
-                total++;
-            }
-            return d;
-        } finally {
-            synchronized (this) {
-                creating--;
-            }
-        }
+        return null;
     }
 
-    /** Returns a healthy decoder after an utterance. */
-    void release(Decoder d) {
-        synchronized (this) {
-            if (!closed) {
-                idle.addFirst(d);
-                return;
-            }
-            total--;
+    /** Withdraws a pending request; true (and the waiter is told {@code why}) if it was still waiting. */
+    boolean cancel(Waiter waiter, RuntimeException why) {
+        Waiting w = remove(waiter);
+        if (w == null) {
+            return false;
         }
-        d.close();
+        w.timer.dispose();
+        waiter.leased(null, why);
+        return true;
+    }
+
+    /** Returns a decoder after an utterance; one whose utterance has not ended is freed instead of reused. */
+    void release(Decoder d, String room) {
+        boolean free;
+        List<Handoff> handoffs;
+        synchronized (this) {
+            unlease(room);
+            free = closed || d.inUtterance();
+            if (free) {
+                total--;
+            } else {
+                idle.addFirst(d);
+            }
+            handoffs = dispatch();
+        }
+        if (free) {
+            d.close();
+        }
+        handoffs.forEach(Handoff::deliver);
     }
 
     /** Frees a decoder that failed; a fresh one replaces it when needed. */
-    void discard(Decoder d) {
+    void discard(Decoder d, String room) {
+        List<Handoff> handoffs;
         synchronized (this) {
+            unlease(room);
             total--;
+            handoffs = dispatch();
         }
         d.close();
-        refill();
+        handoffs.forEach(Handoff::deliver);
     }
 
     synchronized int idleCount() {
@@ -99,6 +157,10 @@ final class DecoderPool implements AutoCloseable {
 
     synchronized int totalCount() {
         return total;
+    }
+
+    synchronized int waitingCount() {
+        return waiting.size();
     }
 
     int maxDecoders() {
@@ -120,49 +182,145 @@ final class DecoderPool implements AutoCloseable {
         return lastError;
     }
 
-    private void refill() {
-        int toCreate;
-        synchronized (this) {
-            toCreate = Math.max(0, Math.min(minIdle - idle.size() - creating, maxDecoders - total - creating));
-            creating += toCreate;
+    private int leased(String room) {
+        return leasedByRoom.getOrDefault(room, 0);
+    }
+
+    private void unlease(String room) {
+        leasedByRoom.computeIfPresent(room, (k, n) -> n <= 1 ? null : n - 1);
+    }
+
+    private synchronized Waiting remove(Waiter waiter) {
+        for (Iterator<Waiting> it = waiting.iterator(); it.hasNext(); ) {
+            Waiting w = it.next();
+            if (w.waiter == waiter) {
+                it.remove();
+                return w;
+            }
         }
-        for (int i = 0; i < toCreate; i++) {
-            background.execute(() -> {
-                try {
-                    Decoder d = create();
-                    synchronized (this) {
-                        total++;
-                    }
-                    release(d);
-                } catch (RuntimeException e) {
-                    log.warn("cannot create a pocketsphinx decoder: {}", e.getMessage());
-                } finally {
-                    synchronized (this) {
-                        creating--;
-                    }
+        return null;
+    }
+
+    private void expire(Waiter waiter) {
+        String room;
+        synchronized (this) {
+            Waiting w = remove(waiter);
+            if (w == null) {
+                return;
+            }
+            room = w.room;
+        }
+        waiter.leased(null, busy(room));
+    }
+
+    private EngineRejectedException busy(String room) {
+        String why;
+        synchronized (this) {
+            why = leased(room) >= maxPerRoom ? "this room already uses " + maxPerRoom + ", its limit"
+                    : "all " + maxDecoders + " busy";
+        }
+        return new EngineRejectedException("no pocketsphinx decoder free within " + maxWait.toMillis() + " ms ("
+                + why + ")");
+    }
+
+    /** Hands idle decoders to waiters, the room holding the fewest first (ties: the oldest). Caller holds the lock. */
+    private List<Handoff> dispatch() {
+        List<Handoff> out = new ArrayList<>();
+        while (!idle.isEmpty()) {
+            Waiting best = null;
+            for (Waiting w : waiting) {
+                int n = leased(w.room);
+                if (n < maxPerRoom && (best == null || n < leased(best.room))) {
+                    best = w;
                 }
-            });
+            }
+            if (best == null) {
+                break;
+            }
+            waiting.remove(best);
+            best.timer.dispose();
+            leasedByRoom.merge(best.room, 1, Integer::sum);
+            out.add(new Handoff(best.waiter, idle.pollFirst(), null));
+        }
+        createForWaiters();
+        refill();
+        return out;
+    }
+
+    /** Starts making decoders for waiters that could use one, within the limit. Caller holds the lock. */
+    private void createForWaiters() {
+        int eligible = 0;
+        Map<String, Integer> wouldLease = new HashMap<>(leasedByRoom);
+        for (Waiting w : waiting) {
+            if (wouldLease.getOrDefault(w.room, 0) < maxPerRoom) {
+                wouldLease.merge(w.room, 1, Integer::sum);
+                eligible++;
+            }
+        }
+        for (int i = creating; i < eligible && total + creating < maxDecoders; i++) {
+            startCreation();
         }
     }
 
-    private Decoder create() {
-        try {
-            Decoder d = new Decoder(lib, config);
-            lastError = null;
-            return d;
-        } catch (RuntimeException e) {
-            lastError = e.getMessage();
-            throw e;
+    private void refill() {
+        int toCreate = Math.max(0, Math.min(minIdle - idle.size() - creating, maxDecoders - total - creating));
+        for (int i = 0; i < toCreate; i++) {
+            startCreation();
         }
+    }
+
+    /** Caller holds the lock. */
+    private void startCreation() {
+        creating++;
+        loader.execute(() -> {
+            Decoder d = null;
+            RuntimeException failure = null;
+            try {
+                d = new Decoder(lib, config);
+                lastError = null;
+            } catch (RuntimeException e) {
+                lastError = e.getMessage();
+                failure = e;
+                log.warn("cannot create a pocketsphinx decoder: {}", e.getMessage());
+            }
+            List<Handoff> handoffs = new ArrayList<>();
+            boolean free = false;
+            synchronized (this) {
+                creating--;
+                if (d != null && !closed) {
+                    total++;
+                    idle.addFirst(d);
+                    handoffs = dispatch();
+                } else if (d != null) {
+                    free = true;
+                } else if (!waiting.isEmpty()) {
+                    // the oldest waiter learns why at once rather than at its deadline (an engine failure)
+                    Waiting w = waiting.remove(0);
+                    w.timer.dispose();
+                    handoffs.add(new Handoff(w.waiter, null, failure));
+                }
+            }
+            if (free) {
+                d.close();
+            }
+            handoffs.forEach(Handoff::deliver);
+        });
     }
 
     @Override
     public void close() {
+        List<Waiting> refused;
         synchronized (this) {
             closed = true;
             idle.forEach(Decoder::close);
             total -= idle.size();
             idle.clear();
+            refused = new ArrayList<>(waiting);
+            waiting.clear();
+        }
+        for (Waiting w : refused) {
+            w.timer.dispose();
+            w.waiter.leased(null, new IllegalStateException("recognizer closed"));
         }
     }
 }

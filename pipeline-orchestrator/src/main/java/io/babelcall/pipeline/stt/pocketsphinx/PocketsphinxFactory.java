@@ -19,12 +19,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Type {@code pocketsphinx}: in-process libpocketsphinx3 with the Debian en-US model. Options (all optional):
  * {@code model-dir}, {@code hmm}, {@code lm}, {@code dict}, {@code languages} (default {@code en}),
- * {@code sample-rate} (16000), {@code max-decoders} (4), {@code min-idle} (1), {@code decode-threads} (CPU count),
+ * {@code sample-rate} (16000), {@code max-decoders} (4), {@code min-idle} (1), {@code max-decoders-per-room}
+ * (max-decoders - 1, at least 1), {@code decoder-wait} (3s), {@code decode-threads} (CPU count),
  * {@code interim-interval} (300ms), {@code max-backlog} (5s), {@code fwdflat} (true), {@code bestpath} (false),
  * {@code extra-args}, {@code log-file} (/dev/null), {@code library} (pocketsphinx), {@code sphinxbase-library}.
  */
@@ -54,6 +54,14 @@ public class PocketsphinxFactory implements EngineFactory<SpeechRecognizer> {
         int sampleRate = o.integer("sample-rate", 16000, 8000, 48000);
         int maxDecoders = o.integer("max-decoders", 4, 1, 256);
         int minIdle = o.integer("min-idle", 1, 0, 256);
+        int maxPerRoom = o.integer("max-decoders-per-room", Math.max(1, maxDecoders - 1), 1, 256);
+        if (maxPerRoom > maxDecoders) {
+            o.invalid("max-decoders-per-room", "must not exceed max-decoders (" + maxDecoders + "), was " + maxPerRoom);
+        }
+        Duration decoderWait = o.duration("decoder-wait", Duration.ofSeconds(3), true);
+        if (decoderWait.compareTo(Duration.ofSeconds(30)) > 0) {
+            o.invalid("decoder-wait", "must be at most 30s (the audio waits queued), was " + decoderWait);
+        }
         int threads = o.integer("decode-threads", Runtime.getRuntime().availableProcessors(), 1, 256);
         Duration interim = o.duration("interim-interval", Duration.ofMillis(300));
         Duration backlog = o.duration("max-backlog", Duration.ofSeconds(5));
@@ -106,20 +114,23 @@ public class PocketsphinxFactory implements EngineFactory<SpeechRecognizer> {
             errors.add(def.property() + ".options", "pocketsphinx rejected its arguments " + argv);
             return null;
         }
-        ExecutorService decodeThreads = decodeExecutor(def.name(), threads);
-        DecoderPool pool = new DecoderPool(lib, config, maxDecoders, minIdle, decodeThreads);
+        RoomFairThreads decodeThreads = new RoomFairThreads("stt-" + def.name() + "-", threads);
+        ExecutorService loader = loaderThread("stt-" + def.name() + "-loader");
+        DecoderPool pool = new DecoderPool(lib, config, maxDecoders, minIdle, maxPerRoom, decoderWait, loader);
+        // A stream whose final is still behind its own queued audio at 3/4 of the time limit gives the utterance up as
+        // overload (not counted by the breaker) before the time limit would count it as an engine failure.
         PocketsphinxRecognizer recognizer = new PocketsphinxRecognizer(def.name(), languages, sampleRate,
                 (int) (interim.toMillis() * sampleRate / 1000), (int) (backlog.toMillis() * sampleRate / 1000),
-                lib, config, pool, decodeThreads);
+                def.timeout().multipliedBy(3).dividedBy(4), lib, config, pool, decodeThreads, loader);
         pool.warmUp();
         return recognizer;
     }
 
-    private static ExecutorService decodeExecutor(String name, int threads) {
-        AtomicInteger n = new AtomicInteger();
-        ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), r -> {
-                    Thread t = new Thread(r, "stt-" + name + "-" + n.incrementAndGet());
+    /** One thread that makes decoders (model loading), so decode threads never wait for it. */
+    private static ExecutorService loaderThread(String name) {
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                r -> {
+                    Thread t = new Thread(r, name);
                     t.setDaemon(true);
                     return t;
                 });

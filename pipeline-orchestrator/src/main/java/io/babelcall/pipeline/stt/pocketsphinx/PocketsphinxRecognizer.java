@@ -8,17 +8,19 @@ import io.babelcall.pipeline.stt.RecognitionListener;
 import io.babelcall.pipeline.stt.RecognitionRequest;
 import io.babelcall.pipeline.stt.RecognitionSession;
 import io.babelcall.pipeline.stt.SpeechRecognizer;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * pocketsphinx in-process (JNA to libpocketsphinx3). Audio is copied on {@link RecognitionSession#accept} and decoded
@@ -26,6 +28,11 @@ import reactor.core.publisher.Mono;
  * Interims come from {@code ps_get_hyp} on the running utterance every {@code interimInterval} of audio; the final from
  * {@code ps_end_utt} + {@code ps_get_hyp}. A failure of the decoder ends that utterance with {@code onError}, the
  * decoder is freed and the next utterance gets a fresh one.
+ *
+ * <p>Overload of one stream is that stream's, not the engine's: an utterance that finds no decoder within the pool's
+ * wait, whose queued audio exceeds {@code maxQueuedSamples}, or whose final is not reached {@code shedAfter} after its
+ * end (its own audio still queued) gets {@code onError(EngineRejectedException)}, which the circuit breaker ignores;
+ * the rest of its audio is skipped and its decoder's utterance ended before the decoder goes back to the pool.
  */
 final class PocketsphinxRecognizer implements SpeechRecognizer, EngineHealth, AutoCloseable {
 
@@ -36,25 +43,30 @@ final class PocketsphinxRecognizer implements SpeechRecognizer, EngineHealth, Au
     private final int sampleRate;
     private final int interimSamples;
     private final int maxQueuedSamples;
+    private final Duration shedAfter;
     private final PocketsphinxLibrary lib;
     private final Pointer config;
     private final DecoderPool pool;
-    private final ExecutorService decodeThreads;
+    private final RoomFairThreads decodeThreads;
+    private final ExecutorService loader;
     private final AtomicInteger openSessions = new AtomicInteger();
     private final AtomicInteger queuedTasks = new AtomicInteger();
 
+    /** Threads: {@code decodeThreads} decode, {@code loader} makes the pool's decoders; both are shut down by close. */
     PocketsphinxRecognizer(String name, Set<LanguageCode> languages, int sampleRate, int interimSamples,
-                           int maxQueuedSamples, PocketsphinxLibrary lib, Pointer config, DecoderPool pool,
-                           ExecutorService decodeThreads) {
+                           int maxQueuedSamples, Duration shedAfter, PocketsphinxLibrary lib, Pointer config,
+                           DecoderPool pool, RoomFairThreads decodeThreads, ExecutorService loader) {
         this.name = name;
         this.languages = Set.copyOf(languages);
         this.sampleRate = sampleRate;
         this.interimSamples = interimSamples;
         this.maxQueuedSamples = maxQueuedSamples;
+        this.shedAfter = shedAfter;
         this.lib = lib;
         this.config = config;
         this.pool = pool;
         this.decodeThreads = decodeThreads;
+        this.loader = loader;
     }
 
     @Override
@@ -74,7 +86,7 @@ final class PocketsphinxRecognizer implements SpeechRecognizer, EngineHealth, Au
                     + " Hz audio, not " + request.sampleRate() + " Hz");
         }
         openSessions.incrementAndGet();
-        return new Session(listener);
+        return new Session(request.roomId(), listener);
     }
 
     /** Whether every stream's queued audio has been decoded (tests measure end-of-speech latency from there). */
@@ -88,6 +100,7 @@ final class PocketsphinxRecognizer implements SpeechRecognizer, EngineHealth, Au
         d.put("decoders", pool.totalCount());
         d.put("idleDecoders", pool.idleCount());
         d.put("maxDecoders", pool.maxDecoders());
+        d.put("waitingStreams", pool.waitingCount());
         d.put("openStreams", openSessions.get());
         String error = pool.lastError();
         if (error != null) {
@@ -100,8 +113,10 @@ final class PocketsphinxRecognizer implements SpeechRecognizer, EngineHealth, Au
     @Override
     public void close() {
         decodeThreads.shutdown();
+        loader.shutdown();
         try {
             decodeThreads.awaitTermination(5, TimeUnit.SECONDS);
+            loader.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -109,25 +124,37 @@ final class PocketsphinxRecognizer implements SpeechRecognizer, EngineHealth, Au
         lib.sphinxbase.cmd_ln_free_r(config);
     }
 
-    /** One stream. State below the queue is touched only by the stream's serial task runner. */
+    /**
+     * One stream. Audio-thread state is touched by the caller only (one thread at a time); state below the queue only
+     * by the stream's serial task runner. Utterances are numbered so a deadline can tell which one it concerns.
+     */
     private final class Session implements RecognitionSession {
 
+        private final String room;
         private final RecognitionListener listener;
         private final Object callbackLock = new Object();
-        private final Deque<Runnable> tasks = new ArrayDeque<>();
-        private boolean running; // guarded by tasks
+        private final StreamTasks tasks;
         private final AtomicInteger queuedSamples = new AtomicInteger();
+        private final AtomicLong shedThrough = new AtomicLong(-1);
+        private volatile Lease pending;
         private volatile boolean closed;
-        private volatile boolean overrun;
 
+        // audio thread
+        private long utteranceIn;
+        private boolean utteranceOpen;
+        private boolean overrun;
+
+        // task runner
         private Decoder decoder;
-        private boolean inUtterance;
         private RuntimeException failure;
+        private boolean dropped;
         private int sinceInterim;
         private float[] speakerCmn;
 
-        Session(RecognitionListener listener) {
+        Session(String room, RecognitionListener listener) {
+            this.room = room == null ? "" : room;
             this.listener = listener;
+            this.tasks = new StreamTasks(decodeThreads, this.room, queuedTasks);
         }
 
         @Override
@@ -135,15 +162,24 @@ final class PocketsphinxRecognizer implements SpeechRecognizer, EngineHealth, Au
             if (closed || length <= 0) {
                 return;
             }
+            long u = utteranceIn;
+            if (!utteranceOpen) {
+                utteranceOpen = true;
+                tasks.submit(() -> begin(u));
+            }
+            if (u <= shedThrough.get()) {
+                return; // the rest of a dropped utterance
+            }
             if (queuedSamples.addAndGet(length) > maxQueuedSamples) {
-                // Decoding fell far behind real time (CPU starved): drop this utterance rather than grow without bound.
+                // Decoding fell far behind this stream's audio: drop this utterance rather than grow without bound.
                 queuedSamples.addAndGet(-length);
                 overrun = true;
+                shed(u, queuedTooMuch());
                 return;
             }
             short[] chunk = new short[length];
             System.arraycopy(samples, offset, chunk, 0, length);
-            submit(() -> decode(chunk));
+            tasks.submit(() -> decode(chunk, u));
         }
 
         @Override
@@ -151,9 +187,13 @@ final class PocketsphinxRecognizer implements SpeechRecognizer, EngineHealth, Au
             if (closed) {
                 return;
             }
+            long u = utteranceIn++;
             boolean wasOverrun = overrun;
             overrun = false;
-            submit(() -> finish(wasOverrun));
+            utteranceOpen = false;
+            Disposable deadline = Schedulers.parallel().schedule(() -> shed(u, lateFinal()), shedAfter.toMillis(),
+                    TimeUnit.MILLISECONDS);
+            tasks.submit(() -> finish(wasOverrun, deadline));
         }
 
         @Override
@@ -165,22 +205,74 @@ final class PocketsphinxRecognizer implements SpeechRecognizer, EngineHealth, Au
                 closed = true;
             }
             openSessions.decrementAndGet();
-            submit(this::releaseDecoder);
+            Lease l = pending;
+            if (l != null) {
+                pool.cancel(l, new IllegalStateException("stream closed"));
+            }
+            tasks.submit(this::returnDecoder);
         }
 
-        private void decode(short[] chunk) {
+        /** Utterance {@code u} is dropped (overrun, or its end-of-utterance deadline passed): its queued audio is skipped. */
+        private void shed(long u, String why) {
+            shedThrough.accumulateAndGet(u, Math::max);
+            Lease l = pending;
+            if (l != null && l.utterance == u) {
+                pool.cancel(l, overload(why + ", waiting for a decoder"));
+            }
+        }
+
+        private String queuedTooMuch() {
+            return "more than " + maxQueuedSamples * 1000L / sampleRate + " ms of audio queued";
+        }
+
+        private String lateFinal() {
+            return "final not reached within " + shedAfter.toMillis() + " ms of the end of the utterance";
+        }
+
+        private void begin(long u) {
+            failure = null;
+            dropped = false;
+            returnDecoder(); // none is held between utterances; defensive
+            if (closed || u <= shedThrough.get()) {
+                dropped = true;
+                return;
+            }
+            Lease lease = new Lease(u);
+            tasks.park(); // until the pool answers, unless it has a decoder at once
+            pending = lease;
+            Decoder d;
+            try {
+                d = pool.acquire(room, lease);
+            } catch (RuntimeException e) {
+                d = null;
+                failure = e;
+            }
+            if (d != null || failure != null) {
+                pending = null;
+                tasks.unpark();
+                if (d != null) {
+                    adopt(d);
+                }
+            }
+        }
+
+        private void adopt(Decoder d) {
+            decoder = d;
+            decoder.setCmn(speakerCmn != null ? speakerCmn : pool.recentCmn());
+        }
+
+        private void decode(short[] chunk, long u) {
             queuedSamples.addAndGet(-chunk.length);
-            if (failure != null || closed) {
+            if (u <= shedThrough.get()) {
+                dropped = true;
+                return;
+            }
+            if (failure != null || decoder == null || closed) {
                 return;
             }
             try {
-                if (decoder == null) {
-                    decoder = pool.acquire();
-                    decoder.setCmn(speakerCmn != null ? speakerCmn : pool.recentCmn());
-                }
-                if (!inUtterance) {
+                if (!decoder.inUtterance()) {
                     decoder.start();
-                    inUtterance = true;
                     sinceInterim = 0;
                 }
                 decoder.process(chunk);
@@ -197,19 +289,19 @@ final class PocketsphinxRecognizer implements SpeechRecognizer, EngineHealth, Au
             }
         }
 
-        private void finish(boolean wasOverrun) {
+        private void finish(boolean wasOverrun, Disposable deadline) {
+            deadline.dispose();
             try {
                 if (failure != null) {
                     RuntimeException e = failure;
                     callback(() -> listener.onError(e));
-                } else if (wasOverrun) {
-                    callback(() -> listener.onError(new EngineRejectedException(
-                            "pocketsphinx fell behind real time; utterance dropped")));
-                } else if (decoder == null || !inUtterance) {
+                } else if (wasOverrun || dropped) {
+                    // this stream's own backlog: an overload of the stream, not a failure of the engine
+                    callback(() -> listener.onError(overload(wasOverrun ? queuedTooMuch() : lateFinal())));
+                } else if (decoder == null || !decoder.inUtterance()) {
                     callback(() -> listener.onFinal(""));
                 } else {
                     decoder.end();
-                    inUtterance = false;
                     String text = decoder.hypothesis();
                     speakerCmn = decoder.cmn();
                     pool.recentCmn(speakerCmn);
@@ -220,12 +312,14 @@ final class PocketsphinxRecognizer implements SpeechRecognizer, EngineHealth, Au
                 callback(() -> listener.onError(e));
             } finally {
                 failure = null;
-                inUtterance = false;
-                if (decoder != null) {
-                    pool.release(decoder); // leased per utterance only
-                    decoder = null;
-                }
+                dropped = false;
+                returnDecoder(); // leased per utterance only
             }
+        }
+
+        private EngineRejectedException overload(String why) {
+            return new EngineRejectedException("pocketsphinx '" + name + "' fell behind this stream (" + why
+                    + "); utterance dropped");
         }
 
         private void fail(RuntimeException e) {
@@ -233,26 +327,27 @@ final class PocketsphinxRecognizer implements SpeechRecognizer, EngineHealth, Au
                 log.warn("pocketsphinx '{}' failed: {}", name, e.getMessage());
             }
             failure = e;
-            inUtterance = false;
             if (decoder != null) {
-                pool.discard(decoder);
+                pool.discard(decoder, room);
                 decoder = null;
             }
         }
 
-        private void releaseDecoder() {
-            if (decoder != null) {
-                try {
-                    if (inUtterance) {
-                        decoder.end();
-                    }
-                    pool.release(decoder);
-                } catch (RuntimeException e) {
-                    pool.discard(decoder);
-                }
-                decoder = null;
-                inUtterance = false;
+        /** Gives the decoder back, its utterance ended first (the pool frees a decoder that is still in one). */
+        private void returnDecoder() {
+            if (decoder == null) {
+                return;
             }
+            Decoder d = decoder;
+            decoder = null;
+            if (d.inUtterance()) {
+                try {
+                    d.end();
+                } catch (RuntimeException e) {
+                    log.debug("pocketsphinx '{}': ending a dropped utterance failed: {}", name, e.getMessage());
+                }
+            }
+            pool.release(d, room);
         }
 
         private void callback(Runnable r) {
@@ -268,49 +363,27 @@ final class PocketsphinxRecognizer implements SpeechRecognizer, EngineHealth, Au
             }
         }
 
-        /** Runs tasks of this stream one at a time, in order, on the shared decode threads. */
-        private void submit(Runnable task) {
-            queuedTasks.incrementAndGet();
-            synchronized (tasks) {
-                tasks.addLast(task);
-                if (running) {
-                    return;
-                }
-                running = true;
-            }
-            try {
-                decodeThreads.execute(this::drain);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                synchronized (tasks) {
-                    queuedTasks.addAndGet(-tasks.size());
-                    tasks.clear();
-                    running = false;
-                }
-            }
-        }
+        /** A request of utterance {@code utterance} waiting in the pool. */
+        private final class Lease implements DecoderPool.Waiter {
 
-        private void drain() {
-            int budget = 50; // then yield the thread to other streams
-            while (true) {
-                Runnable next;
-                synchronized (tasks) {
-                    next = tasks.pollFirst();
-                    if (next == null) {
-                        running = false;
-                        return;
+            final long utterance;
+
+            Lease(long utterance) {
+                this.utterance = utterance;
+            }
+
+            @Override
+            public void leased(Decoder d, RuntimeException refusal) {
+                if (pending == this) {
+                    pending = null;
+                }
+                tasks.resume(() -> {
+                    if (d != null) {
+                        adopt(d);
+                    } else {
+                        failure = refusal;
                     }
-                }
-                try {
-                    next.run();
-                } catch (RuntimeException | LinkageError e) {
-                    log.error("pocketsphinx task failed", e);
-                } finally {
-                    queuedTasks.decrementAndGet();
-                }
-                if (--budget == 0) {
-                    decodeThreads.execute(this::drain);
-                    return;
-                }
+                });
             }
         }
     }

@@ -31,7 +31,8 @@ class PocketsphinxRecognizerTests {
 
     @BeforeAll
     static void create() {
-        recognizer = TestEngines.create(new PocketsphinxFactory(), "sphinx", Duration.ofSeconds(5), Map.of(
+        // A long time limit: these tests feed seconds of audio at once, which a short one would shed as overload.
+        recognizer = TestEngines.create(new PocketsphinxFactory(), "sphinx", Duration.ofSeconds(60), Map.of(
                 "max-decoders", "1", "min-idle", "1", "decode-threads", "1", "max-backlog", "60s"));
     }
 
@@ -102,7 +103,7 @@ class PocketsphinxRecognizerTests {
 
     @Test
     void aFailedUtteranceReportsOnErrorAndTheNextUtteranceWorks() throws Exception {
-        // max-decoders is 1: while stream A holds the decoder, stream B's utterance cannot be decoded -> onError.
+        // max-decoders is 1: while stream A holds the decoder, stream B waits decoder-wait (3 s) for one, then onError.
         Collector a = new Collector();
         Collector b = new Collector();
         short[] speech = TestSpeech.speak(TestSpeech.SENTENCES.get(6), dir);
@@ -138,7 +139,7 @@ class PocketsphinxRecognizerTests {
     }
 
     /** 20 ms frames, as fast as the caller can (the recognizer queues and decodes behind). */
-    private static void feed(RecognitionSession session, short[] audio) {
+    static void feed(RecognitionSession session, short[] audio) {
         for (int i = 0; i < audio.length; i += 320) {
             session.accept(audio, i, Math.min(320, audio.length - i));
         }
