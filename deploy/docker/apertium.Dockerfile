@@ -17,6 +17,8 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 apy \
  && useradd --system --uid 10001 --gid apy --home-dir /var/lib/apy --create-home --shell /usr/sbin/nologin apy
+# The services' health check script: HTTP GET over bash's /dev/tcp.
+COPY --chmod=0755 healthcheck.sh /usr/local/bin/healthcheck
 
 ARG VERSION=0.0.0-dev
 ARG REVISION=unknown
@@ -35,9 +37,11 @@ WORKDIR /var/lib/apy
 ENV LANG=C.UTF-8
 EXPOSE 2737
 
-# python3 is there anyway (APy is a Python/Tornado server). /listPairs answers without starting a pipeline.
+# /usr/local/bin/healthcheck (copied above; port from PORT): /listPairs answers without starting a pipeline.
+# No quotes inside the command: podman-compose 1.0.3 re-quotes health check arguments badly.
+ENV PORT=2737
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
-    CMD ["python3", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:2737/listPairs', timeout=4)"]
+    CMD ["/usr/local/bin/healthcheck", "/listPairs"]
 
 STOPSIGNAL SIGTERM
 # -j 1: one server process (scale with replicas); -i 2: up to two pipelines per pair under load;
