@@ -17,22 +17,15 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
-BUDGET=${IMAGE_TEST_BUDGET:-570}
-if [ -z "${IMAGE_TEST_TIMEBOXED:-}" ]; then
-  export IMAGE_TEST_TIMEBOXED=1
-  rc=0; timeout --kill-after=40 "$BUDGET" "$0" "$@" || rc=$?
-  [ $rc = 124 ] && echo "image-test: FAIL: not finished within IMAGE_TEST_BUDGET=$BUDGET s" >&2
-  exit $rc
-fi
+NAME=image-test
 # shellcheck source=deploy/podman/lib.sh
 source deploy/podman/lib.sh
-started=$SECONDS
-passed=0; failed=0
-pass() { echo "PASS  $*"; passed=$((passed + 1)); }
-fail() { echo "FAIL  $*"; failed=$((failed + 1)); }
-finish() { echo "image-test: $passed passed, $failed failed ($((SECONDS - started)) s)"; [ "$failed" = 0 ]; }
+# shellcheck source=deploy/podman/testlib.sh
+source deploy/podman/testlib.sh
+timebox "${IMAGE_TEST_BUDGET:-570}" "$0" "$@"
 
 P=babelcall-it-                                   # prefix of every container, secret and volume this test makes
+cname() { echo "$P$1"; }
 STACK=deploy/swarm/stack.yml
 SERVICES=(redis apertium pipeline-orchestrator signaling-service api-service)
 SECRETS=(babelcall_token_secret babelcall_redis_url babelcall_redis_password babelcall_turn_secret)
@@ -56,27 +49,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 143' TERM INT
 
-podman_ready || { fail "podman cannot run containers here"; finish; exit 1; }
-ensure_packages python3 python3-yaml flite sox openssl curl iproute2 \
-  || { fail "missing packages for the image test (see above)"; finish; exit 1; }
-
-# ------------------------------------------------------------------------------------------------ images
-t=$SECONDS
-if deploy/local-images.sh > "$WORK/build.log" 2>&1; then
-  pass "images built in $((SECONDS - t)) s:"
-  sed -n '/^image /,$p' "$WORK/build.log" | sed 's/^/        /'
-else
-  fail "deploy/local-images.sh failed; last lines:"; tail -n 40 "$WORK/build.log" | sed 's/^/        /'
-  finish; exit 1
-fi
-
+prepare
 remove_ours
-for port in 6379 2737 8080 8081 8082; do
-  if ss -Hltn "sport = :$port" | grep -q .; then
-    fail "port $port is in use on this host (the stack's ports are needed on the host network): $(ss -Hltnp "sport = :$port" | head -1)"
-    finish; exit 1
-  fi
-done
+ports_free 6379 2737 8080 8081 8082
 
 # ------------------------------------------------------------------------------------------------ secrets
 SECRETS_DIR="$WORK/secrets" deploy/secrets.sh compose >/dev/null
@@ -105,7 +80,7 @@ start() { # SERVICE [stack_to_podman options...]
   local args
   mapfile -d '' args < "$WORK/$name.args"
   T_RUN[$name]=$(date +%s%N)
-  # podman says on stderr that it cannot schedule health checks without systemd: this script runs them instead.
+  # podman says on stderr that it cannot schedule health checks without systemd: wait_healthy runs them instead.
   if ! podman run -d --name "$P$name" "${args[@]}" > /dev/null 2>> "$WORK/podman-run.log"; then
     fail "$name: podman run failed: $(grep -v systemd "$WORK/podman-run.log" | tail -n 3)"; return 1
   fi
@@ -114,74 +89,12 @@ start redis --image "$REDIS_IMAGE"
 start apertium
 for s in pipeline-orchestrator signaling-service api-service; do start "$s" "${LOCAL_ENV[@]}"; done
 
-# ------------------------------------------------------------------------------------------------ health
-logs_tail() { # SERVICE [LINES]: its last log lines, ECS JSON made readable
-  podman logs --tail "${2:-25}" "$P$1" 2>&1 | python3 deploy/tools/ecs_log.py | sed 's/^/        /'
-}
-wait_healthy() { # SERVICE: runs the container's own health check until it reports healthy
-  local name=$1 c=$P$1 limit status
-  # The stack's own verdict time: start period + retries x interval.
-  limit=$(podman inspect --format '{{with .Config.Healthcheck}}{{.StartPeriod.Seconds}} {{.Retries}} {{.Interval.Seconds}}{{end}}' "$c" \
-    | awk '{printf "%d", $1 + $2 * $3 + 10}')
-  [ -n "$limit" ] && [ "$limit" -gt 10 ] || { fail "$name: the container has no health check"; return 1; }
-  local deadline=$((SECONDS + limit))
-  while [ $SECONDS -lt $deadline ]; do
-    if [ "$(podman inspect --format '{{.State.Status}}' "$c")" != running ]; then
-      fail "$name exited during start-up (exit $(podman inspect --format '{{.State.ExitCode}}' "$c")):"; logs_tail "$name"
-      return 1
-    fi
-    podman healthcheck run "$c" >/dev/null 2>&1 || true
-    status=$(podman inspect --format '{{.State.Health.Status}}' "$c")
-    if [ "$status" = healthy ]; then
-      local ms=$(( ($(date +%s%N) - T_RUN[$name]) / 1000000 ))
-      local spring; spring=$(podman logs "$c" 2>&1 | grep -o 'Started [A-Za-z]* in [0-9.]* seconds' | head -1 || true)
-      pass "$name healthy $((ms / 1000)).$(( (ms % 1000) / 100 )) s after podman run${spring:+ (Spring: $spring)}"
-      return 0
-    fi
-    sleep 1
-  done
-  fail "$name not healthy within $limit s (health: $status):"; logs_tail "$name"
-  return 1
-}
+# ------------------------------------------------------------------------------------------------ health, call
 healthy=1
-for s in "${SERVICES[@]}"; do wait_healthy "$s" || healthy=0; done
+for s in "${SERVICES[@]}"; do wait_healthy "$s" "${T_RUN[$s]}" || healthy=0; done
 if [ $healthy = 0 ]; then finish; exit 1; fi
-
-for pair in api-service:8080 signaling-service:8081 pipeline-orchestrator:8082; do
-  name=${pair%%:*} port=${pair##*:}
-  body=$(curl -s --max-time 5 "http://127.0.0.1:$port/actuator/health/readiness" || true)
-  if grep -q '"status":"UP"' <<<"$body" && grep -q '"redis":{' <<<"$body"; then
-    pass "$name readiness UP, Redis included (through the redis:// URL secret)"
-  else
-    fail "$name readiness: ${body:0:300}"
-  fi
-  # java is PID 1 (exec-form entrypoint: it gets the stop signal itself) and runs as uid 10001
-  pid1=$(podman exec "$P$name" sh -c 'tr "\0" " " < /proc/1/cmdline; echo; grep ^Uid: /proc/1/status' 2>&1 || true)
-  if grep -q '^java -jar /app/application.jar' <<<"$pid1" && grep -qE '^Uid:\s+10001\s' <<<"$pid1"; then
-    pass "$name: PID 1 is java, uid 10001"
-  else
-    fail "$name: PID 1 is not java as uid 10001: $pid1"
-  fi
-done
-langs=$(curl -s --max-time 10 http://127.0.0.1:8080/api/v1/languages || true)
-if grep -q '"es"' <<<"$langs"; then pass "api lists languages from the orchestrator (http://pipeline-orchestrator:8082)"
-else fail "api /api/v1/languages: ${langs:0:300}"; fi
-
-# ------------------------------------------------------------------------------------------------ one call
-flite -voice slt -t 'Good morning everyone. Thank you for joining the meeting today.' -o "$WORK/speech.wav"
-sox "$WORK/speech.wav" -r 16000 -b 16 -c 1 -e signed-integer -t raw "$WORK/speech.pcm" pad 0.5 1.5
-if python3 deploy/tools/call_through.py call --api http://127.0.0.1:8080 --speech "$WORK/speech.pcm" \
-    --hold-file "$WORK/hold.json" > "$WORK/call.log" 2>&1; then
-  pass "one call through the containers:"; sed 's/^/      /' "$WORK/call.log"
-else
-  fail "the call through the containers:"; sed 's/^/      /' "$WORK/call.log"
-  for s in pipeline-orchestrator signaling-service apertium; do echo "      -- $s"; logs_tail "$s"; done
-fi
-if podman logs "${P}apertium" 2>&1 | grep -qE 'GET /translate\?langpair=eng(\||%7C)spa'; then
-  pass "the translation came from the apertium container (APy logged GET /translate eng|spa)"
-else
-  fail "the apertium container logged no eng|spa translation"
-fi
+check_services
+one_call
 
 # ------------------------------------------------------------------------------------------------ metrics
 metric() { # FILE NAME [LABEL-SUBSTRING]: the sum of a metric's samples
@@ -210,7 +123,7 @@ if [ ${#scraped[@]} = 3 ]; then
   expect "$WORK/pipeline-orchestrator.prom" babelcall_pipeline_eos_to_translation_seconds_count 'target="es"' 1 \
     "orchestrator timed end of speech -> Spanish translation"
   if out=$(java deploy/tools/MetricNames.java scrape "${scraped[@]}" 2>&1); then
-    pass "every metric the dashboards and alerts use is in the three scrapes: $out"
+    pass "every metric the dashboards and alerts use is in the three scrapes (MetricNames: ${out%% (*})"
   else
     fail "metric names the dashboards/alerts use that the running images do not emit:"; sed 's/^/        /' <<<"$out"
   fi
@@ -224,23 +137,10 @@ if [ -s "$WORK/hold.json" ]; then
   for _ in $(seq 1 100); do grep -q '^open' "$WORK/hold.log" && break; kill -0 $HOLD_PID 2>/dev/null || break; sleep 0.1; done
   grep -q '^open' "$WORK/hold.log" || fail "could not reopen the listener's signaling socket: $(cat "$WORK/hold.log")"
 fi
-stop_one() { # SERVICE: podman stop with the container's stop signal and the stack's grace
-  local name=$1 c=$P$1 grace t0 ms code
-  grace=$(podman inspect --format '{{.Config.StopTimeout}}' "$c")
-  t0=$(date +%s%N)
-  podman stop "$c" >/dev/null 2>&1 || true
-  ms=$(( ($(date +%s%N) - t0) / 1000000 ))
-  code=$(podman inspect --format '{{.State.ExitCode}}' "$c")
-  local took="$((ms / 1000)).$(( (ms % 1000) / 100 )) s"
-  if [ "$code" = 137 ] || [ $ms -ge $((grace * 1000)) ]; then
-    fail "$name did not stop by itself within its grace of $grace s (exit $code after $took)"; logs_tail "$name"
-    return
-  fi
-  pass "$name stopped in $took (grace $grace s, signal $(podman inspect --format '{{.Config.StopSignal}}' "$c"), exit $code)"
-  case "$name" in api-service|signaling-service|pipeline-orchestrator)
-    if podman logs "$c" 2>&1 | grep -q 'Graceful shutdown complete'; then pass "$name logged Spring's 'Graceful shutdown complete'"
-    else fail "$name: no 'Graceful shutdown complete' in its log"; logs_tail "$name"; fi ;;
-  esac
+stop_one() { # SERVICE: podman stop sends the image's stop signal and waits the stack's grace (--stop-timeout)
+  local t0; t0=$(date +%s%N)
+  podman stop "$P$1" >/dev/null 2>&1 || true
+  check_stopped "$1" "$(ms_since "$t0")" "$(podman inspect --format '{{.Config.StopTimeout}}' "$P$1")"
 }
 stop_one api-service
 stop_one signaling-service
