@@ -47,7 +47,7 @@ else
   echo "== boot jars: ./mvnw package in $((SECONDS - t)) s"
 fi
 waitfor $base_pid "$LOGS/base.log" "the base image"
-cat "$LOGS/base.log"
+grep "^==" "$LOGS/base.log"
 
 # The services' build context: only what JAR_SOURCE=prebuilt reads (the repository's .dockerignore keeps target/ out).
 CONTEXT="$ROOT/deploy/.cache/image-context"
