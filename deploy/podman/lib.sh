@@ -13,10 +13,11 @@ REGISTRY=${REGISTRY:-babelcall}
 VERSION=${VERSION:-$("$ROOT/deploy/build-images.sh" --version)}
 IMAGES=(api-service signaling-service pipeline-orchestrator apertium)
 
-# podman_ready: installs podman, runc and mmdebstrap when missing (as root), then proves podman can run a
-# container; fails naming what is missing otherwise. Nothing is skipped.
+# podman_ready: installs what podman needs here when missing (as root), then proves podman can run; fails naming
+# what is missing otherwise. Nothing is skipped. netavark, aardvark-dns (names on a compose network) and iptables are
+# only podman's recommendations: ensure_packages installs none, and without them podman falls back to CNI, with no DNS.
 podman_ready() {
-  ensure_packages podman runc mmdebstrap || return 1
+  ensure_packages podman runc mmdebstrap netavark aardvark-dns iptables || return 1
   local out
   if ! out=$(podman info 2>&1); then
     echo "error: podman cannot run here (apt-get install -y podman runc; see deploy/podman/containers.conf):" >&2

@@ -47,6 +47,17 @@ ports_free() {
   done
 }
 
+# log_has SERVICE TEXT: waits up to 10 s for TEXT in the container's log (conmon writes the last lines of a container
+# that just exited a moment after `podman stop` returns).
+log_has() {
+  local deadline=$((SECONDS + 10))
+  while :; do
+    podman logs "$(cname "$1")" 2>&1 | grep -qF "$2" && return 0
+    [ $SECONDS -ge $deadline ] && return 1
+    sleep 0.5
+  done
+}
+
 logs_tail() { # SERVICE [LINES]: its last log lines, ECS JSON made readable
   podman logs --tail "${2:-25}" "$(cname "$1")" 2>&1 | python3 deploy/tools/ecs_log.py | sed 's/^/        /'
 }
@@ -116,11 +127,24 @@ one_call() {
     fail "the call through the containers:"; sed 's/^/      /' "$WORK/call.log"
     local s; for s in pipeline-orchestrator signaling-service apertium; do echo "      -- $s"; logs_tail "$s"; done
   fi
-  if podman logs "$(cname apertium)" 2>&1 | grep -qE 'GET /translate\?langpair=eng(\||%7C)spa'; then
-    pass "the translation came from the apertium container (APy logged GET /translate eng|spa)"
+  # APy's own request counter (its log lines can reach `podman logs` late under load).
+  local used
+  used=$(podman exec "$(cname apertium)" python3 -c 'import json, urllib.request
+print(json.load(urllib.request.urlopen("http://127.0.0.1:2737/stats", timeout=5))["responseData"]["useCount"].get("eng-spa", 0))' 2>&1 || true)
+  if [ "${used:-0}" -ge 1 ] 2>/dev/null; then
+    pass "the translation came from the apertium container (APy /stats: eng-spa used $used times)"
   else
-    fail "the apertium container logged no eng|spa translation"
+    fail "the apertium container's APy did not translate eng-spa (/stats: $used)"
   fi
+  # java is PID 1 without an init: the engine processes it started for the call (espeak-ng) must not stay zombies.
+  local zombies _
+  for _ in 1 2 3 4 5; do   # a process that just exited is reaped within moments: wait for that, not longer
+    zombies=$(podman exec "$(cname pipeline-orchestrator)" sh -c 'grep -l "^State:.*Z" /proc/[0-9]*/status 2>/dev/null | wc -l' || echo "?")
+    [ "$zombies" = 0 ] && break
+    sleep 1
+  done
+  if [ "$zombies" = 0 ]; then pass "no zombie process in the orchestrator after the call (java as PID 1 reaps its engines)"
+  else fail "$zombies zombie process(es) in the orchestrator after the call"; fi
 }
 
 # check_stopped SERVICE MS GRACE: a container stopped with its stop signal must have exited by itself within its
@@ -135,7 +159,7 @@ check_stopped() {
   fi
   pass "$name stopped in $(seconds_of "$ms") s (grace $grace s, signal $(podman inspect --format '{{.Config.StopSignal}}' "$c"), exit $code)"
   case "$name" in api-service|signaling-service|pipeline-orchestrator)
-    if podman logs "$c" 2>&1 | grep -q 'Graceful shutdown complete'; then pass "$name logged Spring's 'Graceful shutdown complete'"
+    if log_has "$name" 'Graceful shutdown complete'; then pass "$name logged Spring's 'Graceful shutdown complete'"
     else fail "$name: no 'Graceful shutdown complete' in its log"; logs_tail "$name"; fi ;;
   esac
 }
