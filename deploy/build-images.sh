@@ -23,7 +23,11 @@ push=0; [ "${1:-}" = "--push" ] && { push=1; shift; }
 only=" $* "   # image names to build (default: all four)
 read -r -a builder <<<"${BUILDER:-docker build}"
 SERVICE_CONTEXT="${SERVICE_CONTEXT:-.}"
-common=(--build-arg "VERSION=$VERSION" --build-arg "REVISION=$REVISION" --build-arg "CREATED=$CREATED")
+# JAR_SOURCE and JAVA_SOURCE explicitly, although they are the Dockerfile's defaults: buildah (podman build) does not
+# apply a global ARG's default when it resolves `FROM jar-${JAR_SOURCE}` to a stage. EXTRA_BUILD_ARGS come later: the
+# last value of a build argument wins.
+common=(--build-arg "VERSION=$VERSION" --build-arg "REVISION=$REVISION" --build-arg "CREATED=$CREATED"
+  --build-arg JAR_SOURCE=maven --build-arg JAVA_SOURCE=temurin)
 [ -n "${EXTRA_BUILD_ARGS:-}" ] && mapfile -t -O "${#common[@]}" common <<<"$EXTRA_BUILD_ARGS"
 # The orchestrator's runtime packages: its local engines (docs/engines.md, "Local defaults") and their tools.
 ORCHESTRATOR_PACKAGES="pocketsphinx pocketsphinx-en-us espeak-ng flite sox apertium apertium-eng-spa apertium-eng-cat"

@@ -13,6 +13,8 @@
 # file with JAR_SOURCE=prebuilt (the boot jar built on the host, context = a folder holding prebuilt/$MODULE.jar and
 # deploy/docker/healthcheck.sh), JAVA_SOURCE=debian (Debian's openjdk-17-jre-headless instead of Temurin) and
 # RUNTIME_BASE=localhost/debian-base:bookworm. Unused stages are skipped, so neither path pulls the other's images.
+# With podman (buildah 1.28) pass JAR_SOURCE and JAVA_SOURCE explicitly even at their defaults (build-images.sh does):
+# buildah does not apply a global ARG's default when it resolves `FROM jar-${JAR_SOURCE}` to a stage.
 
 ARG JDK_IMAGE=eclipse-temurin:17-jdk
 ARG JRE_IMAGE=eclipse-temurin:17-jre
