@@ -4,7 +4,9 @@
 #      the tests), with the architecture rules (ArchUnit),
 #   2. static checks: class and module sizes, the web page's lint (ESLint, Prettier),
 #   3. static checks of deploy/ (stack, compose, Prometheus config and rules, dashboards),
-#   4. the end-to-end test: the suite as ./run.sh starts it, two real headless Chromium participants.
+#   4. the end-to-end test: the suite as ./run.sh starts it, two real headless Chromium participants,
+#   5. the real images built with podman (deploy/local-images.sh) and the suite run from them, as the Swarm stack
+#      runs them (deploy/image-test.sh) and as deploy/compose.yml does (deploy/compose-test.sh): needs root.
 # Installs missing OS packages when run as root; otherwise prints the one apt line to run.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -37,6 +39,8 @@ step "Web page lint: ESLint and Prettier (scripts/lint-web.sh)" scripts/lint-web
 step "Whole suite boots as ./run.sh starts it (readiness, Prometheus, OpenAPI, Ctrl-C)" scripts/suite-smoke.sh
 step "deploy/: stack, compose, Prometheus config and rules, dashboards, metric names" bash deploy/check.sh
 step "End-to-end: two headless Chromium participants in a translated call (e2e/run.sh)" e2e/run.sh
+step "Images: built with podman, the suite run from them as the stack runs it (deploy/image-test.sh)" deploy/image-test.sh
+step "Images: deploy/compose.yml run with podman-compose (deploy/compose-test.sh)" deploy/compose-test.sh
 
 echo
 echo "==> summary ($((SECONDS - started)) s)"

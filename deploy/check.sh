@@ -236,7 +236,8 @@ else
 fi
 
 # ------------------------------------------------------------------------------------------- scripts
-for f in "$DEPLOY"/check.sh "$DEPLOY"/docker/healthcheck.sh "$DEPLOY"/secrets.sh "$DEPLOY"/build-images.sh; do
+for f in "$DEPLOY"/check.sh "$DEPLOY"/docker/healthcheck.sh "$DEPLOY"/secrets.sh "$DEPLOY"/build-images.sh \
+         "$DEPLOY"/local-images.sh "$DEPLOY"/image-test.sh "$DEPLOY"/compose-test.sh "$DEPLOY"/podman/*.sh; do
   if out="$(bash -n "$f" 2>&1)"; then pass "bash -n $f"; else fail "bash -n $f"; indent <<<"$out"; fi
 done
 # The image health check against a real HTTP server: 200 -> healthy, 404 / closed port -> unhealthy.

@@ -2,7 +2,7 @@
 # Creates Babelcall's secrets with random values, once. Nothing is ever written into the repository.
 #
 #   deploy/secrets.sh swarm     docker secret create for every missing secret (run on a manager)
-#   deploy/secrets.sh compose   files in deploy/secrets/ (git-ignored) for deploy/compose.yml
+#   deploy/secrets.sh compose   files in deploy/secrets/ (git-ignored; or in $SECRETS_DIR) for deploy/compose.yml
 #
 # Generated operator passwords (Grafana admin, Traefik/Prometheus/Alertmanager basic auth) are printed once.
 # Set ALERTMANAGER_WEBHOOK_URL (Slack-compatible incoming webhook) to wire alert notifications; without it a
@@ -39,7 +39,7 @@ if [ "$mode" = swarm ]; then
     echo "created: $name"; created+=("$name")
   done
 else
-  dir="$(cd "$(dirname "$0")" && pwd)/secrets"
+  dir="${SECRETS_DIR:-$(cd "$(dirname "$0")" && pwd)/secrets}"   # SECRETS_DIR: the image tests' own folder
   mkdir -p "$dir" && chmod 0700 "$dir"
   if { [ -e "$dir/babelcall_redis_password" ] && [ ! -e "$dir/babelcall_redis_url" ]; } || { [ ! -e "$dir/babelcall_redis_password" ] && [ -e "$dir/babelcall_redis_url" ]; }; then
     echo "$dir: babelcall_redis_password and babelcall_redis_url must exist together: remove the one that exists" >&2

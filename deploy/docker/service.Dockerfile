@@ -4,9 +4,17 @@
 # they differ only in the Maven module, the port and the Debian packages their runtime needs, so those are
 # build arguments (see deploy/compose.yml `build:` and deploy/build-images.sh, which set them per service).
 #
-# Build context: the repository root (the Maven reactor needs the root pom and every module's pom).
+# Production (the defaults): the jar is built by Maven inside eclipse-temurin:17-jdk, the runtime is
+# debian:bookworm-slim with the Temurin 17 JRE copied in. Build context: the repository root.
 #   docker build -f deploy/docker/service.Dockerfile --build-arg MODULE=api-service --build-arg PORT=8080 \
 #                --build-arg VERSION=0.1.0-SNAPSHOT -t babelcall/api-service:0.1.0-SNAPSHOT .
+#
+# Offline variant (deploy/local-images.sh, with podman on a machine that reaches only Debian's packages): the same
+# file with JAR_SOURCE=prebuilt (the boot jar built on the host, context = a folder holding prebuilt/$MODULE.jar and
+# deploy/docker/healthcheck.sh), JAVA_SOURCE=debian (Debian's openjdk-17-jre-headless instead of Temurin) and
+# RUNTIME_BASE=localhost/debian-base:bookworm. Unused stages are skipped, so neither path pulls the other's images.
+# With podman (buildah 1.28) pass JAR_SOURCE and JAVA_SOURCE explicitly even at their defaults (build-images.sh does):
+# buildah does not apply a global ARG's default when it resolves `FROM jar-${JAR_SOURCE}` to a stage.
 
 ARG JDK_IMAGE=eclipse-temurin:17-jdk
 ARG JRE_IMAGE=eclipse-temurin:17-jre
@@ -14,9 +22,13 @@ ARG JRE_IMAGE=eclipse-temurin:17-jre
 # pocketsphinx_continuous, espeak-ng, apertium pairs) are the exact Debian packages the tests run against;
 # Ubuntu noble ships pocketsphinx 5, which has no pocketsphinx_continuous.
 ARG RUNTIME_BASE=debian:bookworm-slim
+# maven: build the jar here (production); prebuilt: take prebuilt/${MODULE}.jar from the build context.
+ARG JAR_SOURCE=maven
+# temurin: the JRE of ${JRE_IMAGE} (production); debian: Debian's openjdk-17-jre-headless package.
+ARG JAVA_SOURCE=temurin
 
-# ---------------------------------------------------------------------------------------------- build
-FROM ${JDK_IMAGE} AS build
+# ---------------------------------------------------------------------------------------------- the boot jar
+FROM ${JDK_IMAGE} AS jar-maven
 ARG MODULE
 WORKDIR /src
 COPY . .
@@ -28,38 +40,51 @@ RUN --mount=type=cache,target=/root/.m2 \
     set -- $(find "${MODULE}/target" -maxdepth 1 -name "${MODULE}-*.jar" ! -name '*-sources.jar' ! -name '*-javadoc.jar' ! -name '*-tests.jar'); \
     [ "$#" = 1 ] || { echo "expected exactly one boot jar in ${MODULE}/target, found: $*" >&2; exit 1; }; \
     cp "$1" /application.jar
-# Spring Boot 3.3+/4 "tools" jar mode: split the uber jar into dependencies / spring-boot-loader /
-# snapshot-dependencies / application layers (application.jar + lib/), so a code change rebuilds one thin layer.
-WORKDIR /extract
-RUN cp /application.jar . && java -Djarmode=tools -jar application.jar extract --layers --destination layers
 
-# ---------------------------------------------------------------------------------------------- runtime
+FROM scratch AS jar-prebuilt
+ARG MODULE
+COPY prebuilt/${MODULE}.jar /application.jar
+
+FROM jar-${JAR_SOURCE} AS jar
+
+# ---------------------------------------------------------------------------------------------- the JRE
 FROM ${JRE_IMAGE} AS jre
 
-FROM ${RUNTIME_BASE}
-ARG MODULE
-ARG PORT=8080
-ARG VERSION=0.0.0-dev
-ARG REVISION=unknown
-ARG CREATED=unknown
-# Space-separated Debian packages the service runs (the orchestrator's local engines); empty for the others.
-ARG RUNTIME_PACKAGES=""
-
-LABEL org.opencontainers.image.title="babelcall-${MODULE}" \
-      org.opencontainers.image.description="Babelcall ${MODULE}" \
-      org.opencontainers.image.version="${VERSION}" \
-      org.opencontainers.image.revision="${REVISION}" \
-      org.opencontainers.image.created="${CREATED}" \
-      org.opencontainers.image.licenses="Apache-2.0" \
-      org.opencontainers.image.source="https://github.com/babelcall/babelcall" \
-      org.opencontainers.image.vendor="Babelcall"
-
 # The Temurin JRE itself, copied from the official image (Adoptium's documented way to use another base).
+FROM ${RUNTIME_BASE} AS java-temurin
 ENV JAVA_HOME=/opt/java/openjdk \
     PATH=/opt/java/openjdk/bin:$PATH \
     LANG=C.UTF-8
 COPY --from=jre /opt/java/openjdk /opt/java/openjdk
 
+# Debian's JRE (same major version), at the same JAVA_HOME.
+FROM ${RUNTIME_BASE} AS java-debian
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends openjdk-17-jre-headless \
+ && rm -rf /var/lib/apt/lists/* \
+ && mkdir -p /opt/java \
+ && ln -s "/usr/lib/jvm/java-17-openjdk-$(dpkg --print-architecture)" /opt/java/openjdk \
+ && /opt/java/openjdk/bin/java -version
+ENV JAVA_HOME=/opt/java/openjdk \
+    PATH=/opt/java/openjdk/bin:$PATH \
+    LANG=C.UTF-8
+
+FROM java-${JAVA_SOURCE} AS java
+
+# ---------------------------------------------------------------------------------------------- layers
+# Spring Boot 3.3+/4 "tools" jar mode: split the uber jar into dependencies / spring-boot-loader /
+# snapshot-dependencies / application layers (application.jar + lib/), so a code change rebuilds one thin layer.
+FROM java AS extract
+WORKDIR /extract
+COPY --from=jar /application.jar ./
+RUN java -Djarmode=tools -jar application.jar extract --layers --destination layers
+
+# ---------------------------------------------------------------------------------------------- runtime
+FROM java
+# Space-separated Debian packages the service runs (the orchestrator's local engines); empty for the others.
+ARG RUNTIME_PACKAGES=""
+
+# Before the per-build arguments (MODULE, VERSION, CREATED...): this layer is then cached across services and builds.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ca-certificates tzdata ${RUNTIME_PACKAGES} \
  && rm -rf /var/lib/apt/lists/* \
@@ -70,10 +95,24 @@ COPY --chmod=0755 deploy/docker/healthcheck.sh /usr/local/bin/healthcheck
 
 WORKDIR /app
 # Least-frequently-changing layer first.
-COPY --from=build /extract/layers/dependencies/ ./
-COPY --from=build /extract/layers/spring-boot-loader/ ./
-COPY --from=build /extract/layers/snapshot-dependencies/ ./
-COPY --from=build /extract/layers/application/ ./
+COPY --from=extract /extract/layers/dependencies/ ./
+COPY --from=extract /extract/layers/spring-boot-loader/ ./
+COPY --from=extract /extract/layers/snapshot-dependencies/ ./
+COPY --from=extract /extract/layers/application/ ./
+
+ARG MODULE
+ARG PORT=8080
+ARG VERSION=0.0.0-dev
+ARG REVISION=unknown
+ARG CREATED=unknown
+LABEL org.opencontainers.image.title="babelcall-${MODULE}" \
+      org.opencontainers.image.description="Babelcall ${MODULE}" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.created="${CREATED}" \
+      org.opencontainers.image.licenses="Apache-2.0" \
+      org.opencontainers.image.source="https://github.com/babelcall/babelcall" \
+      org.opencontainers.image.vendor="Babelcall"
 
 USER 10001:10001
 
