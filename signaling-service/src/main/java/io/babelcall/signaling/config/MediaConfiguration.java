@@ -4,12 +4,16 @@ import io.babelcall.signaling.media.JanusNodes;
 import io.babelcall.signaling.media.MediaProperties;
 import io.babelcall.signaling.media.SfuHealthIndicator;
 import io.babelcall.signaling.media.SfuRooms;
+import io.babelcall.signaling.media.tap.SpeechTaps;
+import io.babelcall.signaling.media.tap.TapProperties;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import tools.jackson.databind.ObjectMapper;
@@ -25,11 +29,7 @@ public class MediaConfiguration {
     /** Janus keep-alives, request time-outs and reconnects: light, timer-only work. */
     @Bean(destroyMethod = "shutdownNow")
     ScheduledExecutorService janusTimers() {
-        return Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "janus-timers");
-            t.setDaemon(true);
-            return t;
-        });
+        return daemonThread("janus-timers");
     }
 
     @Bean(destroyMethod = "close")
@@ -55,6 +55,28 @@ public class MediaConfiguration {
     SfuRooms sfuRooms(MediaProperties props, JanusNodes nodes, StatefulRedisConnection<String, String> sfuRedis,
                       ScheduledExecutorService janusTimers) {
         return new SfuRooms(props, nodes, sfuRedis, janusTimers);
+    }
+
+    /** The speech tap's forwards: one thread owns them all (Redis and Janus answers hop back to it). */
+    @Bean(destroyMethod = "shutdownNow")
+    ScheduledExecutorService speechTapThread() {
+        return daemonThread("speech-taps");
+    }
+
+    private static ScheduledExecutorService daemonThread(String name) {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    @ConditionalOnProperty(name = "babelcall.signaling.media.tap.enabled", havingValue = "true", matchIfMissing = true)
+    SpeechTaps speechTaps(TapProperties tap, MediaProperties props, StatefulRedisConnection<String, String> sfuRedis,
+                          ObjectMapper json, ScheduledExecutorService speechTapThread, MeterRegistry metrics) {
+        return new SpeechTaps(tap, props.adminKey(), sfuRedis.async(), json, speechTapThread, metrics);
     }
 
     /** Health component {@code sfu}. */

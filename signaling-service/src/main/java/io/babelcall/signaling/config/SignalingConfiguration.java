@@ -2,6 +2,7 @@ package io.babelcall.signaling.config;
 
 import io.babelcall.common.token.ParticipantTokens;
 import io.babelcall.signaling.media.SfuRooms;
+import io.babelcall.signaling.media.tap.SpeechTaps;
 import io.babelcall.signaling.metrics.SignalingMetrics;
 import io.babelcall.signaling.presence.PresenceStore;
 import io.babelcall.signaling.presence.RedisHealthIndicator;
@@ -76,8 +77,9 @@ public class SignalingConfiguration {
     @ConditionalOnMissingBean
     SignalingHandler signalingHandler(SignalingProperties props, PresenceStore store, ReplicaBus bus,
                                       SignalingMetrics metrics, ObjectMapper json, Clock clock,
-                                      ObjectProvider<SfuRooms> sfu) {
-        return new SignalingHandler(props, store, bus, metrics, json, clock, sfu.getIfAvailable());
+                                      ObjectProvider<SfuRooms> sfu, ObjectProvider<SpeechTaps> taps) {
+        return new SignalingHandler(props, store, bus, metrics, json, clock, sfu.getIfAvailable(),
+                taps.getIfAvailable());
     }
 
     @Bean

@@ -5,6 +5,7 @@ import io.babelcall.common.signaling.SubscribeOffer.MediaStream;
 import io.babelcall.signaling.media.janus.JanusClient;
 import io.babelcall.signaling.media.janus.JanusException;
 import io.babelcall.signaling.media.janus.JanusHandleListener;
+import io.babelcall.signaling.media.tap.SpeechTaps;
 import io.babelcall.support.logging.CallLog;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -59,6 +60,8 @@ public final class SfuPeer {
     private final String participantId;
     private final String displayName;
     private final Listener listener;
+    /** The published audio's speech tap (runs on this peer's chain). */
+    private final PublisherTap tap;
     private final Set<String> subscribed = new LinkedHashSet<>();
     private CompletableFuture<?> chain = CompletableFuture.completedFuture(null);
     private SfuRooms.Placement placement;
@@ -70,8 +73,10 @@ public final class SfuPeer {
     private long publishAttempt;
     private boolean closed;
 
-    public SfuPeer(SfuRooms rooms, String roomId, String participantId, String displayName, Listener listener) {
+    public SfuPeer(SfuRooms rooms, SpeechTaps taps, String roomId, String participantId, String displayName,
+                   Listener listener) {
         this.rooms = rooms;
+        this.tap = new PublisherTap(taps, roomId, participantId);
         this.roomId = roomId;
         this.participantId = participantId;
         this.displayName = displayName;
@@ -95,6 +100,7 @@ public final class SfuPeer {
             if (reply.jsep() != null) {
                 listener.publishAnswer(reply.jsep().path("sdp").asString());
             }
+            tap.published(placement.janus(), publisher, Sdp.firstMid(sdp, "audio"));
             rooms.afterIceTimeout(() -> enqueue(() -> iceTimedOut(attempt)));
         }));
     }
@@ -105,6 +111,7 @@ public final class SfuPeer {
             return CompletableFuture.completedFuture(null);
         }
         published = false;
+        tap.stop();
         listener.state(MediaState.FAILED, "the media connection did not come up");
         // Not "unpublish": Janus counts a publisher as published only once its PeerConnection is up.
         return placement.janus().hangup(publisher);
@@ -137,6 +144,7 @@ public final class SfuPeer {
     public void close() {
         enqueue(() -> {
             closed = true;
+            tap.stop();
             if (placement == null) {
                 return CompletableFuture.completedFuture(null);
             }
@@ -151,6 +159,17 @@ public final class SfuPeer {
             publisher = 0;
             return CompletableFuture.allOf(detached.toArray(CompletableFuture[]::new))
                     .thenCompose(v -> rooms.releaseIfEmpty(roomId));
+        });
+    }
+
+    /**
+     * The participant's microphone was turned off or on: off stops the speech tap at once (nothing said while muted is
+     * transcribed, and the utterance in progress ends), on starts it again if the participant publishes audio.
+     */
+    public void microphone(boolean on) {
+        enqueue(() -> {
+            tap.microphone(on, published && publisher != 0 ? placement.janus() : null, publisher);
+            return CompletableFuture.completedFuture(null);
         });
     }
 
@@ -257,6 +276,7 @@ public final class SfuPeer {
             if ("destroyed".equals(kind)) {
                 enqueue(() -> {
                     publisher = 0;
+                    tap.stop();
                     listener.state(MediaState.RESTART, "the call's media room was closed");
                     return CompletableFuture.completedFuture(null);
                 });
@@ -295,6 +315,7 @@ public final class SfuPeer {
                     // The node or the session went away: the browser must publish again (the room moves).
                     publisher = 0;
                     subscriber = 0;
+                    tap.stop();
                     listener.state(MediaState.RESTART, "the media server was lost");
                 }
                 return CompletableFuture.completedFuture(null);

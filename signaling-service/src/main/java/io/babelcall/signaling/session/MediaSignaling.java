@@ -11,6 +11,7 @@ import io.babelcall.common.signaling.Talking;
 import io.babelcall.common.text.UnicodeText;
 import io.babelcall.signaling.media.SfuPeer;
 import io.babelcall.signaling.media.SfuRooms;
+import io.babelcall.signaling.media.tap.SpeechTaps;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -25,11 +26,13 @@ import tools.jackson.databind.ObjectMapper;
 final class MediaSignaling {
 
     private final SfuRooms sfu;
+    private final SpeechTaps taps;
     private final Outbound out;
     private final ObjectMapper json;
 
-    MediaSignaling(SfuRooms sfu, Outbound out, ObjectMapper json) {
+    MediaSignaling(SfuRooms sfu, SpeechTaps taps, Outbound out, ObjectMapper json) {
         this.sfu = sfu;
+        this.taps = taps;
         this.out = out;
         this.json = json;
     }
@@ -42,7 +45,7 @@ final class MediaSignaling {
         if (sfu == null) {
             return;
         }
-        SfuPeer peer = new SfuPeer(sfu, s.roomId, s.participantId, s.participant.displayName(), new ToSocket(s));
+        SfuPeer peer = new SfuPeer(sfu, taps, s.roomId, s.participantId, s.participant.displayName(), new ToSocket(s));
         s.sfu = peer;
         peer.join();
     }

@@ -3,6 +3,7 @@ package io.babelcall.signaling.session;
 import io.babelcall.common.token.ParticipantClaims;
 import io.babelcall.signaling.config.SignalingProperties;
 import io.babelcall.signaling.media.SfuRooms;
+import io.babelcall.signaling.media.tap.SpeechTaps;
 import io.babelcall.signaling.metrics.SignalingMetrics;
 import io.babelcall.signaling.presence.PresenceStore;
 import io.babelcall.signaling.relay.ReplicaBus;
@@ -35,15 +36,18 @@ public class SignalingHandler implements SignalingEvents {
     /** Mesh rooms only (no SFU). */
     public SignalingHandler(SignalingProperties props, PresenceStore store, ReplicaBus bus, SignalingMetrics metrics,
                             ObjectMapper json, Clock clock) {
-        this(props, store, bus, metrics, json, clock, null);
+        this(props, store, bus, metrics, json, clock, null, null);
     }
 
-    /** {@code sfu}: where rooms' media runs; null for peer-to-peer (mesh) rooms. */
+    /**
+     * {@code sfu}: where rooms' media runs; null for peer-to-peer (mesh) rooms. {@code taps}: forwards SFU publishers'
+     * audio to the orchestrators; null when the speech tap is off.
+     */
     public SignalingHandler(SignalingProperties props, PresenceStore store, ReplicaBus bus, SignalingMetrics metrics,
-                            ObjectMapper json, Clock clock, SfuRooms sfu) {
+                            ObjectMapper json, Clock clock, SfuRooms sfu, SpeechTaps taps) {
         this.rooms = new LocalRooms(bus);
         Outbound out = new Outbound(json, metrics, bus, rooms);
-        MediaSignaling media = new MediaSignaling(sfu, out, json);
+        MediaSignaling media = new MediaSignaling(sfu, taps, out, json);
         this.lifecycle = new SessionLifecycle(props, store, bus, metrics, rooms, out, media);
         RelayRouter relays = new RelayRouter(metrics, bus, out);
         ParticipantUpdates updates = new ParticipantUpdates(store, out, lifecycle, clock);
