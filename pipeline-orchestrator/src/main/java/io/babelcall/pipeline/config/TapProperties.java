@@ -53,10 +53,25 @@ public record TapProperties(
 
     /** The host signaling tells Janus to send to: advertised-host, else the bind address. */
     public String endpointHost() {
-        return advertisedHost == null || advertisedHost.isBlank() ? bindAddress : advertisedHost;
+        return advertisedHost == null || advertisedHost.isBlank() ? bindInetAddress().getHostAddress() : advertisedHost;
+    }
+
+    /** The address to bind: {@code bind-address}, or this host's own address in it when it is a subnet. */
+    public InetAddress bindInetAddress() {
+        if (SubnetAddress.isSubnet(bindAddress)) {
+            return SubnetAddress.local(bindAddress);
+        }
+        try {
+            return InetAddress.getByName(bindAddress);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("babelcall.tap.bind-address is not an address: " + bindAddress);
+        }
     }
 
     private static boolean wildcard(String address) {
+        if (SubnetAddress.isSubnet(address)) {
+            return false; // resolved to one of this host's addresses at start
+        }
         try {
             return InetAddress.getByName(address).isAnyLocalAddress();
         } catch (UnknownHostException e) {

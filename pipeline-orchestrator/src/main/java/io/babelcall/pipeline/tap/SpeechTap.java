@@ -129,7 +129,7 @@ public class SpeechTap implements SmartLifecycle {
     @Override
     public synchronized void start() {
         try {
-            receiver = new RtpReceiver(new InetSocketAddress(InetAddress.getByName(props.bindAddress()), props.port()),
+            receiver = new RtpReceiver(new InetSocketAddress(props.bindInetAddress(), props.port()),
                     props.receiveBufferBytes(), this::onDatagram);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot receive RTP on " + props.bindAddress() + ":" + props.port()

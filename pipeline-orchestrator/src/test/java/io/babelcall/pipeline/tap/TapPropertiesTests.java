@@ -26,6 +26,20 @@ class TapPropertiesTests {
     }
 
     @Test
+    void aSubnetBindAddressIsThisHostsOwnAddressInIt() {
+        Duration hb = Duration.ofMillis(500);
+        Duration ttl = Duration.ofMillis(1500);
+        // every host has loopback: 127.0.0.0/8 stands for 127.0.0.1 here, as 10.20.0.0/16 does for a Swarm replica
+        TapProperties loopback = props("127.0.0.0/8", "", hb, ttl);
+        assertThat(loopback.bindInetAddress().isLoopbackAddress()).isTrue();
+        assertThat(loopback.endpointHost()).startsWith("127.");
+        assertThatThrownBy(() -> props("239.255.255.0/24", "", hb, ttl).bindInetAddress())
+                .hasMessageContaining("no address in 239.255.255.0/24"); // multicast: never a host address
+        assertThatThrownBy(() -> props("127.0.0.0/99", "", hb, ttl).bindInetAddress())
+                .hasMessageContaining("prefix length");
+    }
+
+    @Test
     void aHeartbeatTtlOfLessThanTwoIntervalsIsRefused() {
         assertThatThrownBy(() -> props("127.0.0.1", "", Duration.ofMillis(500), Duration.ofMillis(900)))
                 .hasMessageContaining("heartbeat-ttl");
