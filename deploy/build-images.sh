@@ -45,4 +45,5 @@ build signaling-service deploy/docker/service.Dockerfile "$SERVICE_CONTEXT" --bu
 build pipeline-orchestrator deploy/docker/service.Dockerfile "$SERVICE_CONTEXT" --build-arg MODULE=pipeline-orchestrator --build-arg PORT=8082 \
   --build-arg "RUNTIME_PACKAGES=$ORCHESTRATOR_PACKAGES"
 build apertium deploy/docker/apertium.Dockerfile deploy/docker
+build janus deploy/docker/janus.Dockerfile deploy
 echo "built VERSION=$VERSION (deploy with VERSION=$VERSION REGISTRY=$REGISTRY)"

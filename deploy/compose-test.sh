@@ -22,12 +22,12 @@ timebox "${COMPOSE_TEST_BUDGET:-420}" "$0" "$@"
 
 PROJECT=babelcall-ct
 cname() { echo "${PROJECT}_$1_1"; }
-SERVICES=(redis apertium pipeline-orchestrator signaling-service api-service)
+SERVICES=(redis apertium janus-1 pipeline-orchestrator signaling-service api-service)
 WORK=$(mktemp -d /tmp/babelcall-compose-test.XXXXXX)
 # compose.yml as it is, plus one override: the Redis image.
 printf 'services:\n  redis:\n    image: %s\n' "$REDIS_IMAGE" > "$WORK/override.yml"
 compose() {
-  BABELCALL_SECRETS_DIR="$WORK/secrets" podman-compose -p "$PROJECT" -f deploy/compose.yml -f "$WORK/override.yml" "$@"
+  BABELCALL_SECRETS_DIR="$WORK/secrets" MEDIA_BIND_ADDRESS=127.0.0.1 podman-compose -p "$PROJECT" -f deploy/compose.yml -f "$WORK/override.yml" "$@"
 }
 down() { # everything of this project, by its name (also what a killed run left behind)
   compose down -v >/dev/null 2>&1 || true
@@ -56,7 +56,7 @@ check_services
 one_call
 
 # podman-compose 1.0.3 stops with `podman stop -t 10` (it does not pass stop_grace_period on).
-for s in api-service signaling-service pipeline-orchestrator apertium redis; do
+for s in api-service signaling-service pipeline-orchestrator apertium janus-1 redis; do
   t0=$(date +%s%N)
   compose stop "$s" > "$WORK/stop.log" 2>&1 || true
   check_stopped "$s" "$(ms_since "$t0")" 10

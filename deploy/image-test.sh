@@ -12,7 +12,7 @@
 #   5. each container stopped with its stop signal and the stack's grace: it must exit in time by itself (not killed),
 #      java being PID 1 as uid 10001, Spring's graceful shutdown in the logs; a signaling socket open during the stop
 #      is closed with 1012 (replica shutting down).
-# Time-boxed (IMAGE_TEST_BUDGET, default 570 s, build included); needs root (podman). Ports 6379, 2737, 8080-8082
+# Time-boxed (IMAGE_TEST_BUDGET, default 570 s, build included); needs root (podman). Ports 6379, 2737, 8080-8082, 8188
 # must be free. IMAGE_TEST_KEEP=1 leaves the containers (babelcall-it-*) for inspection. Prints PASS/FAIL lines and "image-test: N passed, N failed"; exit 0 only when nothing failed.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -27,8 +27,9 @@ timebox "${IMAGE_TEST_BUDGET:-570}" "$0" "$@"
 P=babelcall-it-                                   # prefix of every container, secret and volume this test makes
 cname() { echo "$P$1"; }
 STACK=deploy/swarm/stack.yml
-SERVICES=(redis apertium pipeline-orchestrator signaling-service api-service)
-SECRETS=(babelcall_token_secret babelcall_redis_url babelcall_redis_password babelcall_turn_secret)
+SERVICES=(redis apertium janus-1 pipeline-orchestrator signaling-service api-service)
+SECRETS=(babelcall_token_secret babelcall_redis_url babelcall_redis_password babelcall_turn_secret janus_api_secret
+  janus_admin_key janus_admin_secret)
 WORK=$(mktemp -d /tmp/babelcall-image-test.XXXXXX)
 HOLD_PID=
 remove_ours() { # every container, secret and volume of this test, by name (also what a killed run left behind)
@@ -51,7 +52,7 @@ trap 'exit 143' TERM INT
 
 prepare
 remove_ours
-ports_free 6379 2737 8080 8081 8082
+ports_free 6379 2737 8080 8081 8082 8188
 
 # ------------------------------------------------------------------------------------------------ secrets
 SECRETS_DIR="$WORK/secrets" deploy/secrets.sh compose >/dev/null
@@ -74,7 +75,7 @@ start() { # SERVICE [stack_to_podman options...]
   local name=$1; shift
   if ! python3 deploy/tools/stack_to_podman.py "$STACK" "$name" --prefix "$P" \
       --var DOMAIN=localhost --var ACME_EMAIL=ops@localhost --var REGISTRY="$REGISTRY" --var VERSION="$VERSION" \
-      --var TURN_HOST=localhost "$@" > "$WORK/$name.args"; then
+      --var TURN_HOST=localhost --var JANUS_1_PUBLIC_IP=127.0.0.1 --var BACKEND_SUBNET=127.0.0.0/8 "$@" > "$WORK/$name.args"; then
     fail "$name: cannot translate the stack's service"; return 1
   fi
   local args
@@ -87,6 +88,7 @@ start() { # SERVICE [stack_to_podman options...]
 }
 start redis --image "$REDIS_IMAGE"
 start apertium
+start janus-1
 for s in pipeline-orchestrator signaling-service api-service; do start "$s" "${LOCAL_ENV[@]}"; done
 
 # ------------------------------------------------------------------------------------------------ health, call
@@ -151,5 +153,6 @@ if [ -n "$HOLD_PID" ]; then
 fi
 stop_one pipeline-orchestrator
 stop_one apertium
+stop_one janus-1
 stop_one redis
 finish

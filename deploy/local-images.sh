@@ -67,14 +67,14 @@ build_images() { # IMAGE...: deploy/build-images.sh, offline
 }
 t=$SECONDS
 {
-  build_images apertium
+  build_images apertium janus
   pbuild -f deploy/podman/redis.Containerfile --build-arg "BASE_IMAGE=$BASE_IMAGE" -t "$REDIS_IMAGE" deploy/podman
 } > "$LOGS/side-images.log" 2>&1 &
 side_pid=$!
 build_images api-service signaling-service pipeline-orchestrator > "$LOGS/service-images.log" 2>&1 &
 services_pid=$!
 waitfor $services_pid "$LOGS/service-images.log" "building the service images"
-waitfor $side_pid "$LOGS/side-images.log" "building the apertium and Redis images"
+waitfor $side_pid "$LOGS/side-images.log" "building the apertium, Janus and Redis images"
 echo "== images built in $((SECONDS - t)) s (logs: $LOGS/{service,side}-images.log)"
 
 echo

@@ -23,6 +23,9 @@ declare -A value=(
   [babelcall_redis_url]="redis://:${redis_password}@redis:6379"
   [grafana_admin_password]="$grafana_password"
   [traefik_basic_auth_users]="admin:$(openssl passwd -apr1 "$ops_password")"
+  [janus_api_secret]="$(openssl rand -hex 32)"                           # Janus api_secret, shared with signaling
+  [janus_admin_key]="$(openssl rand -hex 32)"                            # VideoRoom admin_key (rooms, rtp_forward)
+  [janus_admin_secret]="$(openssl rand -hex 32)"                         # Janus admin API (off, but never empty)
   [alertmanager_webhook_url]="${ALERTMANAGER_WEBHOOK_URL:-https://hooks.invalid/set-ALERTMANAGER_WEBHOOK_URL}"
 )
 

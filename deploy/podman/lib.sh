@@ -11,7 +11,7 @@ BASE_IMAGE=localhost/debian-base:bookworm
 REDIS_IMAGE=localhost/babelcall-test-redis:bookworm
 REGISTRY=${REGISTRY:-babelcall}
 VERSION=${VERSION:-$("$ROOT/deploy/build-images.sh" --version)}
-IMAGES=(api-service signaling-service pipeline-orchestrator apertium)
+IMAGES=(api-service signaling-service pipeline-orchestrator apertium janus)
 
 # podman_ready: installs what podman needs here when missing (as root), then proves podman can run; fails naming
 # what is missing otherwise. Nothing is skipped. netavark, aardvark-dns (names on a compose network) and iptables are

@@ -93,7 +93,7 @@ wait_healthy() {
 # check_services: readiness (with Redis) of the three services, java as PID 1 with uid 10001, and the api's
 # languages, which it asks the orchestrator for over the service name.
 check_services() {
-  local pair name port body pid1 langs
+  local pair name port body pid1 langs sfu
   for pair in api-service:8080 signaling-service:8081 pipeline-orchestrator:8082; do
     name=${pair%%:*} port=${pair##*:}
     body=$(curl -s --max-time 5 "http://127.0.0.1:$port/actuator/health/readiness" || true)
@@ -110,6 +110,11 @@ check_services() {
       fail "$name: PID 1 is not java as uid 10001: $pid1"
     fi
   done
+  # signaling holds a Janus session with the SFU container (its API secret from the secret file, over the network)
+  body=$(curl -s --max-time 5 http://127.0.0.1:8081/actuator/health || true)
+  sfu=$(python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin)["components"]["sfu"]))' <<<"$body" 2>&1 || true)
+  if grep -q '"status": "UP"' <<<"$sfu"; then pass "signaling reached the SFU (health component sfu UP: a Janus session on janus-1)"
+  else fail "signaling's sfu health component: ${sfu:0:300}"; fi
   langs=$(curl -s --max-time 10 http://127.0.0.1:8080/api/v1/languages || true)
   if grep -q '"es"' <<<"$langs"; then pass "api lists languages from the orchestrator (http://pipeline-orchestrator:8082)"
   else fail "api /api/v1/languages: ${langs:0:300}"; fi

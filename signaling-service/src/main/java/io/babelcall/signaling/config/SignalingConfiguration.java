@@ -1,6 +1,8 @@
 package io.babelcall.signaling.config;
 
 import io.babelcall.common.token.ParticipantTokens;
+import io.babelcall.signaling.media.JanusNodes;
+import io.babelcall.signaling.media.SfuNodeMetrics;
 import io.babelcall.signaling.media.SfuRooms;
 import io.babelcall.signaling.media.tap.SpeechTaps;
 import io.babelcall.signaling.metrics.SignalingMetrics;
@@ -80,6 +82,12 @@ public class SignalingConfiguration {
                                       ObjectProvider<SfuRooms> sfu, ObjectProvider<SpeechTaps> taps) {
         return new SignalingHandler(props, store, bus, metrics, json, clock, sfu.getIfAvailable(),
                 taps.getIfAvailable());
+    }
+
+    /** SFU node counts; present without an SFU too (0 configured), so the node-loss alerts always evaluate. */
+    @Bean
+    SfuNodeMetrics sfuNodeMetrics(ObjectProvider<JanusNodes> nodes) {
+        return new SfuNodeMetrics(nodes::getIfAvailable);
     }
 
     @Bean

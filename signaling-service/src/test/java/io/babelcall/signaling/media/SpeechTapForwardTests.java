@@ -14,6 +14,7 @@ import io.babelcall.signaling.support.WsClient;
 import io.babelcall.testsupport.JanusServer;
 import io.babelcall.testsupport.RedisServerExtension;
 import io.lettuce.core.SetArgs;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.URI;
@@ -181,6 +182,14 @@ class SpeechTapForwardTests {
         assertThat(mapping(moved)).isEqualTo(new TapMapping(room, alice.participantId(), 111));
         assertThat(mapping(ssrc)).isNull();
         assertThat(rooms.redis.smembers(RedisKeys.TAP_REPLICAS)).doesNotContain("idle");
+
+        // Metrics: one forward active, one move; the node is reachable.
+        MeterRegistry metrics = replica.getBean(MeterRegistry.class);
+        await().atMost(Duration.ofSeconds(5)).until(() -> metrics.get("babelcall_signaling_speech_taps")
+                .tag("state", "active").gauge().value() == 1.0);
+        assertThat(metrics.get("babelcall_signaling_speech_tap_moves").counter().count()).isEqualTo(1.0);
+        assertThat(metrics.get("babelcall_sfu_nodes").tag("state", "reachable").gauge().value()).isEqualTo(1.0);
+        assertThat(metrics.get("babelcall_sfu_nodes").tag("state", "configured").gauge().value()).isEqualTo(1.0);
 
         // Leaving stops the forward: no mapping is left behind.
         a.close();
