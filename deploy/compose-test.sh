@@ -27,7 +27,7 @@ WORK=$(mktemp -d /tmp/babelcall-compose-test.XXXXXX)
 # compose.yml as it is, plus one override: the Redis image.
 printf 'services:\n  redis:\n    image: %s\n' "$REDIS_IMAGE" > "$WORK/override.yml"
 compose() {
-  BABELCALL_SECRETS_DIR="$WORK/secrets" MEDIA_BIND_ADDRESS=127.0.0.1 podman-compose -p "$PROJECT" -f deploy/compose.yml -f "$WORK/override.yml" "$@"
+  BABELCALL_SECRETS_DIR="$WORK/secrets" podman-compose -p "$PROJECT" -f deploy/compose.yml -f "$WORK/override.yml" "$@"
 }
 down() { # everything of this project, by its name (also what a killed run left behind)
   compose down -v >/dev/null 2>&1 || true
