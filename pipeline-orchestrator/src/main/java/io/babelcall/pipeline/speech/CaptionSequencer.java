@@ -49,6 +49,11 @@ final class CaptionSequencer {
         return done;
     }
 
+    /** Completes once every event queued so far has been published (or failed). */
+    Mono<Void> flushed() {
+        return queue.barrier();
+    }
+
     /**
      * Records the state of one capability ({@code key}: asr, or mt/tts per language). A failure is announced every
      * time (so a listener who joins later learns of it with the next utterance); recovery once, when it was not ok.

@@ -14,6 +14,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -51,6 +53,8 @@ final class RecognitionDriver implements TranslationFanOut.LiveGate {
     private String pendingInterim;
     private Utterance pendingInterimFor;
     private long lastInterimNanos = Long.MIN_VALUE / 2;
+    /** After {@link #close}: every awaited final came, failed or timed out. */
+    private final Sinks.Empty<Void> released = Sinks.empty();
 
     RecognitionDriver(PipelineServices services, Speaker speaker, CaptionSequencer captions,
                       TranslationFanOut translations) {
@@ -155,7 +159,13 @@ final class RecognitionDriver implements TranslationFanOut.LiveGate {
                 generation++;
             }
             closeLater(old);
+            released.tryEmitEmpty();
         }
+    }
+
+    /** Completes after {@link #close}, once no final is awaited any more (each was published or reported failed). */
+    Mono<Void> released() {
+        return released.asMono();
     }
 
     private void openSession() {
@@ -290,6 +300,7 @@ final class RecognitionDriver implements TranslationFanOut.LiveGate {
             RecognitionSession old = session;
             session = null;
             closeLater(old);
+            released.tryEmitEmpty();
         }
     }
 
