@@ -67,6 +67,11 @@ final class CaptionSequencer {
         }
     }
 
+    /** {@code utteranceId} will get no final ({@link CaptionStatus#FAILED} or {@link CaptionStatus#ABANDONED}). */
+    void utteranceLost(String utteranceId, String state, String reason) {
+        status(utteranceId, state, reason, null);
+    }
+
     private void status(String utteranceId, String state, String reason, LanguageCode target) {
         publish(s -> new CaptionStatus(speaker.id(), utteranceId, s, state, reason, target,
                 services.clock().instant()), null);
