@@ -25,8 +25,7 @@ const LINE_TTL_MS = 30_000; // a finished line disappears after this long withou
 // Interims come at most every 300 ms while someone speaks (docs/pipeline.md); 5 s without one means the utterance
 // ended without a final reaching me. A final later than that (the recogniser may take up to 8 s) still replaces it.
 export const INTERIM_SETTLE_MS = 5_000;
-// caption-status states saying that one utterance gets no final (docs/signaling.md)
-const UTTERANCE_LOST = ['failed', 'abandoned'];
+const UTTERANCE_LOST = ['failed', 'abandoned']; // caption-status states: this utterance gets no final
 const LOG_LIMIT = 300;
 
 const primary = (code) =>
@@ -328,10 +327,7 @@ export class CaptionBoard {
     );
   }
 
-  /**
-   * Settles the interim parts of a line (those `due` accepts): they stop looking like text in progress. `cause` is
-   * `timeout`, or the caption-status state that said no final is coming. True when something changed.
-   */
+  /** Settles a line's interim parts that `due` accepts; `cause`: timeout, failed or abandoned. True if any changed. */
   settleLine(line, now, cause, due = () => true) {
     let changed = false;
     for (const slot of ['original', 'translation']) {
