@@ -7,7 +7,8 @@
 //   - the caption board: interim replaced in place, stale seq and interim-after-final dropped, modes, language
 //     filter, last lines kept, screen-reader announcements; an interim without a final settles after its timeout;
 //     a caption-language switch clears the old language's lines and the interims; interim text is marked for
-//     assistive technology; words the translator did not know are marked as such.
+//     assistive technology; words the translator did not know are marked as such; a caption-status failed or
+//     abandoned settles its utterance's line at once.
 
 import assert from 'node:assert/strict';
 import { createReadStream, existsSync, statSync } from 'node:fs';
@@ -339,6 +340,27 @@ test('caption board: an interim that never gets a final settles after the timeou
   assert.ok(r.log[0].waited >= 300);
   assert.deepEqual(r.final.map((l) => l.parts.map((p) => [p.text, p.cls])),
     [[['ENGood morning.', 'cap-text cap-original final'], ['Buenos días.', 'cap-text cap-translation final']]]);
+});
+
+test('caption board: a caption-status failed or abandoned settles that utterance\'s interim line at once', { timeout: 30_000 }, async () => {
+  const r = await onBoard(`
+    board.setCaptionLanguage('es');
+    const status = (u, seq, state) => ({ type: 'caption-status', speaker: 'p1', utteranceId: u, seq, state, reason: 'x' });
+    board.onEvent(t('u1', 1, 'good mor', false));
+    board.onEvent(t('u2', 2, 'see you', false));
+    board.onEvent(tr('u2', 3, 'hasta', 'es', false));
+    board.onEvent(status('u1', 4, 'failed'));
+    board.onEvent(status('u2', 5, 'abandoned'));
+    board.onEvent(status('u9', 6, 'failed')); // an utterance this board never showed: nothing to do
+    const out = { lines: lines(), log: board.settledLog.map((e) => [e.utteranceId, e.slot, e.cause]) };
+    board.destroy();
+    return out;
+  `, 60_000);
+  assert.deepEqual(r.lines.map((l) => l.parts.map((p) => [p.text, p.cls])), [
+    [['ENgood mor', 'cap-text cap-original settled']],
+    [['ENsee you', 'cap-text cap-original settled'], ['hasta', 'cap-text cap-translation settled']],
+  ], 'settled at once (the timeout is a minute here): no "(interim)", no translation placeholder');
+  assert.deepEqual(r.log, [['u1', 'original', 'failed'], ['u2', 'original', 'abandoned'], ['u2', 'translation', 'abandoned']]);
 });
 
 test('caption board: switching the caption language clears the old language\'s lines and the interims at once', { timeout: 30_000 }, async () => {

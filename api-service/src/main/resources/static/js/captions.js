@@ -3,8 +3,10 @@
 // on screen. Events are ordered per speaker by `seq`; anything older than what a line already shows is dropped.
 // An interim that gets nothing newer for INTERIM_SETTLE_MS is settled: its final is not coming (the recogniser gave
 // up, the final was empty noise, or it was sent while my connection was down), so it stops looking like text in
-// progress and ages out like a finished line; a final that still arrives replaces it. Changing my caption language
-// clears the lines in the old one and every interim.
+// progress and ages out like a finished line; a final that still arrives replaces it. A caption-status `failed` or
+// `abandoned` naming the utterance settles it at once: the orchestrator knows no final is coming. (An orchestrator
+// killed outright tells nobody: then the timeout is the answer.) Changing my caption language clears the lines in the
+// old one and every interim.
 
 import { marked, unknownSpans } from './unknown-words.js';
 import { el, hueOf } from './dom.js';
@@ -23,6 +25,7 @@ const LINE_TTL_MS = 30_000; // a finished line disappears after this long withou
 // Interims come at most every 300 ms while someone speaks (docs/pipeline.md); 5 s without one means the utterance
 // ended without a final reaching me. A final later than that (the recogniser may take up to 8 s) still replaces it.
 export const INTERIM_SETTLE_MS = 5_000;
+const UTTERANCE_LOST = ['failed', 'abandoned']; // caption-status states: this utterance gets no final
 const LOG_LIMIT = 300;
 
 const primary = (code) =>
@@ -93,8 +96,13 @@ export class CaptionBoard {
   onEvent(msg) {
     const receivedAt = Date.now();
     if (msg.type === 'caption-status') {
-      this.status.set(msg.speaker, msg);
       this.record(msg, receivedAt, true);
+      if (UTTERANCE_LOST.includes(msg.state)) {
+        const line = this.lines.get(`${msg.speaker}\u0000${msg.utteranceId}`);
+        if (line && this.settleLine(line, receivedAt, msg.state)) this.render();
+        return;
+      }
+      this.status.set(msg.speaker, msg);
       return;
     }
     if (!msg.speaker || !msg.utteranceId || typeof msg.text !== 'string') return;
@@ -310,27 +318,35 @@ export class CaptionBoard {
         const now = Date.now();
         let changed = false;
         for (const line of this.lines.values()) {
-          for (const slot of ['original', 'translation']) {
-            const part = line[slot];
-            if (!part || part.final || part.settled || now - part.at < this.settleMs) continue;
-            part.settled = true;
-            changed = true;
-            this.settledLog.push({
-              speaker: line.speaker,
-              utteranceId: line.utteranceId,
-              slot,
-              text: part.text,
-              lastEventAt: part.at,
-              settledAt: now,
-            });
-            if (this.settledLog.length > 50) this.settledLog.shift();
-          }
+          if (this.settleLine(line, now, 'timeout', (part) => now - part.at >= this.settleMs)) changed = true;
         }
         if (changed) this.render();
         this.scheduleSettle();
       },
       Math.max(0, due - Date.now()),
     );
+  }
+
+  /** Settles a line's interim parts that `due` accepts; `cause`: timeout, failed or abandoned. True if any changed. */
+  settleLine(line, now, cause, due = () => true) {
+    let changed = false;
+    for (const slot of ['original', 'translation']) {
+      const part = line[slot];
+      if (!part || part.final || part.settled || !due(part)) continue;
+      part.settled = true;
+      changed = true;
+      this.settledLog.push({
+        speaker: line.speaker,
+        utteranceId: line.utteranceId,
+        slot,
+        text: part.text,
+        lastEventAt: part.at,
+        settledAt: now,
+        cause,
+      });
+      if (this.settledLog.length > 50) this.settledLog.shift();
+    }
+    return changed;
   }
 
   sweep() {

@@ -121,7 +121,8 @@ export class AudioUplink extends EventTarget {
         for (const frame of this.queue.splice(0)) this.sendFrame(frame);
       } else if (msg.type === 'error') {
         this.stats.lastError = msg;
-        this.dispatchEvent(new CustomEvent('server-error', { detail: msg }));
+        // 'shutdown' (close 1012): the server restarts, the reconnect below is immediate; nothing to tell the user.
+        if (msg.code !== 'shutdown') this.dispatchEvent(new CustomEvent('server-error', { detail: msg }));
       }
     };
     ws.onclose = (e) => {
@@ -138,7 +139,11 @@ export class AudioUplink extends EventTarget {
       }
       // Retry with backoff; after a refusal (policy/bad data) wait longer so a broken setup does not hammer.
       const base = e.code === 1008 || e.code === 1003 || e.code === 1007 ? 5000 : 500;
-      const delay = Math.min(15000, base * 2 ** Math.min(this.attempt, 5)) * (0.8 + Math.random() * 0.4);
+      // 1012: the orchestrator is restarting (rolling update); reconnect at once, another replica takes the stream.
+      const delay =
+        e.code === 1012 && this.attempt === 0
+          ? 0
+          : Math.min(15000, base * 2 ** Math.min(this.attempt, 5)) * (0.8 + Math.random() * 0.4);
       this.attempt += 1;
       this.stats.reconnects += 1;
       this.setState('reconnecting');

@@ -30,7 +30,12 @@ public enum AudioRejection {
     /** A newer stream of the same participant replaced this one (on any replica). Not counted as bad input. */
     REPLACED("replaced", 4000),
     /** The participant is no longer in the room (removed by the api, left, room gone). Not counted as bad input. */
-    REMOVED("removed", 4003);
+    REMOVED("removed", 4003),
+    /**
+     * This replica is shutting down (a rolling update): 1012 "service restart", reconnect at once (the load balancer
+     * sends the new stream to another replica). Not counted as bad input.
+     */
+    SHUTDOWN("shutdown", 1012);
 
     private final String code;
     private final int closeCode;
@@ -50,6 +55,6 @@ public enum AudioRejection {
 
     /** Whether this counts in {@code babelcall.audio.rejected} (bad input, as opposed to replacement or removal). */
     public boolean badInput() {
-        return this != REPLACED && this != REMOVED;
+        return this != REPLACED && this != REMOVED && this != SHUTDOWN;
     }
 }

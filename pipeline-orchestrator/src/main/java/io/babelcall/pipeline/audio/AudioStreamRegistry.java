@@ -19,7 +19,8 @@ import reactor.core.publisher.Sinks;
  * One audio stream per participant. A new stream replaces an older one on this replica directly, and on other
  * replicas through a claim published on {@link RedisKeys#AUDIO_STREAM_CLAIMS} ({@code roomId participantId
  * streamId}); each replica closes its own older stream of that participant with {@link AudioRejection#REPLACED}.
- * {@link MembershipWatch} ends the streams of participants no longer in their room through {@link Handle#remove}.
+ * {@link MembershipWatch} ends the streams of participants no longer in their room through {@link Handle#remove};
+ * {@link #shutdown} ends every stream (and any opened after it) when the replica shuts down.
  */
 public class AudioStreamRegistry implements AutoCloseable {
 
@@ -27,7 +28,7 @@ public class AudioStreamRegistry implements AutoCloseable {
 
     /**
      * A registered stream; {@link #replaced()} completes when a newer stream took over, {@link #removed()} when the
-     * participant is no longer in the room.
+     * participant is no longer in the room, {@link #shutdown()} when this replica shuts down.
      */
     public static final class Handle {
 
@@ -37,6 +38,7 @@ public class AudioStreamRegistry implements AutoCloseable {
         private final String streamId = UUID.randomUUID().toString();
         private final Sinks.Empty<Void> replaced = Sinks.empty();
         private final Sinks.Empty<Void> removed = Sinks.empty();
+        private final Sinks.Empty<Void> shutdown = Sinks.empty();
 
         private Handle(String roomId, String participantId) {
             this.roomId = roomId;
@@ -60,6 +62,10 @@ public class AudioStreamRegistry implements AutoCloseable {
             return removed.asMono();
         }
 
+        public Mono<Void> shutdown() {
+            return shutdown.asMono();
+        }
+
         void replace() {
             replaced.tryEmitEmpty();
         }
@@ -70,6 +76,7 @@ public class AudioStreamRegistry implements AutoCloseable {
     }
 
     private final Map<String, Handle> local = new ConcurrentHashMap<>();
+    private volatile boolean shuttingDown;
     private final ReactiveStringRedisTemplate redis;
     private final Disposable subscription;
 
@@ -87,6 +94,9 @@ public class AudioStreamRegistry implements AutoCloseable {
         if (old != null) {
             old.replace();
         }
+        if (shuttingDown) {
+            handle.shutdown.tryEmitEmpty(); // opened between the shutdown and the web server's stop
+        }
         redis.convertAndSend(RedisKeys.AUDIO_STREAM_CLAIMS, handle.key + " " + handle.streamId)
                 .subscribe(n -> { }, e -> log.warn("cannot publish audio stream claim: {}", e.toString()));
         return handle;
@@ -94,6 +104,12 @@ public class AudioStreamRegistry implements AutoCloseable {
 
     public void unregister(Handle handle) {
         local.remove(handle.key, handle);
+    }
+
+    /** Ends every stream open on this replica, and any registered from now on (the replica is shutting down). */
+    public void shutdown() {
+        shuttingDown = true;
+        local.values().forEach(h -> h.shutdown.tryEmitEmpty());
     }
 
     /** The streams open on this replica, by room. */

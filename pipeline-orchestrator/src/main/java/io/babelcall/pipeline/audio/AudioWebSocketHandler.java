@@ -32,7 +32,8 @@ import tools.jackson.databind.ObjectMapper;
  * {@code /ws/audio}: one speaker's microphone. The handshake was authorised by {@link AudioHandshakeFilter}. Frames
  * are copied off the event loop and handled in order on a worker ({@link AudioIngest} checks them, the
  * {@link SpeakerPipeline} does the rest). A protocol violation sends an {@code error} frame and closes with the code of
- * its {@link AudioRejection}; it affects no other stream. Control messages are read with {@link ClientJson#strict}, and
+ * its {@link AudioRejection}; it affects no other stream. However a stream ends, its pipeline is closed at once, so the
+ * utterance in progress is finalised without waiting for the close handshake. Control messages are read with {@link ClientJson#strict}, and
  * no error message repeats what the client sent.
  */
 public class AudioWebSocketHandler implements WebSocketHandler {
@@ -99,9 +100,15 @@ public class AudioWebSocketHandler implements WebSocketHandler {
         // close without a status code, so the stream is ended only by sending our own close frame.
         Sinks.Many<WebSocketMessage> outbound = Sinks.many().unicast().onBackpressureBuffer();
         session.send(outbound.asFlux()).subscribe(v -> { }, e -> log.debug("audio socket send ended: {}", e.toString()));
+        Runnable closePipeline = () -> worker.schedule(() -> {
+            synchronized (audioLock) {
+                pipeline.close();
+            }
+        });
         Consumer<AudioRejectedException> reject = e -> {
             if (ended.compareAndSet(false, true)) {
                 reject(session, speaker, outbound, e);
+                closePipeline.run();
             }
         };
 
@@ -115,6 +122,8 @@ public class AudioWebSocketHandler implements WebSocketHandler {
                 AudioRejection.REPLACED, "a newer audio stream of this participant took over")));
         Disposable removed = handle.removed().subscribe(null, null, () -> reject.accept(new AudioRejectedException(
                 AudioRejection.REMOVED, "the participant is no longer in the room")));
+        Disposable shutdown = handle.shutdown().subscribe(null, null, () -> reject.accept(new AudioRejectedException(
+                AudioRejection.SHUTDOWN, "this server is restarting: reconnect")));
 
         return session.receive()
                 // Frames that arrive before this subscription can be dropped by the socket layer: the client waits for
@@ -157,14 +166,11 @@ public class AudioWebSocketHandler implements WebSocketHandler {
                     startDeadline.dispose();
                     replaced.dispose();
                     removed.dispose();
+                    shutdown.dispose();
                     outbound.tryEmitComplete();
                     registry.unregister(handle);
                     metrics.streamClosed();
-                    worker.schedule(() -> {
-                        synchronized (audioLock) {
-                            pipeline.close();
-                        }
-                    });
+                    closePipeline.run();
                 });
     }
 

@@ -2,6 +2,7 @@ package io.babelcall.pipeline.config;
 
 import io.babelcall.common.token.ParticipantTokens;
 import io.babelcall.pipeline.audio.AudioChannelGuard;
+import io.babelcall.pipeline.audio.AudioShutdown;
 import io.babelcall.pipeline.audio.AudioStreamRegistry;
 import io.babelcall.pipeline.audio.AudioWebSocketHandler;
 import io.babelcall.pipeline.audio.MembershipWatch;
@@ -14,6 +15,7 @@ import io.babelcall.pipeline.security.RoomMembership;
 import io.babelcall.pipeline.speech.CaptionPublisher;
 import io.babelcall.pipeline.speech.DeadlineScheduler;
 import io.babelcall.pipeline.speech.ListenerDirectory;
+import io.babelcall.pipeline.speech.PipelineDrain;
 import io.babelcall.pipeline.speech.PipelineMetrics;
 import io.babelcall.pipeline.speech.PipelineServices;
 import io.babelcall.pipeline.speech.SpeakerPipelineFactory;
@@ -25,6 +27,8 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.availability.ApplicationAvailability;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
@@ -162,6 +166,21 @@ public class PipelineConfiguration implements WebFluxConfigurer {
     @ConditionalOnMissingBean
     MembershipWatch audioMembershipWatch(AudioStreamRegistry registry, RoomMembership membership) {
         return new MembershipWatch(registry, membership, audio.membershipCheckInterval());
+    }
+
+    /** Shutdown, first step: readiness refuses traffic, audio streams are closed with 1012. */
+    @Bean
+    @ConditionalOnMissingBean
+    AudioShutdown audioShutdown(AudioStreamRegistry registry, ApplicationEventPublisher events,
+                                ApplicationAvailability availability) {
+        return new AudioShutdown(registry, events, availability);
+    }
+
+    /** Shutdown, later step: the utterances under way finish while Redis is still open. */
+    @Bean
+    @ConditionalOnMissingBean
+    PipelineDrain pipelineDrain(SpeakerPipelineFactory pipelines, PipelineProperties props) {
+        return new PipelineDrain(pipelines, props.shutdownDrain());
     }
 
     /** Audio frames are handled on workers that may block briefly in an engine call, never on the event loop. */

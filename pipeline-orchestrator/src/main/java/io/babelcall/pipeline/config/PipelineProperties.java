@@ -15,12 +15,14 @@ public record PipelineProperties(
         @DefaultValue("1s") @NotNull Duration listenerCacheTtl,
         @DefaultValue("5s") @NotNull Duration recognitionTimeout,
         @DefaultValue("3s") @NotNull Duration translationTimeout,
-        @DefaultValue("5s") @NotNull Duration synthesisTimeout) {
+        @DefaultValue("5s") @NotNull Duration synthesisTimeout,
+        @DefaultValue("16s") @NotNull Duration shutdownDrain) {
 
     public PipelineProperties {
         positive(recognitionTimeout, "recognition-timeout");
         positive(translationTimeout, "translation-timeout");
         positive(synthesisTimeout, "synthesis-timeout");
+        positive(shutdownDrain, "shutdown-drain");
         if (interimInterval != null && interimInterval.isNegative()) {
             throw new IllegalArgumentException("babelcall.pipeline.interim-interval must not be negative");
         }

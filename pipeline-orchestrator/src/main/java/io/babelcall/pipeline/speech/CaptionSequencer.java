@@ -49,6 +49,11 @@ final class CaptionSequencer {
         return done;
     }
 
+    /** Completes once every event queued so far has been published (or failed). */
+    Mono<Void> flushed() {
+        return queue.barrier();
+    }
+
     /**
      * Records the state of one capability ({@code key}: asr, or mt/tts per language). A failure is announced every
      * time (so a listener who joins later learns of it with the next utterance); recovery once, when it was not ok.
@@ -60,6 +65,11 @@ final class CaptionSequencer {
         } else if (before != null && !CaptionStatus.OK.equals(before)) {
             status(utteranceId, CaptionStatus.OK, "recovered", target);
         }
+    }
+
+    /** {@code utteranceId} will get no final ({@link CaptionStatus#FAILED} or {@link CaptionStatus#ABANDONED}). */
+    void utteranceLost(String utteranceId, String state, String reason) {
+        status(utteranceId, state, reason, null);
     }
 
     private void status(String utteranceId, String state, String reason, LanguageCode target) {

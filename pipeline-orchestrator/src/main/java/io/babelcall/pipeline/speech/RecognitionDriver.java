@@ -14,6 +14,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -51,6 +53,8 @@ final class RecognitionDriver implements TranslationFanOut.LiveGate {
     private String pendingInterim;
     private Utterance pendingInterimFor;
     private long lastInterimNanos = Long.MIN_VALUE / 2;
+    /** After {@link #close}: every awaited final came, failed or timed out. */
+    private final Sinks.Empty<Void> released = Sinks.empty();
 
     RecognitionDriver(PipelineServices services, Speaker speaker, CaptionSequencer captions,
                       TranslationFanOut translations) {
@@ -107,8 +111,10 @@ final class RecognitionDriver implements TranslationFanOut.LiveGate {
             speaker.warn(log).log("recogniser failed on audio of {} in room {}: {}", speaker.id(), speaker.roomId(),
                     e.toString());
             u.recognized = false;
-            asrFailed("recognizer error: " + e.getMessage());
-            abandonSession();
+            String reason = "recognizer error: " + e.getMessage();
+            asrFailed(reason);
+            lost(u, CaptionStatus.FAILED, reason);
+            abandonSession(reason);
         }
     }
 
@@ -122,6 +128,9 @@ final class RecognitionDriver implements TranslationFanOut.LiveGate {
     /** {@code u} ended: ask the session for its final, with a deadline. */
     void speechEnded(Utterance u) {
         if (!u.recognized || session == null) {
+            if (u.interimPublished) { // its session was dropped mid-utterance (deadline) and nothing will finish it
+                lost(u, CaptionStatus.ABANDONED, "recognition restarted");
+            }
             return;
         }
         int gen;
@@ -133,8 +142,9 @@ final class RecognitionDriver implements TranslationFanOut.LiveGate {
             session.endUtterance();
         } catch (RuntimeException e) {
             speaker.warn(log).log("recogniser failed at end of utterance of {}: {}", speaker.id(), e.toString());
-            failAwaiting(gen, "recognizer error: " + e.getMessage());
-            abandonSession();
+            String reason = "recognizer error: " + e.getMessage();
+            failAwaiting(gen, reason);
+            abandonSession(reason);
             return;
         }
         services.deadlines().schedule(() -> recognitionDeadline(u, gen),
@@ -155,7 +165,13 @@ final class RecognitionDriver implements TranslationFanOut.LiveGate {
                 generation++;
             }
             closeLater(old);
+            released.tryEmitEmpty();
         }
+    }
+
+    /** Completes after {@link #close}, once no final is awaited any more (each was published or reported failed). */
+    Mono<Void> released() {
+        return released.asMono();
     }
 
     private void openSession() {
@@ -180,14 +196,17 @@ final class RecognitionDriver implements TranslationFanOut.LiveGate {
         }
     }
 
-    private void abandonSession() {
+    /** Drops the session; the finals it still owed will never come: their utterances are reported failed. */
+    private void abandonSession(String reason) {
         synchronized (lock) {
             generation++;
             sessionStale = false;
+            failAll(reason);
         }
         RecognitionSession old = session;
         session = null;
         closeLater(old);
+        closeIfDone(); // nothing awaited any more: a closing stream is released
     }
 
     private void closeLater(RecognitionSession old) {
@@ -248,9 +267,11 @@ final class RecognitionDriver implements TranslationFanOut.LiveGate {
                 if (gen != generation || awaitingFinal.isEmpty()) {
                     return;
                 }
-                awaitingFinal.pollFirst();
+                Utterance u = awaitingFinal.pollFirst();
                 pendingInterim = null;
-                asrFailed("recognizer error: " + error.getMessage());
+                String reason = "recognizer error: " + error.getMessage();
+                asrFailed(reason);
+                lost(u, CaptionStatus.FAILED, reason);
             }
             closeIfDone();
         }
@@ -265,20 +286,37 @@ final class RecognitionDriver implements TranslationFanOut.LiveGate {
                     speaker.id(), speaker.roomId(), services.pipeline().recognitionTimeout());
             generation++;
             sessionStale = true;
-            awaitingFinal.clear();
             pendingInterim = null;
             asrFailed("recognizer timed out");
+            failAll("recognizer timed out");
         }
         closeIfDone();
     }
 
     private void failAwaiting(int gen, String reason) {
         synchronized (lock) {
-            if (gen == generation) {
-                awaitingFinal.clear();
-            }
             asrFailed(reason);
+            if (gen == generation) {
+                failAll(reason);
+            }
         }
+    }
+
+    /** Every awaited final is given up: each utterance is reported failed. Caller holds lock. */
+    private void failAll(String reason) {
+        for (Utterance u : awaitingFinal) {
+            lost(u, CaptionStatus.FAILED, reason);
+        }
+        awaitingFinal.clear();
+    }
+
+    /** {@code u} gets no final: listeners are told at once, so they can settle its interim line (once per utterance). */
+    private void lost(Utterance u, String state, String reason) {
+        if (u == null || u.finalPublished || u.lost) {
+            return;
+        }
+        u.lost = true;
+        captions.utteranceLost(u.id, state, reason);
     }
 
     private void closeIfDone() {
@@ -290,6 +328,7 @@ final class RecognitionDriver implements TranslationFanOut.LiveGate {
             RecognitionSession old = session;
             session = null;
             closeLater(old);
+            released.tryEmitEmpty();
         }
     }
 
@@ -315,6 +354,7 @@ final class RecognitionDriver implements TranslationFanOut.LiveGate {
             return;
         }
         String t = text;
+        u.interimPublished = true;
         captions.publish(s -> new Transcript(speaker.id(), u.id, s, speaker.language(), t, false, null,
                 services.clock().instant()), null);
         if (translations.translatesInterims()) {
@@ -326,6 +366,9 @@ final class RecognitionDriver implements TranslationFanOut.LiveGate {
     private void publishFinal(Utterance u, String raw) {
         String text = services.normalizer().normalize(raw, speaker.language());
         if (text.isEmpty()) {
+            if (u.interimPublished) { // an interim line is on screen that no final will replace
+                lost(u, CaptionStatus.ABANDONED, "nothing recognised");
+            }
             return; // noise the recogniser made nothing of: no caption
         }
         u.text = text;

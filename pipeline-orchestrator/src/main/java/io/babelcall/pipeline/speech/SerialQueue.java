@@ -38,6 +38,16 @@ final class SerialQueue {
         sink.tryEmitComplete();
     }
 
+    /**
+     * Completes once every step submitted before it has finished (the queue goes on): what shutdown waits for before
+     * Redis closes.
+     */
+    Mono<Void> barrier() {
+        Sinks.Empty<Void> passed = Sinks.empty();
+        submit(Mono.fromRunnable(passed::tryEmitEmpty));
+        return passed.asMono();
+    }
+
     Mono<Void> drained() {
         return drained.asMono();
     }

@@ -7,6 +7,7 @@ import io.babelcall.pipeline.audio.SpeakerRateLimiter;
 import io.babelcall.pipeline.security.AuthenticatedSpeaker;
 import java.time.Instant;
 import java.util.UUID;
+import reactor.core.publisher.Mono;
 
 /**
  * One speaker's stream, after the socket: VAD/endpointing -> recognition -> normalised final -> translations (once per
@@ -31,6 +32,8 @@ public final class SpeakerPipeline implements Endpointer.Listener {
     private final Endpointer endpointer;
     private final SpeakerRateLimiter.Bucket rate;
     private final RecognitionDriver recognition;
+    private final TranslationFanOut translations;
+    private final CaptionSequencer captions;
 
     // audio-thread state
     private long samplesIn;
@@ -49,9 +52,9 @@ public final class SpeakerPipeline implements Endpointer.Listener {
                 p != null && p.displayName() != null ? p.displayName() : authenticated.claims().displayName(),
                 p != null && p.spokenLanguage() != null ? p.spokenLanguage()
                         : authenticated.claims().spokenLanguage());
-        CaptionSequencer captions = new CaptionSequencer(services, speaker);
-        this.recognition = new RecognitionDriver(services, speaker, captions,
-                new TranslationFanOut(services, speaker, captions));
+        this.captions = new CaptionSequencer(services, speaker);
+        this.translations = new TranslationFanOut(services, speaker, captions);
+        this.recognition = new RecognitionDriver(services, speaker, captions, translations);
         this.endpointer = new Endpointer(services.vad(), this);
     }
 
@@ -88,6 +91,17 @@ public final class SpeakerPipeline implements Endpointer.Listener {
         rate.close();
         endpointer.flush();
         recognition.close();
+    }
+
+    /**
+     * Completes after {@link #close}, once the stream's last utterance is done: its final (or the report that none is
+     * coming), translations, dubs and transcript entry written, every event published. Shutdown waits for this before
+     * Redis closes ({@link PipelineDrain}).
+     */
+    public Mono<Void> finished() {
+        return recognition.released()
+                .then(Mono.defer(translations::flushed))
+                .then(Mono.defer(captions::flushed));
     }
 
     public boolean inSpeech() {

@@ -79,6 +79,14 @@ final class TranslationFanOut {
         return new Targets(captionLanguages, dubbing);
     }
 
+    /**
+     * Completes once the fan-outs queued so far (translations, transcript entries) and the dubs they queued are done;
+     * their events are then in the {@link CaptionSequencer}'s queue.
+     */
+    Mono<Void> flushed() {
+        return translationQueue.barrier().then(Mono.defer(dubQueue::barrier));
+    }
+
     /** The final of {@code u} was queued for publication: translate, dub and record it, after the previous one. */
     void finalReady(Utterance u) {
         translationQueue.submit(Mono.defer(() -> fanOut(u)));

@@ -13,6 +13,10 @@ final class Utterance {
     volatile boolean recognized;
     volatile String text;
     volatile boolean finalPublished;
+    /** An interim of it was published: listeners show a line that needs a final or a status to settle. */
+    volatile boolean interimPublished;
+    /** Reported as failed or abandoned (once). */
+    volatile boolean lost;
 
     Utterance(String id, Instant startedAt) {
         this.id = id;

@@ -219,6 +219,13 @@ class CaptionPipelineTests extends PipelineTestBase {
             assertThat(down.speaker()).isEqualTo("ann");
             assertThat(events.of(Transcript.class)).noneMatch(Transcript::isFinal);
             assertThat(c.isOpen()).isTrue();
+            // the utterance whose interim listeners see will get no final: they are told so, naming it
+            Transcript interim = events.await(Transcript.class, t -> !t.isFinal(), WAIT);
+            CaptionStatus failed = events.await(CaptionStatus.class,
+                    s -> CaptionStatus.FAILED.equals(s.state()), WAIT);
+            assertThat(failed.utteranceId()).isEqualTo(interim.utteranceId());
+            assertThat(failed.reason()).isEqualTo("recognizer timed out");
+            assertThat(failed.seq()).isGreaterThan(interim.seq());
 
             engines.recognizer.stall(false);
             c.stream(utterance(16000), 16000, 20, 1.5);
@@ -233,6 +240,27 @@ class CaptionPipelineTests extends PipelineTestBase {
         }
     }
 
+
+    @Test
+    void anUtteranceTheRecognizerMadeNothingOfIsAbandonedSoItsInterimLineSettles() throws Exception {
+        String room = rooms.newRoom();
+        String speaker = rooms.join(room, "ann", "Ann", "en", "en", false);
+        rooms.join(room, "bea", "Bea", "es", "es", false);
+        engines.recognizer.script("ann", "", "heard after");
+
+        try (EventCollector events = events(room); AudioClient c = AudioClient.connect(port, speaker).start(16000)) {
+            c.stream(Audio.concat(utterance(16000), utterance(16000)), 16000, 20, 1.5);
+            Transcript next = events.await(Transcript.class, t -> t.isFinal() && t.text().equals("Heard after."), WAIT);
+            List<Transcript> interims = events.of(Transcript.class).stream().filter(t -> !t.isFinal()
+                    && !t.utteranceId().equals(next.utteranceId())).toList();
+            assertThat(interims).as("interims of the first utterance").isNotEmpty();
+            CaptionStatus abandoned = events.await(CaptionStatus.class,
+                    s -> CaptionStatus.ABANDONED.equals(s.state()), WAIT);
+            assertThat(abandoned.utteranceId()).isEqualTo(interims.get(0).utteranceId());
+            assertThat(abandoned.reason()).isEqualTo("nothing recognised");
+            assertThat(events.of(CaptionStatus.class)).as("one status, for the first utterance only").hasSize(1);
+        }
+    }
 
     private double counter(String name, String tag, String value) {
         var c = meters.find(name).tag(tag, value).counter();

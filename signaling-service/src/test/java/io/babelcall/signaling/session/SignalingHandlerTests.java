@@ -335,6 +335,21 @@ class SignalingHandlerTests {
     }
 
     @Test
+    void anUtteranceThatCannotFinishIsAnnouncedToEveryoneInTheRoomUnchanged() {
+        Client speaker = join(a, "speaker", "en", "en", false);
+        Client es = join(b, "es", "es", "es", true);
+        String status = "{\"type\":\"caption-status\",\"speaker\":\"" + speaker.id() + "\",\"utteranceId\":\"u7\","
+                + "\"seq\":5,\"state\":\"failed\",\"reason\":\"recognizer timed out\"}";
+        rooms.publishEvent(room, status);
+        for (Client c : List.of(speaker, es)) {
+            JsonNode got = c.conn().next("caption-status");
+            assertThat(got.path("utteranceId").asString()).isEqualTo("u7");
+            assertThat(got.path("state").asString()).isEqualTo("failed");
+            assertThat(got.path("reason").asString()).isEqualTo("recognizer timed out");
+        }
+    }
+
+    @Test
     void captionsReachEachListenerInItsLanguageOnly() {
         Client speaker = join(a, "speaker", "en", "en", false);
         Client es = join(a, "es", "es", "es", false);
