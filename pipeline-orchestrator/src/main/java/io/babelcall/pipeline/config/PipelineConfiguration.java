@@ -7,7 +7,7 @@ import io.babelcall.pipeline.audio.AudioWebSocketHandler;
 import io.babelcall.pipeline.audio.MembershipWatch;
 import io.babelcall.pipeline.audio.SpeakerRateLimiter;
 import io.babelcall.pipeline.dub.DubAudioStore;
-import io.babelcall.pipeline.engine.EngineRouter;
+import io.babelcall.pipeline.engine.registry.EngineRouter;
 import io.babelcall.pipeline.security.AudioHandshakeFilter;
 import io.babelcall.pipeline.security.RoomAccess;
 import io.babelcall.pipeline.security.RoomMembership;
