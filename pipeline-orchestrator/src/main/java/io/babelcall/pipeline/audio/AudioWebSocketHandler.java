@@ -4,7 +4,6 @@ import io.babelcall.common.audio.AudioReady;
 import io.babelcall.common.signaling.ErrorMessage;
 import io.babelcall.common.signaling.ServerMessage;
 import io.babelcall.common.token.TokenCarrier;
-import io.babelcall.pipeline.config.AudioProperties;
 import io.babelcall.pipeline.security.AudioHandshakeFilter;
 import io.babelcall.pipeline.security.AuthenticatedSpeaker;
 import io.babelcall.pipeline.speech.PipelineMetrics;

@@ -2,7 +2,6 @@ package io.babelcall.pipeline.audio;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.babelcall.pipeline.config.VadProperties;
 import io.babelcall.pipeline.support.Audio;
 import java.nio.file.Path;
 import java.time.Duration;

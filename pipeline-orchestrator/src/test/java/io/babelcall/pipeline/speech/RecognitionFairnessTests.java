@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.babelcall.common.caption.CaptionStatus;
 import io.babelcall.common.caption.Transcript;
 import io.babelcall.pipeline.audio.Endpointer;
-import io.babelcall.pipeline.config.VadProperties;
+import io.babelcall.pipeline.audio.VadProperties;
 import io.babelcall.pipeline.engine.TestSpeech;
 import io.babelcall.pipeline.engine.registry.EngineKind;
 import io.babelcall.pipeline.engine.registry.EngineRegistry;

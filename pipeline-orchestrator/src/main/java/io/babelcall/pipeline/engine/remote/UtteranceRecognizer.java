@@ -1,7 +1,9 @@
 package io.babelcall.pipeline.engine.remote;
 
 import io.babelcall.common.language.LanguageCode;
+import io.babelcall.pipeline.engine.spi.EngineDefinition;
 import io.babelcall.pipeline.engine.spi.EngineHealth;
+import io.babelcall.pipeline.engine.spi.EngineOptions;
 import io.babelcall.pipeline.engine.spi.EngineRole;
 import io.babelcall.pipeline.engine.spi.EngineTimeoutException;
 import io.babelcall.pipeline.stt.RecognitionListener;
@@ -56,6 +58,16 @@ public final class UtteranceRecognizer implements SpeechRecognizer, EngineHealth
      * @param timeout         time limit of one request (the instance's)
      */
     public record Settings(Duration interimInterval, Duration interimMinAudio, Duration maxAudio, Duration timeout) {
+
+        /** The utterance-buffering options shared by the utterance-level STT adapters. */
+        public static Settings parse(EngineDefinition def) {
+            EngineOptions o = def.options();
+            return new Settings(
+                    o.duration("interim-interval", Duration.ZERO, true),
+                    o.duration("interim-min-audio", Duration.ofSeconds(1), true),
+                    o.duration("max-audio", Duration.ofSeconds(30)),
+                    def.timeout());
+        }
     }
 
     private final String name;

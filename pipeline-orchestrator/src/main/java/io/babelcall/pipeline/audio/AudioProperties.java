@@ -1,4 +1,4 @@
-package io.babelcall.pipeline.config;
+package io.babelcall.pipeline.audio;
 
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;

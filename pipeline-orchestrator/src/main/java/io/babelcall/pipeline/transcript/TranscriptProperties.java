@@ -1,4 +1,4 @@
-package io.babelcall.pipeline.config;
+package io.babelcall.pipeline.transcript;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;

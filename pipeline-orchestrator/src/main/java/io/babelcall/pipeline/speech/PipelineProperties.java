@@ -1,4 +1,4 @@
-package io.babelcall.pipeline.config;
+package io.babelcall.pipeline.speech;
 
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
