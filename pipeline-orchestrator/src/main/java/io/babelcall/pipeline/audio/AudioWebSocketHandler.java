@@ -90,6 +90,8 @@ public class AudioWebSocketHandler implements WebSocketHandler {
         AudioStreamRegistry.Handle handle = registry.register(speaker.roomId(), speaker.participantId());
         SpeakerPipeline pipeline = pipelines.create(speaker);
         Object audioLock = new Object();
+        // the worker thread handling a frame names the call in its MDC, for engine and pipeline lines alike
+        CallLog.Ids ids = new CallLog.Ids(speaker.roomId(), speaker.participantId(), null);
         metrics.streamOpened();
         CallLog.info(log, speaker.roomId(), speaker.participantId()).log("audio stream of {} in room {} opened",
                 speaker.participantId(), speaker.roomId());
@@ -126,7 +128,7 @@ public class AudioWebSocketHandler implements WebSocketHandler {
                 .filter(m -> m.getType() == WebSocketMessage.Type.TEXT || m.getType() == WebSocketMessage.Type.BINARY)
                 .map(AudioWebSocketHandler::copy)
                 .publishOn(worker)
-                .doOnNext(frame -> {
+                .doOnNext(ids.wrap(frame -> {
                     if (ended.get()) {
                         return; // rejected or stopped: the close handshake is under way, the rest is ignored
                     }
@@ -139,7 +141,7 @@ public class AudioWebSocketHandler implements WebSocketHandler {
                             reject.accept(e);
                         }
                     }
-                })
+                }))
                 .onErrorResume(e -> {
                     // oversized frames and other protocol violations, reported by the decoder (AudioChannelGuard)
                     AudioRejectedException rejection = AudioChannelGuard.rejection(e, props.maxFrameBytes());
@@ -159,11 +161,11 @@ public class AudioWebSocketHandler implements WebSocketHandler {
                     outbound.tryEmitComplete();
                     registry.unregister(handle);
                     metrics.streamClosed();
-                    worker.schedule(() -> {
+                    worker.schedule(ids.wrap(() -> {
                         synchronized (audioLock) {
                             pipeline.close();
                         }
-                    });
+                    }));
                 });
     }
 
