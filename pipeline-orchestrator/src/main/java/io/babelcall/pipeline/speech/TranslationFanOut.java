@@ -130,7 +130,7 @@ final class TranslationFanOut {
 
     private synchronized boolean claimInterimSlot(LanguageCode target, long now) {
         Long last = lastInterim.get(target);
-        if (interimInFlight.contains(target) || last != null && now - last < interimIntervalNanos) {
+        if (interimInFlight.contains(target) || (last != null && now - last < interimIntervalNanos)) {
             return false;
         }
         lastInterim.put(target, now);

@@ -320,6 +320,7 @@ public class SpeechTap implements SmartLifecycle {
 
     // ------------------------------------------------------------------ timer thread
 
+    @SuppressWarnings("ModifyCollectionInEnhancedForLoop") // a ConcurrentHashMap: its iterators allow removal
     private void sweep() {
         long now = System.nanoTime();
         for (Map.Entry<Integer, Object> e : table.entrySet()) {

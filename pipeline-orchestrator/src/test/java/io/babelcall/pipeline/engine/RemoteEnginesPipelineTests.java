@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -235,20 +236,20 @@ class RemoteEnginesPipelineTests extends LiveServerTestBase {
             Transcript vi = events.await(Transcript.class, t -> t.isFinal() && t.speaker().equals("anh"),
                     Duration.ofSeconds(10));
             assertThat(vi.language().value()).isEqualTo("vi");
-            assertThat(vi.text().toLowerCase()).startsWith("xin chào lần");
+            assertThat(vi.text().toLowerCase(Locale.ROOT)).startsWith("xin chào lần");
             Translation toEn = events.await(Translation.class, t -> t.isFinal() && t.speaker().equals("anh")
                     && t.language().value().equals("en"), Duration.ofSeconds(10));
             assertThat(toEn.text()).startsWith("Hello, time ");
 
             b.stream(english, 16000, 20, 1.0);
             Transcript en = events.await(Transcript.class, t -> t.isFinal() && t.speaker().equals("bob")
-                    && t.text().toLowerCase().contains("weather"), Duration.ofSeconds(30));
+                    && t.text().toLowerCase(Locale.ROOT).contains("weather"), Duration.ofSeconds(30));
             assertThat(en.language().value()).isEqualTo("en");
-            assertThat(en.text().toLowerCase()).contains("weather");
+            assertThat(en.text().toLowerCase(Locale.ROOT)).contains("weather");
             Translation toEs = events.await(Translation.class, t -> t.speaker().equals("bob")
                     && t.utteranceId().equals(en.utteranceId()) && t.language().value().equals("es"),
                     Duration.ofSeconds(15));
-            assertThat(toEs.text().toLowerCase()).as("Apertium en->es").contains("tiempo");
+            assertThat(toEs.text().toLowerCase(Locale.ROOT)).as("Apertium en->es").contains("tiempo");
             Translation toVi = events.await(Translation.class, t -> t.speaker().equals("bob")
                     && t.utteranceId().equals(en.utteranceId()) && t.language().value().equals("vi"),
                     Duration.ofSeconds(15));

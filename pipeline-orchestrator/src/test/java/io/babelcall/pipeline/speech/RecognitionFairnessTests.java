@@ -195,12 +195,15 @@ class RecognitionFairnessTests extends LiveServerTestBase {
     private static void assertNoPauseForTheVad(short[] speech) {
         List<Endpointer.EndReason> ends = new ArrayList<>();
         Endpointer vad = new Endpointer(VadProperties.defaults(), new Endpointer.Listener() {
+            @Override
             public void onSpeechStart(long firstSample) {
             }
 
+            @Override
             public void onSpeechAudio(short[] samples, int offset, int length) {
             }
 
+            @Override
             public void onSpeechEnd(Endpointer.EndReason reason, long lastVoicedSample) {
                 ends.add(reason);
             }

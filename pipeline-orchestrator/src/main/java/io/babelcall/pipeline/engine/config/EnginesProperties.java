@@ -19,7 +19,7 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param instances engine instances by name; the name appears in metrics, health and cache keys
  * @param routes    which instance serves which language (STT, TTS) or language pair (MT)
- * @param timeouts  default time limit per role (an instance's {@code timeout} overrides it)
+ * @param timeouts  default time limit per role (an instance's own time limit overrides it)
  * @param cache     Redis cache of translations and syntheses
  * @param resilience resilience4j defaults per role (an instance's {@code resilience} block overrides single keys)
  * @param http      the HTTP/WebSocket client shared by the remote adapters

@@ -29,7 +29,11 @@ public class DefaultEngineRouter implements EngineRouter {
     private final Map<String, SpeechSynthesizer> synthesizers = new HashMap<>();
     private final EngineCapabilities capabilities;
 
-    /** Without exported resilience4j meters (tests). @param cache null to disable caching */
+    /**
+     * Without exported resilience4j meters (tests).
+     *
+     * @param cache null to disable caching
+     */
     public DefaultEngineRouter(EngineRegistry registry, EngineMetrics metrics, EngineCache cache) {
         this(registry, metrics, cache, new EngineResilience(null));
     }

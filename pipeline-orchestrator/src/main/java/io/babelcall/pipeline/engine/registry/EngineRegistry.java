@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -344,8 +345,8 @@ public final class EngineRegistry implements AutoCloseable {
 
     /** What the routes can do: explicit routes as configured, wildcard routes expanded to what the engine serves. */
     public EngineCapabilities capabilities() {
-        TreeSet<LanguageCode> recognition = languageCapabilities(routes.stt());
-        TreeSet<LanguageCode> synthesis = languageCapabilities(routes.tts());
+        SortedSet<LanguageCode> recognition = languageCapabilities(routes.stt());
+        SortedSet<LanguageCode> synthesis = languageCapabilities(routes.tts());
         Map<String, TranslationPair> translation = new TreeMap<>();
         routes.mt().forEach((key, name) -> {
             String[] st = key.split("->");
@@ -367,7 +368,7 @@ public final class EngineRegistry implements AutoCloseable {
                 List.copyOf(synthesis));
     }
 
-    private TreeSet<LanguageCode> languageCapabilities(Map<String, String> table) {
+    private SortedSet<LanguageCode> languageCapabilities(Map<String, String> table) {
         TreeSet<LanguageCode> out = new TreeSet<>();
         table.forEach((key, name) -> {
             if (key.equals(RouteTable.ANY)) {

@@ -193,6 +193,9 @@ public final class UtteranceRecognizer implements SpeechRecognizer, EngineHealth
                     }, e -> log.debug("{}: interim failed: {}", name, e.toString()));
         }
 
+        // NonAtomicVolatileUpdate: one writer, the thread calling the session (one at a time, RecognitionSession
+        // contract); other threads only read generation
+        @SuppressWarnings("NonAtomicVolatileUpdate")
         @Override
         public void endUtterance() {
             if (closed) {
@@ -235,6 +238,9 @@ public final class UtteranceRecognizer implements SpeechRecognizer, EngineHealth
             }
         }
 
+        // NonAtomicVolatileUpdate: one writer, the thread calling the session (one at a time, RecognitionSession
+        // contract); other threads only read generation
+        @SuppressWarnings("NonAtomicVolatileUpdate")
         @Override
         public void close() {
             if (closed) {

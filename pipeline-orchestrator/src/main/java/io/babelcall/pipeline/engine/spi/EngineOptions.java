@@ -118,7 +118,7 @@ public final class EngineOptions {
         }
         try {
             Duration d = v.equals("0") ? Duration.ZERO : DurationStyle.detectAndParse(v);
-            if (d.isNegative() || d.isZero() && !allowZero) {
+            if (d.isNegative() || (d.isZero() && !allowZero)) {
                 errors.add(prefix + "." + key, "must be positive, was " + v);
                 return defaultValue;
             }

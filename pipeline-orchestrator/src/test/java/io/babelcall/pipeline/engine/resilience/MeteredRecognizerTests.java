@@ -42,13 +42,16 @@ class MeteredRecognizerTests {
         short[] speech = TestSpeech.speak("please call me back", dir);
         try (RecognitionSession s = metered.open(new RecognitionRequest("r", "s", LanguageCode.of("en"), 16000),
                 new RecognitionListener() {
+                    @Override
                     public void onInterim(String text) {
                     }
 
+                    @Override
                     public void onFinal(String text) {
                         finals.add(text);
                     }
 
+                    @Override
                     public void onError(Throwable error) {
                         errors.add(error);
                     }

@@ -65,7 +65,7 @@ class PocketsphinxRecognizerTests {
                 String hyp = results.finals.get(before);
                 System.out.printf("ref: %s%nhyp: %s%nWER %.3f, endUtterance -> final %d ms%n", sentence, hyp,
                         TestSpeech.wer(sentence, hyp), latencyMs);
-                if (sentence != sentences.get(0)) {
+                if (!sentence.equals(sentences.get(0))) {
                     errors += TestSpeech.errors(sentence, hyp);
                     words += TestSpeech.words(sentence).length;
                 }
