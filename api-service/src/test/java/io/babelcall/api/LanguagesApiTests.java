@@ -21,8 +21,9 @@ class LanguagesApiTests extends ApiTestSupport {
         ORCHESTRATOR.enqueue(new MockResponse.Builder().code(200)
                 .addHeader("Content-Type", "application/json").body(CAPABILITIES).build());
 
-        web.get().uri("/api/v1/languages").exchange()
+        web.get().uri("/api/v1/languages").header("X-Request-Id", "lang-req.1").exchange()
                 .expectStatus().isOk()
+                .expectHeader().valueEquals("X-Request-Id", "lang-req.1")
                 .expectBody()
                 .jsonPath("$.stale").isEqualTo(false)
                 .jsonPath("$.spoken.length()").isEqualTo(2)
@@ -46,6 +47,8 @@ class LanguagesApiTests extends ApiTestSupport {
         assertThat(request.getHeaders().get("Accept")).contains("application/json");
         // the page's request and this call are one trace (W3C trace context)
         assertThat(request.getHeaders().get("traceparent")).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]");
+        // and the page's request id goes on to the orchestrator, which logs and echoes it
+        assertThat(request.getHeaders().get("X-Request-Id")).isEqualTo("lang-req.1");
 
         // Within the cache TTL (30 s) the orchestrator is not asked again.
         web.get().uri("/api/v1/languages").exchange().expectStatus().isOk()

@@ -7,6 +7,7 @@ import io.babelcall.common.language.LanguageCode;
 import io.babelcall.common.token.InvalidTokenException;
 import io.babelcall.common.token.ParticipantClaims;
 import io.babelcall.common.token.ParticipantTokens;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -48,9 +49,9 @@ class ParticipantTokensTests {
     @Test
     void tamperedPayloadIsRefused() {
         String[] parts = tokens.sign(claims(NOW.plusSeconds(3600))).split("\\.");
-        String payload = new String(java.util.Base64.getUrlDecoder().decode(parts[1])).replace("room-1", "room-2");
+        String payload = new String(java.util.Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8).replace("room-1", "room-2");
         String tampered = parts[0] + "." + java.util.Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(payload.getBytes()) + "." + parts[2];
+                .encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
         assertThatThrownBy(() -> tokens.verify(tampered)).isInstanceOf(InvalidTokenException.class);
     }
 
@@ -65,8 +66,8 @@ class ParticipantTokensTests {
     @Test
     void unsignedAlgNoneTokenIsRefused() {
         String payload = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
-                "{\"iss\":\"babelcall\",\"sub\":\"p\",\"room\":\"r\",\"exp\":9999999999}".getBytes());
-        String header = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("{\"alg\":\"none\"}".getBytes());
+                "{\"iss\":\"babelcall\",\"sub\":\"p\",\"room\":\"r\",\"exp\":9999999999}".getBytes(StandardCharsets.UTF_8));
+        String header = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8));
         assertThatThrownBy(() -> tokens.verify(header + "." + payload + ".")).isInstanceOf(InvalidTokenException.class);
     }
 

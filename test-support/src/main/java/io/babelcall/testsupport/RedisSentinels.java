@@ -109,6 +109,7 @@ public final class RedisSentinels implements AutoCloseable {
                 }
             }
         }
-        throw new IllegalStateException("redis-sentinel did not listen on " + sentinelPort + " within 20 s");
+        throw new IllegalStateException("redis-sentinel did not listen on " + sentinelPort + " within 20 s (last: "
+                + (tried.isEmpty() ? "no attempt" : tried.get(tried.size() - 1)) + ")");
     }
 }

@@ -1,6 +1,7 @@
 package io.babelcall.api.language;
 
 import io.babelcall.api.config.ApiProperties;
+import io.babelcall.support.web.RequestIdWebFilter;
 import io.micrometer.observation.ObservationRegistry;
 import io.netty.channel.ChannelOption;
 import java.time.Clock;
@@ -31,6 +32,8 @@ public class LanguageConfiguration {
                 // observed: the caller's trace continues in the orchestrator (W3C traceparent), and
                 // http.client.requests times the call
                 .observationRegistry(observations.getIfAvailable(() -> ObservationRegistry.NOOP))
+                // the request id of the page's request goes on (X-Request-Id), so both services log it
+                .filter(RequestIdWebFilter.propagate())
                 .codecs(codecs -> {
                     codecs.defaultCodecs().jacksonJsonDecoder(new JacksonJsonDecoder(json));
                     codecs.defaultCodecs().maxInMemorySize(1024 * 1024);

@@ -72,8 +72,8 @@ public final class AudioChannelGuard {
      * another protocol violation; null for any other error.
      */
     public static AudioRejectedException rejection(Throwable error, int maxFrameBytes) {
-        if (error instanceof TooLongFrameException || error instanceof CorruptedWebSocketFrameException c
-                && c.closeStatus() != null && c.closeStatus().code() == WebSocketCloseStatus.MESSAGE_TOO_BIG.code()) {
+        if (error instanceof TooLongFrameException || (error instanceof CorruptedWebSocketFrameException c
+                && c.closeStatus() != null && c.closeStatus().code() == WebSocketCloseStatus.MESSAGE_TOO_BIG.code())) {
             return new AudioRejectedException(AudioRejection.TOO_BIG,
                     "a frame (or a message of fragments) may hold at most " + maxFrameBytes + " bytes");
         }

@@ -3,7 +3,6 @@ package io.babelcall.pipeline.audio;
 import io.babelcall.common.audio.AudioControl;
 import io.babelcall.common.audio.AudioStart;
 import io.babelcall.common.audio.AudioStop;
-import io.babelcall.pipeline.config.AudioProperties;
 import tools.jackson.databind.ObjectMapper;
 
 /**

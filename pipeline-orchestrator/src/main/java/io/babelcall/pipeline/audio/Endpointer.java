@@ -1,6 +1,5 @@
 package io.babelcall.pipeline.audio;
 
-import io.babelcall.pipeline.config.VadProperties;
 
 /**
  * Voice activity detection and endpointing for one speaker at 16 kHz, in 10 ms analysis frames.

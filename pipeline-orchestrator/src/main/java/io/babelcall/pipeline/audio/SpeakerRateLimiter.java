@@ -21,7 +21,12 @@ public final class SpeakerRateLimiter {
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
     private final AtomicInteger opens = new AtomicInteger();
 
-    /** @param factor refill rate, in seconds of audio per second; @param burstNanos bucket size, in audio nanoseconds */
+    /**
+     * A bucket of audio time.
+     *
+     * @param factor     refill rate, in seconds of audio per second
+     * @param burstNanos bucket size, in audio nanoseconds
+     */
     public SpeakerRateLimiter(double factor, long burstNanos) {
         this.factor = factor;
         this.burstNanos = burstNanos;

@@ -7,6 +7,7 @@ import io.babelcall.pipeline.speech.SpeakerPipelineFactory;
 import io.babelcall.pipeline.tap.SpeechTap;
 import io.babelcall.pipeline.tap.TapDirectory;
 import io.babelcall.pipeline.tap.TapMetrics;
+import io.babelcall.pipeline.tap.TapProperties;
 import io.babelcall.pipeline.tap.TapSink;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;

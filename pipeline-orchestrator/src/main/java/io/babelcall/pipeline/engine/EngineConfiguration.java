@@ -1,6 +1,15 @@
 package io.babelcall.pipeline.engine;
 
+import io.babelcall.pipeline.engine.config.EnginesProperties;
+import io.babelcall.pipeline.engine.health.EnginesHealthIndicator;
+import io.babelcall.pipeline.engine.registry.DefaultEngineRouter;
+import io.babelcall.pipeline.engine.registry.EngineCache;
+import io.babelcall.pipeline.engine.registry.EngineRegistry;
+import io.babelcall.pipeline.engine.registry.EngineRouter;
 import io.babelcall.pipeline.engine.remote.RemoteEngines;
+import io.babelcall.pipeline.engine.resilience.EngineMetrics;
+import io.babelcall.pipeline.engine.resilience.EngineResilience;
+import io.babelcall.pipeline.engine.spi.EngineFactory;
 import io.babelcall.pipeline.stt.openai.OpenAiTranscriptionFactory;
 import io.babelcall.pipeline.stt.original.OriginalSttFactory;
 import io.babelcall.pipeline.stt.pocketsphinx.PocketsphinxFactory;

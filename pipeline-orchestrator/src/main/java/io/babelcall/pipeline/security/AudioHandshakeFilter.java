@@ -1,7 +1,6 @@
 package io.babelcall.pipeline.security;
 
 import io.babelcall.common.token.ParticipantClaims;
-import io.babelcall.pipeline.config.CorsProperties;
 import io.babelcall.pipeline.speech.ListenerDirectory;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;

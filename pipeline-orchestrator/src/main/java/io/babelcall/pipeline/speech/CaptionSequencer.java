@@ -37,15 +37,17 @@ final class CaptionSequencer {
     }
 
     /**
-     * Assigns the next seq and queues the event. {@code onPublished} runs when Redis has taken it; the future completes
-     * either way (a failure is logged by the queue), so nothing waiting on it stalls while Redis is away.
+     * Assigns the next seq and queues the event of {@code utteranceId} (null for none; its logs name it).
+     * {@code onPublished} runs when Redis has taken it; the future completes either way (a failure is logged by the
+     * queue), so nothing waiting on it stalls while Redis is away.
      */
-    synchronized CompletableFuture<Void> publish(LongFunction<CaptionEvent> make, Runnable onPublished) {
+    synchronized CompletableFuture<Void> publish(String utteranceId, LongFunction<CaptionEvent> make,
+                                                 Runnable onPublished) {
         CaptionEvent event = make.apply(seqBase + ++seq);
         CompletableFuture<Void> done = new CompletableFuture<>();
         Mono<Void> send = services.publisher().publish(speaker.roomId(), event);
-        queue.submit((onPublished == null ? send : send.doOnSuccess(v -> onPublished.run()))
-                .doFinally(signal -> done.complete(null)));
+        Mono<Void> step = onPublished == null ? send : send.doOnSuccess(v -> onPublished.run());
+        queue.submit(speaker.ids(utteranceId), step.doFinally(signal -> done.complete(null)));
         return done;
     }
 
@@ -73,7 +75,7 @@ final class CaptionSequencer {
     }
 
     private void status(String utteranceId, String state, String reason, LanguageCode target) {
-        publish(s -> new CaptionStatus(speaker.id(), utteranceId, s, state, reason, target,
+        publish(utteranceId, s -> new CaptionStatus(speaker.id(), utteranceId, s, state, reason, target,
                 services.clock().instant()), null);
     }
 }

@@ -67,6 +67,7 @@ public class ListenerDirectory {
      * Starts a fresh read when the cached list is older than half the TTL, without waiting for it. Called for every
      * frame of speech: a list read during the utterance is still valid when it ends (hangover included).
      */
+    @SuppressWarnings("ReferenceEquality") // identity is the point: was a new read created just now?
     public void prefetch(String roomId) {
         if (ttlNanos == 0) {
             return;

@@ -1,9 +1,8 @@
 package io.babelcall.pipeline.speech;
 
-import io.babelcall.pipeline.config.PipelineProperties;
-import io.babelcall.pipeline.config.VadProperties;
+import io.babelcall.pipeline.audio.VadProperties;
 import io.babelcall.pipeline.dub.DubAudioStore;
-import io.babelcall.pipeline.engine.EngineRouter;
+import io.babelcall.pipeline.engine.registry.EngineRouter;
 import io.babelcall.pipeline.text.TextNormalizer;
 import io.babelcall.pipeline.transcript.TranscriptStore;
 import java.time.Clock;

@@ -7,6 +7,7 @@ import io.babelcall.pipeline.stt.RecognitionListener;
 import io.babelcall.pipeline.stt.RecognitionRequest;
 import io.babelcall.pipeline.stt.RecognitionSession;
 import io.babelcall.pipeline.stt.SpeechRecognizer;
+import io.babelcall.support.logging.CallLog;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -108,8 +109,10 @@ final class RecognitionDriver implements TranslationFanOut.LiveGate {
         try {
             session.accept(samples, offset, length);
         } catch (RuntimeException e) {
-            speaker.warn(log).log("recogniser failed on audio of {} in room {}: {}", speaker.id(), speaker.roomId(),
-                    e.toString());
+            try (CallLog.Scope ignored = speaker.scope(u)) {
+                speaker.warn(log).log("recogniser failed on audio of {} in room {}: {}", speaker.id(),
+                        speaker.roomId(), e.toString());
+            }
             u.recognized = false;
             String reason = "recognizer error: " + e.getMessage();
             asrFailed(reason);
@@ -141,7 +144,9 @@ final class RecognitionDriver implements TranslationFanOut.LiveGate {
         try {
             session.endUtterance();
         } catch (RuntimeException e) {
-            speaker.warn(log).log("recogniser failed at end of utterance of {}: {}", speaker.id(), e.toString());
+            try (CallLog.Scope ignored = speaker.scope(u)) {
+                speaker.warn(log).log("recogniser failed at end of utterance of {}: {}", speaker.id(), e.toString());
+            }
             String reason = "recognizer error: " + e.getMessage();
             failAwaiting(gen, reason);
             abandonSession(reason);
@@ -211,13 +216,13 @@ final class RecognitionDriver implements TranslationFanOut.LiveGate {
 
     private void closeLater(RecognitionSession old) {
         if (old != null) {
-            Schedulers.boundedElastic().schedule(() -> {
+            Schedulers.boundedElastic().schedule(speaker.ids((String) null).wrap(() -> {
                 try {
                     old.close();
                 } catch (RuntimeException e) {
                     speaker.debug(log).log("closing recognition session: {}", e.toString());
                 }
-            });
+            }));
         }
     }
 
@@ -233,6 +238,12 @@ final class RecognitionDriver implements TranslationFanOut.LiveGate {
 
         @Override
         public void onInterim(String text) {
+            try (CallLog.Scope ignored = speaker.scope(current)) {
+                interim(text);
+            }
+        }
+
+        private void interim(String text) {
             synchronized (lock) {
                 if (gen != generation || text == null || text.isBlank() || !awaitingFinal.isEmpty()) {
                     return; // stale session, or the engine is still finishing an earlier utterance
@@ -249,6 +260,19 @@ final class RecognitionDriver implements TranslationFanOut.LiveGate {
 
         @Override
         public void onFinal(String text) {
+            try (CallLog.Scope ignored = speaker.scope(oldestAwaited())) {
+                finished(text);
+            }
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            try (CallLog.Scope ignored = speaker.scope(oldestAwaited())) {
+                failed(error);
+            }
+        }
+
+        private void finished(String text) {
             synchronized (lock) {
                 if (gen != generation || awaitingFinal.isEmpty()) {
                     return;
@@ -261,8 +285,7 @@ final class RecognitionDriver implements TranslationFanOut.LiveGate {
             closeIfDone();
         }
 
-        @Override
-        public void onError(Throwable error) {
+        private void failed(Throwable error) {
             synchronized (lock) {
                 if (gen != generation || awaitingFinal.isEmpty()) {
                     return;
@@ -277,7 +300,20 @@ final class RecognitionDriver implements TranslationFanOut.LiveGate {
         }
     }
 
+    /** The utterance the next final or error is for, to name in the logs of the callback. */
+    private Utterance oldestAwaited() {
+        synchronized (lock) {
+            return awaitingFinal.peekFirst();
+        }
+    }
+
     private void recognitionDeadline(Utterance u, int gen) {
+        try (CallLog.Scope ignored = speaker.scope(u)) {
+            missedDeadline(u, gen);
+        }
+    }
+
+    private void missedDeadline(Utterance u, int gen) {
         synchronized (lock) {
             if (gen != generation || !awaitingFinal.contains(u)) {
                 return;
@@ -355,7 +391,7 @@ final class RecognitionDriver implements TranslationFanOut.LiveGate {
         }
         String t = text;
         u.interimPublished = true;
-        captions.publish(s -> new Transcript(speaker.id(), u.id, s, speaker.language(), t, false, null,
+        captions.publish(u.id, s -> new Transcript(speaker.id(), u.id, s, speaker.language(), t, false, null,
                 services.clock().instant()), null);
         if (translations.translatesInterims()) {
             translations.interim(u, t, now, this);
@@ -374,7 +410,7 @@ final class RecognitionDriver implements TranslationFanOut.LiveGate {
         u.text = text;
         u.finalPublished = true;
         Instant published = services.clock().instant();
-        captions.publish(s -> new Transcript(speaker.id(), u.id, s, speaker.language(), text, true, u.endOfSpeechAt,
+        captions.publish(u.id, s -> new Transcript(speaker.id(), u.id, s, speaker.language(), text, true, u.endOfSpeechAt,
                 published), () -> services.metrics().eosToTranscript(System.nanoTime() - u.endOfSpeechNanos));
         services.metrics().utterance(speaker.language());
         translations.finalReady(u);

@@ -1,5 +1,6 @@
 package io.babelcall.pipeline.speech;
 
+import io.babelcall.support.logging.CallLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -14,23 +15,34 @@ final class SerialQueue {
 
     private static final Logger log = LoggerFactory.getLogger(SerialQueue.class);
 
-    private final Sinks.Many<Mono<?>> sink = Sinks.many().unicast().onBackpressureBuffer();
+    /** A step with the call ids its logs carry: steps run on whichever thread finished the previous one. */
+    private record Step(CallLog.Ids ids, Mono<?> work) {
+    }
+
+    private final Sinks.Many<Step> sink = Sinks.many().unicast().onBackpressureBuffer();
     private final Sinks.Empty<Void> drained = Sinks.empty();
     private final Disposable subscription;
 
     SerialQueue(String name) {
         subscription = sink.asFlux()
-                .concatMap(step -> step.onErrorResume(e -> {
+                .concatMap(step -> Mono.defer(() -> {
+                    try (CallLog.Scope ignored = step.ids().open()) {
+                        return step.work().then();
+                    }
+                }).onErrorResume(step.ids().wrap((Throwable e) -> {
                     log.warn("{} step failed: {}", name, e.toString());
-                    return Mono.empty();
-                }).then(), 0)
+                    return Mono.<Void>empty();
+                })), 0)
                 .doFinally(s -> drained.tryEmitEmpty())
                 .subscribe();
     }
 
-    /** Queues a step; it is subscribed to when every earlier step has finished. */
-    synchronized void submit(Mono<?> step) {
-        sink.tryEmitNext(step);
+    /**
+     * Queues a step; it is subscribed to when every earlier step has finished, with {@code ids} in the MDC while it is
+     * built and while its failure is logged.
+     */
+    synchronized void submit(CallLog.Ids ids, Mono<?> step) {
+        sink.tryEmitNext(new Step(ids, step));
     }
 
     /** No more steps; {@link #drained()} completes after the queued ones. */
@@ -44,7 +56,7 @@ final class SerialQueue {
      */
     Mono<Void> barrier() {
         Sinks.Empty<Void> passed = Sinks.empty();
-        submit(Mono.fromRunnable(passed::tryEmitEmpty));
+        submit(new CallLog.Ids(null, null, null), Mono.fromRunnable(passed::tryEmitEmpty));
         return passed.asMono();
     }
 

@@ -9,6 +9,8 @@ import io.babelcall.pipeline.dub.DubAudioStore;
 import io.babelcall.pipeline.transcript.TranscriptEntry;
 import io.babelcall.pipeline.translation.Translator;
 import io.babelcall.pipeline.tts.SpeechSynthesizer;
+import io.babelcall.pipeline.tts.SynthesizedSpeech;
+import io.babelcall.support.logging.CallLog;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -89,7 +91,7 @@ final class TranslationFanOut {
 
     /** The final of {@code u} was queued for publication: translate, dub and record it, after the previous one. */
     void finalReady(Utterance u) {
-        translationQueue.submit(Mono.defer(() -> fanOut(u)));
+        translationQueue.submit(speaker.ids(u), Mono.defer(() -> fanOut(u)));
     }
 
     /**
@@ -107,7 +109,8 @@ final class TranslationFanOut {
      */
     void interim(Utterance u, String text, long now, LiveGate gate) {
         LanguageCode language = speaker.language();
-        services.directory().connectedParticipants(speaker.roomId()).subscribe(participants -> {
+        CallLog.Ids ids = speaker.ids(u);
+        services.directory().connectedParticipants(speaker.roomId()).subscribe(ids.wrap(participants -> {
             for (LanguageCode target : targets(participants).captions()) {
                 if (!claimInterimSlot(target, now)) {
                     continue;
@@ -120,20 +123,22 @@ final class TranslationFanOut {
                 Mono.defer(() -> translator.get().translateMarked(text, language, target))
                         .timeout(services.pipeline().translationTimeout(), services.deadlines())
                         .doFinally(sig -> releaseInterimSlot(target))
-                        .subscribe(translated -> {
+                        .subscribe(ids.wrap(translated -> {
                             if (!translated.text().isBlank()) {
-                                gate.publishWhileLive(u, () -> captions.publish(s -> new Translation(speaker.id(),
+                                gate.publishWhileLive(u, () -> captions.publish(u.id, s -> new Translation(speaker.id(),
                                         u.id, s, language, target, translated.text(), false, null,
                                         services.clock().instant(), translated.unknown()), null));
                             }
-                        }, e -> speaker.debug(log).log("interim translation to {} failed: {}", target, e.toString()));
+                        }), ids.wrap((Throwable e) -> speaker.debug(log).log("interim translation to {} failed: {}",
+                                target, e.toString())));
             }
-        }, e -> speaker.debug(log).log("cannot read listeners of room {}: {}", speaker.roomId(), e.toString()));
+        }), ids.wrap((Throwable e) -> speaker.debug(log).log("cannot read listeners of room {}: {}",
+                speaker.roomId(), e.toString())));
     }
 
     private synchronized boolean claimInterimSlot(LanguageCode target, long now) {
         Long last = lastInterim.get(target);
-        if (interimInFlight.contains(target) || last != null && now - last < interimIntervalNanos) {
+        if (interimInFlight.contains(target) || (last != null && now - last < interimIntervalNanos)) {
             return false;
         }
         lastInterim.put(target, now);
@@ -146,11 +151,12 @@ final class TranslationFanOut {
     }
 
     private Mono<Void> fanOut(Utterance u) {
+        CallLog.Ids ids = speaker.ids(u);
         return services.directory().connectedParticipants(speaker.roomId())
-                .onErrorResume(e -> {
+                .onErrorResume(ids.wrap((Throwable e) -> {
                     speaker.warn(log).log("cannot read listeners of room {}: {}", speaker.roomId(), e.toString());
-                    return Mono.just(List.of());
-                })
+                    return Mono.just(List.<Participant>of());
+                }))
                 .flatMap(participants -> {
                     Targets targets = targets(participants);
                     return Flux.fromIterable(targets.captions())
@@ -161,16 +167,18 @@ final class TranslationFanOut {
                                 done.forEach(e -> translations.put(e.getKey().value(), e.getValue()));
                                 for (var e : done) {
                                     if (targets.dubbing().contains(e.getKey())) {
-                                        dubQueue.submit(Mono.defer(() -> dub(u, e.getKey(), e.getValue())));
+                                        dubQueue.submit(speaker.ids(u),
+                                                Mono.defer(() -> dub(u, e.getKey(), e.getValue())));
                                     }
                                 }
                                 TranscriptEntry entry = new TranscriptEntry(u.id, speaker.id(), speaker.name(),
                                         speaker.language(), u.text, u.startedAt, u.endOfSpeechAt, translations);
-                                return services.transcripts().append(speaker.roomId(), entry).onErrorResume(e -> {
-                                    speaker.warn(log).log("cannot append to transcript of room {}: {}",
-                                            speaker.roomId(), e.toString());
-                                    return Mono.empty();
-                                });
+                                return services.transcripts().append(speaker.roomId(), entry)
+                                        .onErrorResume(ids.wrap((Throwable e) -> {
+                                            speaker.warn(log).log("cannot append to transcript of room {}: {}",
+                                                    speaker.roomId(), e.toString());
+                                            return Mono.<Void>empty();
+                                        }));
                             });
                 });
     }
@@ -192,18 +200,18 @@ final class TranslationFanOut {
                     long eos = u.endOfSpeechNanos;
                     // unknown words (passed through untranslated) are marked, never shown as a translation;
                     // the transcript entry keeps the translation even if Redis lost the event
-                    return Mono.fromFuture(captions.publish(s -> new Translation(speaker.id(), u.id, s, language,
+                    return Mono.fromFuture(captions.publish(u.id, s -> new Translation(speaker.id(), u.id, s, language,
                                     target, translated.text(), true, u.endOfSpeechAt, services.clock().instant(),
                                     translated.unknown()),
                             () -> services.metrics().eosToTranslation(target, System.nanoTime() - eos)))
                             .thenReturn(translated.text());
                 })
-                .onErrorResume(e -> {
+                .onErrorResume(speaker.ids(u).wrap((Throwable e) -> {
                     speaker.warn(log).log("translation {}->{} failed for room {}: {}", language, target,
                             speaker.roomId(), e.toString());
                     captions.state("mt:" + target, u.id, target, CaptionStatus.UNTRANSLATED, reason(e));
-                    return Mono.empty();
-                });
+                    return Mono.<String>empty();
+                }));
     }
 
     private Mono<Void> dub(Utterance u, LanguageCode lang, String text) {
@@ -219,15 +227,15 @@ final class TranslationFanOut {
                 .doOnNext(stored -> {
                     captions.state("tts:" + lang, u.id, lang, CaptionStatus.OK, null);
                     Long ms = stored.getValue().duration() == null ? null : stored.getValue().duration().toMillis();
-                    captions.publish(s -> new Dub(speaker.id(), u.id, s, lang, DubAudioStore.path(stored.getKey()), ms,
+                    captions.publish(u.id, s -> new Dub(speaker.id(), u.id, s, lang, DubAudioStore.path(stored.getKey()), ms,
                             u.endOfSpeechAt, services.clock().instant()), null);
                 })
-                .onErrorResume(e -> {
+                .onErrorResume(speaker.ids(u).wrap((Throwable e) -> {
                     speaker.warn(log).log("synthesis in {} failed for room {}: {}", lang, speaker.roomId(),
                             e.toString());
                     captions.state("tts:" + lang, u.id, lang, CaptionStatus.TTS_UNAVAILABLE, reason(e));
-                    return Mono.empty();
-                })
+                    return Mono.<Map.Entry<String, SynthesizedSpeech>>empty();
+                }))
                 .then();
     }
 

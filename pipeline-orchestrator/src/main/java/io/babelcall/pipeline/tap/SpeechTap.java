@@ -4,7 +4,6 @@ import io.babelcall.common.media.TapEndpoint;
 import io.babelcall.common.media.TapMapping;
 import io.babelcall.common.token.ParticipantClaims;
 import io.babelcall.pipeline.audio.AudioStreamRegistry;
-import io.babelcall.pipeline.config.TapProperties;
 import io.babelcall.pipeline.security.AuthenticatedSpeaker;
 import io.babelcall.pipeline.speech.PipelineMetrics;
 import io.babelcall.support.logging.CallLog;
@@ -321,6 +320,7 @@ public class SpeechTap implements SmartLifecycle {
 
     // ------------------------------------------------------------------ timer thread
 
+    @SuppressWarnings("ModifyCollectionInEnhancedForLoop") // a ConcurrentHashMap: its iterators allow removal
     private void sweep() {
         long now = System.nanoTime();
         for (Map.Entry<Integer, Object> e : table.entrySet()) {

@@ -20,7 +20,7 @@ public record TranscriptEntry(
 
     /** The text in {@code lang}: the original when it is in that language, else the translation, else null. */
     public String textIn(LanguageCode lang) {
-        if (lang == null || language.samePrimaryAs(lang) && !translations.containsKey(lang.value())) {
+        if (lang == null || (language.samePrimaryAs(lang) && !translations.containsKey(lang.value()))) {
             return text;
         }
         String exact = translations.get(lang.value());

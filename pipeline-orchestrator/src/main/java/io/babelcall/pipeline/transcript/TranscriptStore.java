@@ -1,7 +1,6 @@
 package io.babelcall.pipeline.transcript;
 
 import io.babelcall.common.room.RedisKeys;
-import io.babelcall.pipeline.config.TranscriptProperties;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

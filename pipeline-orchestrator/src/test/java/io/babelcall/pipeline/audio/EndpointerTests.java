@@ -2,7 +2,6 @@ package io.babelcall.pipeline.audio;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.babelcall.pipeline.config.VadProperties;
 import io.babelcall.pipeline.support.Audio;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,7 +52,7 @@ class EndpointerTests {
         Endpointer e = new Endpointer(props, r);
         for (int off = 0; off < audio.length; off += 320) { // 20 ms frames, as browsers send them
             int n = Math.min(320, audio.length - off);
-            r.position = off + n;
+            r.position = (long) off + n;
             e.accept(audio, off, n);
         }
         e.flush();

@@ -3,7 +3,6 @@ package io.babelcall.pipeline.audio;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.babelcall.pipeline.config.AudioProperties;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

@@ -4,15 +4,15 @@ import io.babelcall.common.caption.CaptionStatus;
 import io.babelcall.common.caption.Translation;
 import io.babelcall.common.token.ParticipantTokens;
 import io.babelcall.pipeline.PipelineApplication;
-import io.babelcall.pipeline.engine.EngineRouter;
+import io.babelcall.pipeline.engine.registry.EngineRouter;
+import io.babelcall.pipeline.stt.RecognitionListener;
+import io.babelcall.pipeline.stt.RecognitionRequest;
+import io.babelcall.pipeline.stt.RecognitionSession;
 import io.babelcall.pipeline.support.Audio;
 import io.babelcall.pipeline.support.AudioClient;
 import io.babelcall.pipeline.support.EventCollector;
 import io.babelcall.pipeline.support.FakeEngines;
 import io.babelcall.pipeline.support.Rooms;
-import io.babelcall.pipeline.stt.RecognitionListener;
-import io.babelcall.pipeline.stt.RecognitionRequest;
-import io.babelcall.pipeline.stt.RecognitionSession;
 import io.babelcall.testsupport.RedisServerExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,7 +70,7 @@ public final class PipelineBenchmark {
             speech.add(Audio.flite(s, dir));
         }
         if (mode.equals("overhead") || mode.equals("all")) {
-            overhead(speech, Integer.getInteger("bench.utterances", 200));
+            overhead(Integer.getInteger("bench.utterances", 200));
         }
         if (mode.equals("local") || mode.equals("all")) {
             local(speech, Integer.getInteger("bench.utterances.local", 24));
@@ -128,27 +128,33 @@ public final class PipelineBenchmark {
                         io.babelcall.common.language.LanguageCode spoken) {
                     var inner = fakes.recognizer;
                     return java.util.Optional.of(new io.babelcall.pipeline.stt.SpeechRecognizer() {
+                        @Override
                         public String name() {
                             return "timed-fake";
                         }
 
+                        @Override
                         public java.util.Set<io.babelcall.common.language.LanguageCode> languages() {
                             return inner.languages();
                         }
 
+                        @Override
                         public RecognitionSession open(RecognitionRequest r, RecognitionListener l) {
                             RecognitionSession s = inner.open(r, l);
                             return new RecognitionSession() {
+                                @Override
                                 public void accept(short[] a, int o, int n) {
                                     s.accept(a, o, n);
                                 }
 
+                                @Override
                                 public void endUtterance() {
                                     ENDS.computeIfAbsent(r.speakerId(), k -> Collections.synchronizedList(new ArrayList<>()))
                                             .add(System.nanoTime());
                                     s.endUtterance();
                                 }
 
+                                @Override
                                 public void close() {
                                     s.close();
                                 }
@@ -207,7 +213,7 @@ public final class PipelineBenchmark {
         System.out.printf("warm-up: %d utterances in %.1f s (not measured)%n", utterances, (System.nanoTime() - t0) / 1e9);
     }
 
-    private static void overhead(List<short[]> speech, int utterances) throws Exception {
+    private static void overhead(int utterances) throws Exception {
         // 1.9x real time by default (within the ingest limit of 2x) for shorter runs; 1.0 gave the same figures.
         double speed = Double.parseDouble(System.getProperty("bench.speed", "1.9"));
         System.out.println("\n== overhead: instant in-process fake engines, " + utterances

@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.babelcall.common.language.LanguageCode;
 import io.babelcall.common.room.RedisKeys;
+import io.babelcall.pipeline.engine.registry.EngineCache;
+import io.babelcall.pipeline.engine.registry.EngineCapabilitiesController;
+import io.babelcall.pipeline.engine.registry.EngineRegistry;
+import io.babelcall.pipeline.engine.registry.EngineRouter;
+import io.babelcall.pipeline.engine.resilience.EngineMetrics;
 import io.babelcall.pipeline.translation.TranslatedText;
 import io.babelcall.pipeline.translation.Translator;
 import io.babelcall.pipeline.tts.SpeechSynthesizer;

@@ -9,14 +9,8 @@ import io.babelcall.common.caption.Transcript;
 import io.babelcall.common.caption.Translation;
 import io.babelcall.common.language.LanguageCode;
 import io.babelcall.pipeline.PipelineApplication;
-import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.autoconfigure.AutoConfigurationExcludeFilter;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.context.TypeExcludeFilter;
-import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
-import org.springframework.context.annotation.ComponentScan;
-import org.springframework.context.annotation.FilterType;
 import io.babelcall.pipeline.engine.remote.Http;
+import io.babelcall.pipeline.engine.resilience.EngineResilience;
 import io.babelcall.pipeline.support.Audio;
 import io.babelcall.pipeline.support.AudioClient;
 import io.babelcall.pipeline.support.EventCollector;
@@ -32,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -45,8 +40,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurationExcludeFilter;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.context.TypeExcludeFilter;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.context.annotation.ComponentScan;
+import org.springframework.context.annotation.FilterType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -234,20 +236,20 @@ class RemoteEnginesPipelineTests extends LiveServerTestBase {
             Transcript vi = events.await(Transcript.class, t -> t.isFinal() && t.speaker().equals("anh"),
                     Duration.ofSeconds(10));
             assertThat(vi.language().value()).isEqualTo("vi");
-            assertThat(vi.text().toLowerCase()).startsWith("xin chào lần");
+            assertThat(vi.text().toLowerCase(Locale.ROOT)).startsWith("xin chào lần");
             Translation toEn = events.await(Translation.class, t -> t.isFinal() && t.speaker().equals("anh")
                     && t.language().value().equals("en"), Duration.ofSeconds(10));
             assertThat(toEn.text()).startsWith("Hello, time ");
 
             b.stream(english, 16000, 20, 1.0);
             Transcript en = events.await(Transcript.class, t -> t.isFinal() && t.speaker().equals("bob")
-                    && t.text().toLowerCase().contains("weather"), Duration.ofSeconds(30));
+                    && t.text().toLowerCase(Locale.ROOT).contains("weather"), Duration.ofSeconds(30));
             assertThat(en.language().value()).isEqualTo("en");
-            assertThat(en.text().toLowerCase()).contains("weather");
+            assertThat(en.text().toLowerCase(Locale.ROOT)).contains("weather");
             Translation toEs = events.await(Translation.class, t -> t.speaker().equals("bob")
                     && t.utteranceId().equals(en.utteranceId()) && t.language().value().equals("es"),
                     Duration.ofSeconds(15));
-            assertThat(toEs.text().toLowerCase()).as("Apertium en->es").contains("tiempo");
+            assertThat(toEs.text().toLowerCase(Locale.ROOT)).as("Apertium en->es").contains("tiempo");
             Translation toVi = events.await(Translation.class, t -> t.speaker().equals("bob")
                     && t.utteranceId().equals(en.utteranceId()) && t.language().value().equals("vi"),
                     Duration.ofSeconds(15));

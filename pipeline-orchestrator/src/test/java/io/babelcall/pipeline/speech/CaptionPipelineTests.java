@@ -14,6 +14,7 @@ import io.babelcall.pipeline.support.AudioClient;
 import io.babelcall.pipeline.support.EventCollector;
 import io.babelcall.pipeline.support.PipelineTestBase;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -107,7 +108,7 @@ class CaptionPipelineTests extends PipelineTestBase {
             assertThat(forbidden.statusCode()).isEqualTo(403);
             assertThat(forbidden.headers().firstValue("Content-Type")).hasValue("application/problem+json");
             assertThat(get("/api/v1/audio/AAAAAAAAAAAAAAAAAAAAAA", "Bearer " + speaker).statusCode()).isEqualTo(404);
-            Long ttl = redis.getExpire(RedisKeys.dubAudio(dub.url().substring("/api/v1/audio/".length()))).block().getSeconds();
+            Long ttl = redis.getExpire(RedisKeys.dubAudio(dub.url().substring("/api/v1/audio/".length()))).block().toSeconds();
             assertThat(ttl).isBetween(500L, 600L);
             redis.delete(RedisKeys.dubAudio(dub.url().substring("/api/v1/audio/".length()))).block(); // as if expired
             assertThat(get(dub.url(), "Bearer " + speaker).statusCode()).isEqualTo(404);
@@ -127,9 +128,11 @@ class CaptionPipelineTests extends PipelineTestBase {
         assertThat(first.get("text").asString()).isEqualTo("I'm here.");
         assertThat(first.get("caption").asString()).isEqualTo("[es] I'm here.");
         assertThat(first.get("startMs").asLong()).isZero();
-        String vtt = new String(get("/api/v1/rooms/" + room + "/transcript?format=vtt&lang=ca", "Bearer " + speaker).body());
+        String vtt = new String(get("/api/v1/rooms/" + room + "/transcript?format=vtt&lang=ca", "Bearer " + speaker).body(),
+                StandardCharsets.UTF_8);
         assertThat(vtt).startsWith("WEBVTT\n\n1\n00:00:00.000 --> 00:00:0").contains("<v Ann>[ca] Where are you?");
-        String srt = new String(get("/api/v1/rooms/" + room + "/transcript?format=srt", "Bearer " + speaker).body());
+        String srt = new String(get("/api/v1/rooms/" + room + "/transcript?format=srt", "Bearer " + speaker).body(),
+                StandardCharsets.UTF_8);
         assertThat(srt).startsWith("1\n00:00:00,000 --> 00:00:0").contains("Ann: I'm here.\n\n2\n");
         assertThat(redis.getExpire(RedisKeys.transcript(room)).block()).isPositive();
         assertThat(get("/api/v1/rooms/" + room + "/transcript?format=doc", "Bearer " + speaker).statusCode()).isEqualTo(400);

@@ -6,11 +6,12 @@ import static org.awaitility.Awaitility.await;
 import io.babelcall.common.caption.CaptionStatus;
 import io.babelcall.common.caption.Transcript;
 import io.babelcall.pipeline.audio.Endpointer;
-import io.babelcall.pipeline.config.VadProperties;
-import io.babelcall.pipeline.engine.EngineHealth;
-import io.babelcall.pipeline.engine.EngineRegistry;
-import io.babelcall.pipeline.engine.EngineResilience;
+import io.babelcall.pipeline.audio.VadProperties;
 import io.babelcall.pipeline.engine.TestSpeech;
+import io.babelcall.pipeline.engine.registry.EngineKind;
+import io.babelcall.pipeline.engine.registry.EngineRegistry;
+import io.babelcall.pipeline.engine.resilience.EngineResilience;
+import io.babelcall.pipeline.engine.spi.EngineHealth;
 import io.babelcall.pipeline.support.Audio;
 import io.babelcall.pipeline.support.AudioClient;
 import io.babelcall.pipeline.support.EventCollector;
@@ -174,7 +175,7 @@ class RecognitionFairnessTests extends LiveServerTestBase {
     }
 
     private Object health(String key) {
-        return ((EngineHealth) registry.instances().get("sphinx").engine()).health().block().details().get(key);
+        return ((EngineHealth) registry.engine("sphinx", EngineKind.STT).orElseThrow()).health().block().details().get(key);
     }
 
     /** Cuts the quiet before and after flite's speech, so sentences follow each other without a pause. */
@@ -194,12 +195,15 @@ class RecognitionFairnessTests extends LiveServerTestBase {
     private static void assertNoPauseForTheVad(short[] speech) {
         List<Endpointer.EndReason> ends = new ArrayList<>();
         Endpointer vad = new Endpointer(VadProperties.defaults(), new Endpointer.Listener() {
+            @Override
             public void onSpeechStart(long firstSample) {
             }
 
+            @Override
             public void onSpeechAudio(short[] samples, int offset, int length) {
             }
 
+            @Override
             public void onSpeechEnd(Endpointer.EndReason reason, long lastVoicedSample) {
                 ends.add(reason);
             }

@@ -101,7 +101,7 @@ public final class AudioClient implements WebSocket.Listener, AutoCloseable {
                 break; // a too-short tail frame would be refused; drop it
             }
             if (speed > 0) {
-                long due = t0 + (long) (i * frameMs * 1_000_000L / speed);
+                long due = t0 + (long) ((long) i * frameMs * 1_000_000L / speed);
                 long wait = due - System.nanoTime();
                 if (wait > 0) {
                     TimeUnit.NANOSECONDS.sleep(wait);

@@ -4,7 +4,7 @@ import io.babelcall.common.caption.TextSpan;
 import io.babelcall.common.engine.EngineCapabilities;
 import io.babelcall.common.engine.TranslationPair;
 import io.babelcall.common.language.LanguageCode;
-import io.babelcall.pipeline.engine.EngineRouter;
+import io.babelcall.pipeline.engine.registry.EngineRouter;
 import io.babelcall.pipeline.stt.RecognitionListener;
 import io.babelcall.pipeline.stt.RecognitionRequest;
 import io.babelcall.pipeline.stt.RecognitionSession;

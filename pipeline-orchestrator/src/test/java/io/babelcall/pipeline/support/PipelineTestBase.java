@@ -1,7 +1,7 @@
 package io.babelcall.pipeline.support;
 
 import io.babelcall.pipeline.dub.DubAudioStore;
-import io.babelcall.pipeline.engine.EngineRouter;
+import io.babelcall.pipeline.engine.registry.EngineRouter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;

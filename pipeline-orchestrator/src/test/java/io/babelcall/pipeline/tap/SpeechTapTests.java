@@ -9,7 +9,6 @@ import io.babelcall.common.room.RedisKeys;
 import io.babelcall.common.token.ParticipantTokens;
 import io.babelcall.pipeline.audio.AudioStreamRegistry;
 import io.babelcall.pipeline.audio.Decimator48To16;
-import io.babelcall.pipeline.config.TapProperties;
 import io.babelcall.pipeline.speech.PipelineMetrics;
 import io.babelcall.pipeline.support.Audio;
 import io.babelcall.pipeline.support.EventCollector;

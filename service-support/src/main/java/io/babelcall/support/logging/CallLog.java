@@ -1,5 +1,7 @@
 package io.babelcall.support.logging;
 
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.MDC;
 import org.slf4j.event.Level;
@@ -20,6 +22,10 @@ public final class CallLog {
 
     public static final String ROOM_ID = "roomId";
     public static final String PARTICIPANT_ID = "participantId";
+    /** The utterance a pipeline step works on (orchestrator only). */
+    public static final String UTTERANCE_ID = "utteranceId";
+    /** The {@code X-Request-Id} of the HTTP request being served (see {@code RequestIdWebFilter}). */
+    public static final String REQUEST_ID = "requestId";
 
     private CallLog() {
     }
@@ -40,14 +46,60 @@ public final class CallLog {
      * what was there before (scopes nest). Use with try-with-resources around one piece of work on one thread.
      */
     public static Scope scope(String roomId, String participantId) {
+        return scope(roomId, participantId, null);
+    }
+
+    /** As {@link #scope(String, String)}, with the utterance (when not null) as well. */
+    public static Scope scope(String roomId, String participantId, String utteranceId) {
         String previousRoom = MDC.get(ROOM_ID);
         String previousParticipant = MDC.get(PARTICIPANT_ID);
+        String previousUtterance = MDC.get(UTTERANCE_ID);
         put(ROOM_ID, roomId);
         put(PARTICIPANT_ID, participantId);
+        put(UTTERANCE_ID, utteranceId);
         return () -> {
             put(ROOM_ID, previousRoom);
             put(PARTICIPANT_ID, previousParticipant);
+            put(UTTERANCE_ID, previousUtterance);
         };
+    }
+
+    /**
+     * The ids of one call's work, to put in the MDC of whichever thread runs a later part of it (a Reactor callback,
+     * a queued step, an engine's listener call): MDC is per thread, so each such callback opens the scope itself.
+     */
+    public record Ids(String roomId, String participantId, String utteranceId) {
+
+        public Scope open() {
+            return scope(roomId, participantId, utteranceId);
+        }
+
+        /** {@code task} run inside {@link #open()}. */
+        public Runnable wrap(Runnable task) {
+            return () -> {
+                try (Scope ignored = open()) {
+                    task.run();
+                }
+            };
+        }
+
+        /** {@code consumer} run inside {@link #open()}. */
+        public <T> Consumer<T> wrap(Consumer<T> consumer) {
+            return value -> {
+                try (Scope ignored = open()) {
+                    consumer.accept(value);
+                }
+            };
+        }
+
+        /** {@code function} run inside {@link #open()}. */
+        public <T, R> Function<T, R> wrap(Function<T, R> function) {
+            return value -> {
+                try (Scope ignored = open()) {
+                    return function.apply(value);
+                }
+            };
+        }
     }
 
     /** The end of a {@link #scope}; closing never throws. */

@@ -501,7 +501,7 @@ public final class RelayBenchmark {
                     if (end - p < 4) {
                         break;
                     }
-                    length = ((b[p + 2] & 0xff) << 8) | (b[p + 3] & 0xff);
+                    length = (long) (((b[p + 2] & 0xff) << 8) | (b[p + 3] & 0xff));
                     hdr = 4;
                 } else if (length == 127) {
                     if (end - p < 10) {

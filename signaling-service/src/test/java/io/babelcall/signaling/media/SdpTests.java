@@ -9,10 +9,11 @@ class SdpTests {
     @Test
     void theFirstAudioSectionsMidIsFound() {
         assertThat(Sdp.firstMid(SyntheticSdp.publisherOffer(), "audio")).isNotNull();
-        String sdp = "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n"
-                + "m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:v1\r\n"
-                + "m=audio 0 UDP/TLS/RTP/SAVPF 111\r\na=mid:rejected\r\n"
-                + "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:a1\r\n";
+        // CRLF line ends, as browsers write them
+        String sdp = String.join("\r\n", "v=0", "o=- 1 1 IN IP4 0.0.0.0", "s=-", "t=0 0",
+                "m=video 9 UDP/TLS/RTP/SAVPF 96", "a=mid:v1",
+                "m=audio 0 UDP/TLS/RTP/SAVPF 111", "a=mid:rejected",
+                "m=audio 9 UDP/TLS/RTP/SAVPF 111", "a=mid:a1", "");
         assertThat(Sdp.firstMid(sdp, "audio")).isEqualTo("a1"); // a rejected (port 0) section is skipped
         assertThat(Sdp.firstMid(sdp, "video")).isEqualTo("v1");
         assertThat(Sdp.firstMid("v=0\r\nm=audio 9 RTP/AVP 0\r\nm=video 9 RTP/AVP 96\r\na=mid:1\r\n", "audio"))

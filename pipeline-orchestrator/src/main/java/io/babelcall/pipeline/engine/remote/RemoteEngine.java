@@ -1,6 +1,6 @@
 package io.babelcall.pipeline.engine.remote;
 
-import io.babelcall.pipeline.engine.EngineHealth;
+import io.babelcall.pipeline.engine.spi.EngineHealth;
 import java.util.function.Supplier;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;

@@ -1,7 +1,7 @@
 package io.babelcall.pipeline.engine.remote;
 
-import io.babelcall.pipeline.engine.EngineFactory;
-import io.babelcall.pipeline.engine.EngineRole;
+import io.babelcall.pipeline.engine.spi.EngineFactory;
+import io.babelcall.pipeline.engine.spi.EngineRole;
 
 /** Base of the factories of remote adapters: their type and role, and the shared {@link RemoteEngines}. */
 public abstract class RemoteEngineFactory<E> implements EngineFactory<E> {

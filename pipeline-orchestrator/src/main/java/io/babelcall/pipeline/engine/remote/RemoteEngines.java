@@ -2,11 +2,11 @@ package io.babelcall.pipeline.engine.remote;
 
 import io.babelcall.common.engine.TranslationPair;
 import io.babelcall.common.language.LanguageCode;
-import io.babelcall.pipeline.engine.EngineDefinition;
-import io.babelcall.pipeline.engine.EngineException;
-import io.babelcall.pipeline.engine.EngineOptions;
-import io.babelcall.pipeline.engine.EngineRejectedException;
-import io.babelcall.pipeline.engine.EnginesProperties;
+import io.babelcall.pipeline.engine.config.EnginesProperties;
+import io.babelcall.pipeline.engine.spi.EngineDefinition;
+import io.babelcall.pipeline.engine.spi.EngineException;
+import io.babelcall.pipeline.engine.spi.EngineOptions;
+import io.babelcall.pipeline.engine.spi.EngineRejectedException;
 import io.netty.channel.ChannelOption;
 import java.net.ConnectException;
 import java.net.URI;

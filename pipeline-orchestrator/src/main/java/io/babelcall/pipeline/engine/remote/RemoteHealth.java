@@ -1,6 +1,6 @@
 package io.babelcall.pipeline.engine.remote;
 
-import io.babelcall.pipeline.engine.EngineHealth;
+import io.babelcall.pipeline.engine.spi.EngineHealth;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,9 +1,11 @@
 package io.babelcall.pipeline.engine.remote;
 
 import io.babelcall.common.language.LanguageCode;
-import io.babelcall.pipeline.engine.EngineHealth;
-import io.babelcall.pipeline.engine.EngineTimeoutException;
-import io.babelcall.pipeline.engine.EngineRole;
+import io.babelcall.pipeline.engine.spi.EngineDefinition;
+import io.babelcall.pipeline.engine.spi.EngineHealth;
+import io.babelcall.pipeline.engine.spi.EngineOptions;
+import io.babelcall.pipeline.engine.spi.EngineRole;
+import io.babelcall.pipeline.engine.spi.EngineTimeoutException;
 import io.babelcall.pipeline.stt.RecognitionListener;
 import io.babelcall.pipeline.stt.RecognitionRequest;
 import io.babelcall.pipeline.stt.RecognitionSession;
@@ -56,6 +58,16 @@ public final class UtteranceRecognizer implements SpeechRecognizer, EngineHealth
      * @param timeout         time limit of one request (the instance's)
      */
     public record Settings(Duration interimInterval, Duration interimMinAudio, Duration maxAudio, Duration timeout) {
+
+        /** The utterance-buffering options shared by the utterance-level STT adapters. */
+        public static Settings parse(EngineDefinition def) {
+            EngineOptions o = def.options();
+            return new Settings(
+                    o.duration("interim-interval", Duration.ZERO, true),
+                    o.duration("interim-min-audio", Duration.ofSeconds(1), true),
+                    o.duration("max-audio", Duration.ofSeconds(30)),
+                    def.timeout());
+        }
     }
 
     private final String name;
@@ -181,6 +193,9 @@ public final class UtteranceRecognizer implements SpeechRecognizer, EngineHealth
                     }, e -> log.debug("{}: interim failed: {}", name, e.toString()));
         }
 
+        // NonAtomicVolatileUpdate: one writer, the thread calling the session (one at a time, RecognitionSession
+        // contract); other threads only read generation
+        @SuppressWarnings("NonAtomicVolatileUpdate")
         @Override
         public void endUtterance() {
             if (closed) {
@@ -223,6 +238,9 @@ public final class UtteranceRecognizer implements SpeechRecognizer, EngineHealth
             }
         }
 
+        // NonAtomicVolatileUpdate: one writer, the thread calling the session (one at a time, RecognitionSession
+        // contract); other threads only read generation
+        @SuppressWarnings("NonAtomicVolatileUpdate")
         @Override
         public void close() {
             if (closed) {

@@ -1,9 +1,9 @@
 package io.babelcall.pipeline.stt.openai;
 
-import io.babelcall.pipeline.engine.EngineHealth;
 import io.babelcall.pipeline.engine.remote.RemoteEngines;
 import io.babelcall.pipeline.engine.remote.RemoteHealth;
 import io.babelcall.pipeline.engine.remote.UtteranceRecognizer;
+import io.babelcall.pipeline.engine.spi.EngineHealth;
 import io.babelcall.pipeline.stt.RecognitionRequest;
 import io.babelcall.pipeline.tts.WavFile;
 import org.springframework.core.io.ByteArrayResource;

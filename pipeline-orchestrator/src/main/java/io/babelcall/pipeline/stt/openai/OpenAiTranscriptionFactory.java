@@ -1,15 +1,14 @@
 package io.babelcall.pipeline.stt.openai;
 
 import io.babelcall.common.language.LanguageCode;
-import io.babelcall.pipeline.engine.ConfigErrors;
-import io.babelcall.pipeline.engine.EngineDefinition;
 import io.babelcall.pipeline.engine.remote.RemoteEngineFactory;
-import io.babelcall.pipeline.engine.EngineOptions;
-import io.babelcall.pipeline.engine.EngineRole;
 import io.babelcall.pipeline.engine.remote.RemoteEngines;
 import io.babelcall.pipeline.engine.remote.UtteranceRecognizer;
+import io.babelcall.pipeline.engine.spi.ConfigErrors;
+import io.babelcall.pipeline.engine.spi.EngineDefinition;
+import io.babelcall.pipeline.engine.spi.EngineOptions;
+import io.babelcall.pipeline.engine.spi.EngineRole;
 import io.babelcall.pipeline.stt.SpeechRecognizer;
-import java.time.Duration;
 import java.util.Set;
 
 /**
@@ -36,21 +35,12 @@ public class OpenAiTranscriptionFactory extends RemoteEngineFactory<SpeechRecogn
         String model = o.string("model", "whisper-1");
         String path = o.string("path", "/v1/audio/transcriptions");
         boolean sendLanguage = o.bool("send-language", true);
-        UtteranceRecognizer.Settings settings = settings(o, def);
+        UtteranceRecognizer.Settings settings = UtteranceRecognizer.Settings.parse(def);
         String healthPath = o.string("health-path", "/health");
         if (endpoint == null || languages.isEmpty()) {
             return null;
         }
         return new UtteranceRecognizer(def.name(), languages, settings,
                 new OpenAiTranscriber(remote, endpoint, path, model, sendLanguage, healthPath));
-    }
-
-    /** The utterance-buffering options shared by the utterance-level STT adapters. */
-    public static UtteranceRecognizer.Settings settings(EngineOptions o, EngineDefinition def) {
-        return new UtteranceRecognizer.Settings(
-                o.duration("interim-interval", Duration.ZERO, true),
-                o.duration("interim-min-audio", Duration.ofSeconds(1), true),
-                o.duration("max-audio", Duration.ofSeconds(30)),
-                def.timeout());
     }
 }

@@ -1,15 +1,14 @@
 package io.babelcall.pipeline.stt.original;
 
 import io.babelcall.common.language.LanguageCode;
-import io.babelcall.pipeline.engine.ConfigErrors;
-import io.babelcall.pipeline.engine.EngineDefinition;
 import io.babelcall.pipeline.engine.remote.RemoteEngineFactory;
-import io.babelcall.pipeline.engine.EngineOptions;
-import io.babelcall.pipeline.engine.EngineRole;
 import io.babelcall.pipeline.engine.remote.RemoteEngines;
 import io.babelcall.pipeline.engine.remote.UtteranceRecognizer;
+import io.babelcall.pipeline.engine.spi.ConfigErrors;
+import io.babelcall.pipeline.engine.spi.EngineDefinition;
+import io.babelcall.pipeline.engine.spi.EngineOptions;
+import io.babelcall.pipeline.engine.spi.EngineRole;
 import io.babelcall.pipeline.stt.SpeechRecognizer;
-import io.babelcall.pipeline.stt.openai.OpenAiTranscriptionFactory;
 import java.util.Set;
 
 /**
@@ -30,7 +29,7 @@ public class OriginalSttFactory extends RemoteEngineFactory<SpeechRecognizer> {
         EngineOptions o = def.options();
         RemoteEngines.Endpoint endpoint = remote.endpoint(def, "http://stt-service:8000", "https?", 1024 * 1024);
         Set<LanguageCode> languages = RemoteEngines.languages(o, true, "[vi]");
-        UtteranceRecognizer.Settings settings = OpenAiTranscriptionFactory.settings(o, def);
+        UtteranceRecognizer.Settings settings = UtteranceRecognizer.Settings.parse(def);
         String healthPath = o.string("health-path", "/health");
         if (endpoint == null || languages.isEmpty()) {
             return null;

@@ -1,9 +1,10 @@
 package io.babelcall.pipeline.stt.original;
 
-import io.babelcall.pipeline.engine.EngineHealth;
 import io.babelcall.pipeline.engine.remote.RemoteEngines;
 import io.babelcall.pipeline.engine.remote.RemoteHealth;
 import io.babelcall.pipeline.engine.remote.UtteranceRecognizer;
+import io.babelcall.pipeline.engine.spi.EngineException;
+import io.babelcall.pipeline.engine.spi.EngineHealth;
 import io.babelcall.pipeline.stt.RecognitionRequest;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -101,7 +102,7 @@ final class OriginalSttTranscriber implements UtteranceRecognizer.Transcriber {
             }
             return root;
         } catch (RuntimeException e) {
-            throw e instanceof io.babelcall.pipeline.engine.EngineException ee ? ee
+            throw e instanceof EngineException ee ? ee
                     : RemoteEngines.malformed(endpoint, "not JSON", reply);
         }
     }

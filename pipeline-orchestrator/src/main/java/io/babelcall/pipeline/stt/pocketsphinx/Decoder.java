@@ -2,7 +2,7 @@ package io.babelcall.pipeline.stt.pocketsphinx;
 
 import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
-import io.babelcall.pipeline.engine.EngineException;
+import io.babelcall.pipeline.engine.spi.EngineException;
 import java.nio.charset.StandardCharsets;
 
 /** One native pocketsphinx decoder (acoustic model, dictionary and language model loaded: ~90 MB, ~0.4 s to create). */

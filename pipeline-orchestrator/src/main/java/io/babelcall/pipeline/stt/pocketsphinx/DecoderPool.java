@@ -1,7 +1,7 @@
 package io.babelcall.pipeline.stt.pocketsphinx;
 
 import com.sun.jna.Pointer;
-import io.babelcall.pipeline.engine.EngineRejectedException;
+import io.babelcall.pipeline.engine.spi.EngineRejectedException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

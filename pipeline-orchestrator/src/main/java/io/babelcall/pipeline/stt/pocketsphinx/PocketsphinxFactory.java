@@ -2,11 +2,11 @@ package io.babelcall.pipeline.stt.pocketsphinx;
 
 import com.sun.jna.Pointer;
 import io.babelcall.common.language.LanguageCode;
-import io.babelcall.pipeline.engine.ConfigErrors;
-import io.babelcall.pipeline.engine.EngineDefinition;
-import io.babelcall.pipeline.engine.EngineFactory;
-import io.babelcall.pipeline.engine.EngineOptions;
-import io.babelcall.pipeline.engine.EngineRole;
+import io.babelcall.pipeline.engine.spi.ConfigErrors;
+import io.babelcall.pipeline.engine.spi.EngineDefinition;
+import io.babelcall.pipeline.engine.spi.EngineFactory;
+import io.babelcall.pipeline.engine.spi.EngineOptions;
+import io.babelcall.pipeline.engine.spi.EngineRole;
 import io.babelcall.pipeline.stt.SpeechRecognizer;
 import java.nio.file.Files;
 import java.nio.file.Path;

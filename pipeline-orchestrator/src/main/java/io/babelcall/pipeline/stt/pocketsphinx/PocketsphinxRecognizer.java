@@ -2,8 +2,8 @@ package io.babelcall.pipeline.stt.pocketsphinx;
 
 import com.sun.jna.Pointer;
 import io.babelcall.common.language.LanguageCode;
-import io.babelcall.pipeline.engine.EngineHealth;
-import io.babelcall.pipeline.engine.EngineRejectedException;
+import io.babelcall.pipeline.engine.spi.EngineHealth;
+import io.babelcall.pipeline.engine.spi.EngineRejectedException;
 import io.babelcall.pipeline.stt.RecognitionListener;
 import io.babelcall.pipeline.stt.RecognitionRequest;
 import io.babelcall.pipeline.stt.RecognitionSession;

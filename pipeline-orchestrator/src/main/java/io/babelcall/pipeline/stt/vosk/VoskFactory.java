@@ -1,12 +1,12 @@
 package io.babelcall.pipeline.stt.vosk;
 
 import io.babelcall.common.language.LanguageCode;
-import io.babelcall.pipeline.engine.ConfigErrors;
-import io.babelcall.pipeline.engine.EngineDefinition;
 import io.babelcall.pipeline.engine.remote.RemoteEngineFactory;
-import io.babelcall.pipeline.engine.EngineOptions;
-import io.babelcall.pipeline.engine.EngineRole;
 import io.babelcall.pipeline.engine.remote.RemoteEngines;
+import io.babelcall.pipeline.engine.spi.ConfigErrors;
+import io.babelcall.pipeline.engine.spi.EngineDefinition;
+import io.babelcall.pipeline.engine.spi.EngineOptions;
+import io.babelcall.pipeline.engine.spi.EngineRole;
 import io.babelcall.pipeline.stt.SpeechRecognizer;
 import java.net.URI;
 import java.time.Duration;

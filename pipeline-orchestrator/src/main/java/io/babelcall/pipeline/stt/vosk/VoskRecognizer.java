@@ -1,11 +1,11 @@
 package io.babelcall.pipeline.stt.vosk;
 
 import io.babelcall.common.language.LanguageCode;
-import io.babelcall.pipeline.engine.EngineException;
-import io.babelcall.pipeline.engine.EngineHealth;
-import io.babelcall.pipeline.engine.EngineRole;
-import io.babelcall.pipeline.engine.EngineTimeoutException;
 import io.babelcall.pipeline.engine.remote.RemoteEngines;
+import io.babelcall.pipeline.engine.spi.EngineException;
+import io.babelcall.pipeline.engine.spi.EngineHealth;
+import io.babelcall.pipeline.engine.spi.EngineRole;
+import io.babelcall.pipeline.engine.spi.EngineTimeoutException;
 import io.babelcall.pipeline.stt.RecognitionListener;
 import io.babelcall.pipeline.stt.RecognitionRequest;
 import io.babelcall.pipeline.stt.RecognitionSession;

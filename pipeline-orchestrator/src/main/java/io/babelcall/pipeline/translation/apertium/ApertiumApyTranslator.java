@@ -2,8 +2,8 @@ package io.babelcall.pipeline.translation.apertium;
 
 import io.babelcall.common.engine.TranslationPair;
 import io.babelcall.common.language.LanguageCode;
-import io.babelcall.pipeline.engine.EngineException;
-import io.babelcall.pipeline.engine.EngineHealth;
+import io.babelcall.pipeline.engine.spi.EngineException;
+import io.babelcall.pipeline.engine.spi.EngineHealth;
 import io.babelcall.pipeline.translation.TranslatedText;
 import io.babelcall.pipeline.translation.Translator;
 import java.time.Duration;

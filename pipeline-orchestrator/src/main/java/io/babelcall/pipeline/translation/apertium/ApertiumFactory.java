@@ -2,12 +2,12 @@ package io.babelcall.pipeline.translation.apertium;
 
 import io.babelcall.common.engine.TranslationPair;
 import io.babelcall.common.language.LanguageCode;
-import io.babelcall.pipeline.engine.Binaries;
-import io.babelcall.pipeline.engine.ConfigErrors;
-import io.babelcall.pipeline.engine.EngineDefinition;
-import io.babelcall.pipeline.engine.EngineFactory;
-import io.babelcall.pipeline.engine.EngineOptions;
-import io.babelcall.pipeline.engine.EngineRole;
+import io.babelcall.pipeline.engine.spi.Binaries;
+import io.babelcall.pipeline.engine.spi.ConfigErrors;
+import io.babelcall.pipeline.engine.spi.EngineDefinition;
+import io.babelcall.pipeline.engine.spi.EngineFactory;
+import io.babelcall.pipeline.engine.spi.EngineOptions;
+import io.babelcall.pipeline.engine.spi.EngineRole;
 import io.babelcall.pipeline.translation.Translator;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -59,7 +59,8 @@ record ApertiumMode(String name, String source, String target, List<List<String>
         List<String> out = new ArrayList<>();
         StringBuilder cur = new StringBuilder();
         char quote = 0;
-        for (char c : s.toCharArray()) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
             if (quote != 0) {
                 if (c == quote) {
                     quote = 0;
@@ -85,7 +86,8 @@ record ApertiumMode(String name, String source, String target, List<List<String>
         StringBuilder cur = new StringBuilder();
         boolean inWord = false;
         char quote = 0;
-        for (char c : s.toCharArray()) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
             if (quote != 0) {
                 if (c == quote) {
                     quote = 0;

@@ -1,6 +1,6 @@
 package io.babelcall.pipeline.translation.apertium;
 
-import io.babelcall.pipeline.engine.EngineException;
+import io.babelcall.pipeline.engine.spi.EngineException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,11 +1,11 @@
 package io.babelcall.pipeline.tts.espeak;
 
-import io.babelcall.pipeline.engine.Binaries;
-import io.babelcall.pipeline.engine.ConfigErrors;
-import io.babelcall.pipeline.engine.EngineDefinition;
-import io.babelcall.pipeline.engine.EngineFactory;
-import io.babelcall.pipeline.engine.EngineOptions;
-import io.babelcall.pipeline.engine.EngineRole;
+import io.babelcall.pipeline.engine.spi.Binaries;
+import io.babelcall.pipeline.engine.spi.ConfigErrors;
+import io.babelcall.pipeline.engine.spi.EngineDefinition;
+import io.babelcall.pipeline.engine.spi.EngineFactory;
+import io.babelcall.pipeline.engine.spi.EngineOptions;
+import io.babelcall.pipeline.engine.spi.EngineRole;
 import io.babelcall.pipeline.tts.SpeechSynthesizer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -1,10 +1,10 @@
 package io.babelcall.pipeline.tts.espeak;
 
 import io.babelcall.common.language.LanguageCode;
-import io.babelcall.pipeline.engine.EngineException;
-import io.babelcall.pipeline.engine.EngineHealth;
-import io.babelcall.pipeline.engine.EngineRejectedException;
-import io.babelcall.pipeline.engine.Languages;
+import io.babelcall.pipeline.engine.spi.EngineException;
+import io.babelcall.pipeline.engine.spi.EngineHealth;
+import io.babelcall.pipeline.engine.spi.EngineRejectedException;
+import io.babelcall.pipeline.engine.spi.Languages;
 import io.babelcall.pipeline.tts.SpeechSynthesizer;
 import io.babelcall.pipeline.tts.SynthesizedSpeech;
 import io.babelcall.pipeline.tts.WavFile;

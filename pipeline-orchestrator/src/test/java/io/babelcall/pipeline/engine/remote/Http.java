@@ -2,7 +2,7 @@ package io.babelcall.pipeline.engine.remote;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.babelcall.pipeline.engine.EngineException;
+import io.babelcall.pipeline.engine.spi.EngineException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;

@@ -5,16 +5,17 @@ import static io.babelcall.pipeline.engine.remote.Http.take;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.babelcall.common.language.LanguageCode;
-import io.babelcall.pipeline.engine.EngineException;
-import io.babelcall.pipeline.engine.EngineTimeoutException;
-import io.babelcall.pipeline.engine.TestEngines;
+import io.babelcall.pipeline.engine.registry.TestEngines;
 import io.babelcall.pipeline.engine.remote.Http;
 import io.babelcall.pipeline.engine.remote.Recording;
 import io.babelcall.pipeline.engine.remote.RemoteEngines;
+import io.babelcall.pipeline.engine.spi.EngineException;
+import io.babelcall.pipeline.engine.spi.EngineTimeoutException;
 import io.babelcall.pipeline.stt.RecognitionRequest;
 import io.babelcall.pipeline.stt.RecognitionSession;
 import io.babelcall.pipeline.stt.SpeechRecognizer;
 import io.babelcall.pipeline.tts.WavFile;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -88,9 +89,9 @@ class OpenAiTranscriptionTests {
         assertThat(fileHeaders.get("Content-Type")).isEqualTo("audio/wav");
         assertThat(WavFile.pcm16Samples((byte[]) parts.get("file")[1])).isEqualTo(pcm);
         assertThat(WavFile.parse((byte[]) parts.get("file")[1]).sampleRate()).isEqualTo(16000);
-        assertThat(new String((byte[]) parts.get("model")[1])).isEqualTo("Systran/faster-whisper-small");
-        assertThat(new String((byte[]) parts.get("language")[1])).isEqualTo("vi");
-        assertThat(new String((byte[]) parts.get("response_format")[1])).isEqualTo("json");
+        assertThat(new String((byte[]) parts.get("model")[1], StandardCharsets.UTF_8)).isEqualTo("Systran/faster-whisper-small");
+        assertThat(new String((byte[]) parts.get("language")[1], StandardCharsets.UTF_8)).isEqualTo("vi");
+        assertThat(new String((byte[]) parts.get("response_format")[1], StandardCharsets.UTF_8)).isEqualTo("json");
     }
 
     @Test

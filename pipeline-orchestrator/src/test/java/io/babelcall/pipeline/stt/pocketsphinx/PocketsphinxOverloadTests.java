@@ -5,16 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.babelcall.common.language.LanguageCode;
-import io.babelcall.pipeline.engine.DefaultEngineRouter;
-import io.babelcall.pipeline.engine.EngineHealth;
-import io.babelcall.pipeline.engine.EngineMetrics;
-import io.babelcall.pipeline.engine.EngineRegistry;
-import io.babelcall.pipeline.engine.EngineRejectedException;
-import io.babelcall.pipeline.engine.EngineResilience;
-import io.babelcall.pipeline.engine.EnginesProperties;
-import io.babelcall.pipeline.engine.TestEngines;
 import io.babelcall.pipeline.engine.TestSpeech;
+import io.babelcall.pipeline.engine.config.EnginesProperties;
+import io.babelcall.pipeline.engine.registry.DefaultEngineRouter;
+import io.babelcall.pipeline.engine.registry.EngineKind;
+import io.babelcall.pipeline.engine.registry.EngineRegistry;
+import io.babelcall.pipeline.engine.registry.TestEngines;
 import io.babelcall.pipeline.engine.remote.Recording;
+import io.babelcall.pipeline.engine.resilience.EngineMetrics;
+import io.babelcall.pipeline.engine.resilience.EngineResilience;
+import io.babelcall.pipeline.engine.spi.EngineHealth;
+import io.babelcall.pipeline.engine.spi.EngineRejectedException;
 import io.babelcall.pipeline.stt.RecognitionRequest;
 import io.babelcall.pipeline.stt.RecognitionSession;
 import io.babelcall.pipeline.stt.SpeechRecognizer;
@@ -201,7 +202,7 @@ class PocketsphinxOverloadTests {
                     List.of(new PocketsphinxFactory()));
             stt = new DefaultEngineRouter(registry, new EngineMetrics(meters), null, resilience)
                     .recognizerFor(EN).orElseThrow();
-            raw = (SpeechRecognizer) registry.instances().get("sphinx").engine();
+            raw = registry.engine("sphinx", EngineKind.STT).orElseThrow();
             int warm = Integer.parseInt(options.get("min-idle"));
             await().atMost(WAIT).until(() -> health(raw, "idleDecoders").equals(warm));
         }

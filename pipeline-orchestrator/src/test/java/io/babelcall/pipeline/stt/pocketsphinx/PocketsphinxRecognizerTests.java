@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.babelcall.common.language.LanguageCode;
-import io.babelcall.pipeline.engine.EngineRejectedException;
-import io.babelcall.pipeline.engine.TestEngines;
 import io.babelcall.pipeline.engine.TestSpeech;
+import io.babelcall.pipeline.engine.registry.TestEngines;
+import io.babelcall.pipeline.engine.spi.EngineRejectedException;
 import io.babelcall.pipeline.stt.RecognitionListener;
 import io.babelcall.pipeline.stt.RecognitionRequest;
 import io.babelcall.pipeline.stt.RecognitionSession;
@@ -65,7 +65,7 @@ class PocketsphinxRecognizerTests {
                 String hyp = results.finals.get(before);
                 System.out.printf("ref: %s%nhyp: %s%nWER %.3f, endUtterance -> final %d ms%n", sentence, hyp,
                         TestSpeech.wer(sentence, hyp), latencyMs);
-                if (sentence != sentences.get(0)) {
+                if (!sentence.equals(sentences.get(0))) {
                     errors += TestSpeech.errors(sentence, hyp);
                     words += TestSpeech.words(sentence).length;
                 }

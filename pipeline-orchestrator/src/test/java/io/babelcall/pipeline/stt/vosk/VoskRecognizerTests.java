@@ -3,12 +3,12 @@ package io.babelcall.pipeline.stt.vosk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.babelcall.common.language.LanguageCode;
-import io.babelcall.pipeline.engine.EngineException;
-import io.babelcall.pipeline.engine.EngineTimeoutException;
-import io.babelcall.pipeline.engine.TestEngines;
+import io.babelcall.pipeline.engine.registry.TestEngines;
 import io.babelcall.pipeline.engine.remote.Http;
 import io.babelcall.pipeline.engine.remote.Recording;
 import io.babelcall.pipeline.engine.remote.RemoteEngines;
+import io.babelcall.pipeline.engine.spi.EngineException;
+import io.babelcall.pipeline.engine.spi.EngineTimeoutException;
 import io.babelcall.pipeline.stt.RecognitionRequest;
 import io.babelcall.pipeline.stt.RecognitionSession;
 import io.babelcall.pipeline.stt.SpeechRecognizer;

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.babelcall.common.engine.TranslationPair;
 import io.babelcall.common.language.LanguageCode;
-import io.babelcall.pipeline.engine.EngineHealth;
+import io.babelcall.pipeline.engine.registry.TestEngines;
+import io.babelcall.pipeline.engine.spi.EngineHealth;
 import io.babelcall.pipeline.support.ApyServer;
-import io.babelcall.pipeline.engine.TestEngines;
 import io.babelcall.pipeline.translation.TranslatedText;
 import io.babelcall.pipeline.translation.Translator;
 import io.babelcall.testsupport.LocalBinaries;

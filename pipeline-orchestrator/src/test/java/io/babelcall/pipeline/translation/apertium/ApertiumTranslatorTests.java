@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.babelcall.common.engine.TranslationPair;
 import io.babelcall.common.language.LanguageCode;
-import io.babelcall.pipeline.engine.TestEngines;
+import io.babelcall.pipeline.engine.registry.TestEngines;
 import io.babelcall.pipeline.translation.TranslatedText;
 import io.babelcall.pipeline.translation.Translator;
 import io.babelcall.testsupport.LocalBinaries;

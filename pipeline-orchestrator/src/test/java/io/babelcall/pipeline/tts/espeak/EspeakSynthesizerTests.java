@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.babelcall.common.language.LanguageCode;
-import io.babelcall.pipeline.engine.TestEngines;
+import io.babelcall.pipeline.engine.registry.TestEngines;
 import io.babelcall.pipeline.tts.SpeechSynthesizer;
 import io.babelcall.pipeline.tts.SynthesizedSpeech;
 import io.babelcall.pipeline.tts.WavFile;

@@ -7,11 +7,11 @@ import static io.babelcall.pipeline.engine.remote.Http.take;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.babelcall.common.language.LanguageCode;
-import io.babelcall.pipeline.engine.EngineException;
-import io.babelcall.pipeline.engine.EngineTimeoutException;
-import io.babelcall.pipeline.engine.TestEngines;
+import io.babelcall.pipeline.engine.registry.TestEngines;
 import io.babelcall.pipeline.engine.remote.Http;
 import io.babelcall.pipeline.engine.remote.RemoteEngines;
+import io.babelcall.pipeline.engine.spi.EngineException;
+import io.babelcall.pipeline.engine.spi.EngineTimeoutException;
 import io.babelcall.pipeline.tts.SpeechSynthesizer;
 import io.babelcall.pipeline.tts.SynthesizedSpeech;
 import io.babelcall.pipeline.tts.WavFile;

@@ -7,14 +7,15 @@ import static io.babelcall.pipeline.engine.remote.Http.take;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.babelcall.common.language.LanguageCode;
-import io.babelcall.pipeline.engine.EngineException;
-import io.babelcall.pipeline.engine.EngineTimeoutException;
-import io.babelcall.pipeline.engine.TestEngines;
+import io.babelcall.pipeline.engine.registry.TestEngines;
 import io.babelcall.pipeline.engine.remote.Http;
 import io.babelcall.pipeline.engine.remote.RemoteEngines;
+import io.babelcall.pipeline.engine.spi.EngineException;
+import io.babelcall.pipeline.engine.spi.EngineTimeoutException;
 import io.babelcall.pipeline.tts.SpeechSynthesizer;
 import io.babelcall.pipeline.tts.SynthesizedSpeech;
 import io.babelcall.pipeline.tts.WavFile;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
@@ -78,7 +79,7 @@ class PiperSynthesizerTests {
         server.enqueue(json(200, "{\"audio_base64\":\"%%% not base64 %%%\",\"lang\":\"vi\",\"duration\":1}"));
         assertThat(error(tts.synthesize("Chào.", vi, null))).isInstanceOf(EngineException.class)
                 .hasMessageContaining("not base64");
-        server.enqueue(json(200, "{\"audio_base64\":\"" + Base64.getEncoder().encodeToString("RIFF....".getBytes())
+        server.enqueue(json(200, "{\"audio_base64\":\"" + Base64.getEncoder().encodeToString("RIFF....".getBytes(StandardCharsets.US_ASCII))
                 + "\",\"lang\":\"vi\",\"duration\":1}"));
         assertThat(error(tts.synthesize("Chào.", vi, null))).isInstanceOf(EngineException.class)
                 .hasMessageContaining("not a PCM WAV");
