@@ -10,6 +10,7 @@ import io.babelcall.support.logging.CallLog;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -63,6 +64,8 @@ public final class SfuPeer {
     /** The published audio's speech tap (runs on this peer's chain). */
     private final PublisherTap tap;
     private final Set<String> subscribed = new LinkedHashSet<>();
+    private final SubscriberLayers layers = new SubscriberLayers();
+    private boolean started;
     private CompletableFuture<?> chain = CompletableFuture.completedFuture(null);
     private SfuRooms.Placement placement;
     private long publisher;
@@ -124,8 +127,26 @@ public final class SfuPeer {
                 listener.error("invalid_message", "no subscription offer to answer");
                 return CompletableFuture.completedFuture(null);
             }
-            return placement.janus().request(subscriber, placement.janus().body("start"), jsep("answer", sdp));
+            return placement.janus().request(subscriber, placement.janus().body("start"), jsep("answer", sdp))
+                    .thenCompose(r -> {
+                        started = true;
+                        return configure(layers.configureAll(placement.janus()));
+                    });
         });
+    }
+
+    /** The simulcast layer this participant wants of others' videos (participant id -> h, m, l or off). */
+    public void layers(Map<String, String> wanted) {
+        enqueue(() -> {
+            List<String> changed = layers.want(wanted);
+            return started && subscriber != 0 ? configure(layers.configure(placement.janus(), changed))
+                    : CompletableFuture.completedFuture(null);
+        });
+    }
+
+    private CompletableFuture<?> configure(ObjectNode body) {
+        return body == null ? CompletableFuture.completedFuture(null)
+                : placement.janus().request(subscriber, body, null);
     }
 
     /** A trickled candidate of the publishing ({@code publish}) or receiving ({@code subscribe}) PeerConnection. */
@@ -181,6 +202,7 @@ public final class SfuPeer {
         }
         published = false;
         subscriber = 0;
+        started = false;
         subscribed.clear();
         return rooms.place(roomId)
                 .thenCompose(p -> {
@@ -248,6 +270,7 @@ public final class SfuPeer {
                         s.path("type").asString()));
             }
         }
+        layers.streams(streams);
         listener.subscribeOffer(jsep.path("sdp").asString(), streams);
     }
 
