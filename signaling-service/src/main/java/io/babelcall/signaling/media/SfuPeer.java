@@ -70,7 +70,7 @@ public final class SfuPeer {
     private SfuRooms.Placement placement;
     private long publisher;
     private long subscriber;
-    private String privateId;
+    private long privateId;
     private boolean published;
     private volatile boolean publisherUp;
     private long publishAttempt;
@@ -216,7 +216,7 @@ public final class SfuPeer {
                     return placement.janus().request(h, join, null);
                 })
                 .thenCompose(reply -> {
-                    privateId = reply.data().path("private_id").asString(null);
+                    privateId = reply.data().path("private_id").asLong(0); // Janus wants it back as a number
                     listener.state(MediaState.CONNECTED, null);
                     return subscribe(feeds(reply.data().path("publishers")));
                 });
@@ -244,19 +244,26 @@ public final class SfuPeer {
                 subscriber = h;
                 ObjectNode join = janus.body("join").put("ptype", "subscriber").put("room", roomId)
                         .put("autoupdate", true).put("use_msid", false);
-                if (privateId != null) {
+                if (privateId != 0) {
                     join.put("private_id", privateId);
                 }
                 join.set("streams", streams);
-                return janus.request(h, join, null);
+                return janus.request(h, join, null).whenComplete((r, e) -> {
+                    if (e != null && subscriber == h) {
+                        subscriber = 0; // never joined: the next attempt starts a new subscription, not an update
+                        janus.detach(h).exceptionally(x -> null);
+                    }
+                });
             });
         } else {
             ObjectNode update = janus.body("update");
             update.set("subscribe", streams);
             reply = janus.request(subscriber, update, null);
         }
-        subscribed.addAll(fresh);
-        return reply.thenAccept(r -> offer(r.data(), r.jsep()));
+        return reply.thenAccept(r -> {
+            subscribed.addAll(fresh);
+            offer(r.data(), r.jsep());
+        });
     }
 
     private void offer(JsonNode data, JsonNode jsep) {
