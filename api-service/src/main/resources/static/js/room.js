@@ -256,6 +256,7 @@ export class RoomView {
    */
   setMediaMode(mode) {
     this.mediaMode = mode;
+    this.media.setCameraSize(mode === 'sfu');
     if (mode === 'sfu') {
       this.connections.mesh.closeAll();
       this.connections.uplink.stop();

@@ -50,12 +50,25 @@ export function exposeTestHooks(view) {
         }),
       );
     },
-    /** Per participant, from the SFU's receiving connection: video frames decoded, audio samples received. */
+    /**
+     * Per participant, from the SFU's receiving connection: video frames decoded and their width, audio samples and
+     * bytes received; and `sending`: my simulcast layers as my sending connection encodes them.
+     */
     async mediaStats() {
+      const out = { sending: [] };
+      const publisher = view.connections.sfu.publisher;
+      for (const r of publisher ? (await publisher.getStats()).values() : []) {
+        if (r.type !== 'outbound-rtp' || r.kind !== 'video') continue;
+        out.sending.push({
+          rid: r.rid ?? null,
+          frameWidth: r.frameWidth || 0,
+          framesEncoded: r.framesEncoded || 0,
+          limitation: r.qualityLimitationReason || null,
+        });
+      }
       const pc = view.connections.sfu.subscriber;
-      if (!pc) return {};
+      if (!pc) return out;
       const owner = new Map(view.connections.sfu.streams.map((s) => [s.mid, s.participantId]));
-      const out = {};
       for (const r of (await pc.getStats()).values()) {
         if (r.type !== 'inbound-rtp' || !owner.has(r.mid)) continue;
         const who = (out[owner.get(r.mid)] ??= {});
