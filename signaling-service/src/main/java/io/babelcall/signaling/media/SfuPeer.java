@@ -65,7 +65,6 @@ public final class SfuPeer {
     private final PublisherTap tap;
     private final Set<String> subscribed = new LinkedHashSet<>();
     private final SubscriberLayers layers = new SubscriberLayers();
-    private boolean started;
     private CompletableFuture<?> chain = CompletableFuture.completedFuture(null);
     private SfuRooms.Placement placement;
     private long publisher;
@@ -128,25 +127,13 @@ public final class SfuPeer {
                 return CompletableFuture.completedFuture(null);
             }
             return placement.janus().request(subscriber, placement.janus().body("start"), jsep("answer", sdp))
-                    .thenCompose(r -> {
-                        started = true;
-                        return configure(layers.configureAll(placement.janus()));
-                    });
+                    .thenCompose(r -> layers.started(placement.janus(), subscriber));
         });
     }
 
     /** The simulcast layer this participant wants of others' videos (participant id -> h, m, l or off). */
     public void layers(Map<String, String> wanted) {
-        enqueue(() -> {
-            List<String> changed = layers.want(wanted);
-            return started && subscriber != 0 ? configure(layers.configure(placement.janus(), changed))
-                    : CompletableFuture.completedFuture(null);
-        });
-    }
-
-    private CompletableFuture<?> configure(ObjectNode body) {
-        return body == null ? CompletableFuture.completedFuture(null)
-                : placement.janus().request(subscriber, body, null);
+        enqueue(() -> layers.want(wanted, placement == null ? null : placement.janus(), subscriber));
     }
 
     /** A trickled candidate of the publishing ({@code publish}) or receiving ({@code subscribe}) PeerConnection. */
@@ -202,7 +189,6 @@ public final class SfuPeer {
         }
         published = false;
         subscriber = 0;
-        started = false;
         subscribed.clear();
         return rooms.place(roomId)
                 .thenCompose(p -> {
@@ -249,8 +235,9 @@ public final class SfuPeer {
                 }
                 join.set("streams", streams);
                 return janus.request(h, join, null).whenComplete((r, e) -> {
-                    if (e != null && subscriber == h) {
-                        subscriber = 0; // never joined: the next attempt starts a new subscription, not an update
+                    if (e != null && subscriber == h) { // never joined: the next attempt subscribes anew
+                        subscriber = 0;
+                        subscribed.clear();
                         janus.detach(h).exceptionally(x -> null);
                     }
                 });
@@ -260,10 +247,8 @@ public final class SfuPeer {
             update.set("subscribe", streams);
             reply = janus.request(subscriber, update, null);
         }
-        return reply.thenAccept(r -> {
-            subscribed.addAll(fresh);
-            offer(r.data(), r.jsep());
-        });
+        subscribed.addAll(fresh);
+        return reply.thenAccept(r -> offer(r.data(), r.jsep()));
     }
 
     private void offer(JsonNode data, JsonNode jsep) {

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -24,16 +25,35 @@ final class SubscriberLayers {
 
     private final Map<String, String> wanted = new LinkedHashMap<>();
     private final Map<String, String> videoMids = new HashMap<>();
+    /** The subscriber handle the browser answered on: wishes are configured on it from then on. */
+    private long startedOn;
 
-    /** Records {@code layers} (participant id -> layer); returns the ids whose layer changed. */
-    List<String> want(Map<String, String> layers) {
+    /**
+     * Records {@code layers} (participant id -> layer) and, once the subscription is started, configures the changed
+     * ones on {@code subscriber}.
+     */
+    CompletableFuture<?> want(Map<String, String> layers, JanusClient janus, long subscriber) {
         List<String> changed = layers.entrySet().stream()
                 .filter(e -> !e.getValue().equals(wanted.get(e.getKey()))).map(Map.Entry::getKey).toList();
         wanted.putAll(layers);
         if (wanted.size() > MAX_WANTED) {
             wanted.keySet().removeIf(id -> !videoMids.containsKey(id) && !layers.containsKey(id));
         }
-        return changed;
+        return subscriber != 0 && subscriber == startedOn ? apply(janus, subscriber, configure(janus, changed)) : done();
+    }
+
+    /** The browser answered: the subscription is started, every wish with a stream is configured. */
+    CompletableFuture<?> started(JanusClient janus, long subscriber) {
+        startedOn = subscriber;
+        return apply(janus, subscriber, configure(janus, wanted.keySet()));
+    }
+
+    private static CompletableFuture<?> apply(JanusClient janus, long subscriber, ObjectNode body) {
+        return body == null ? done() : janus.request(subscriber, body, null);
+    }
+
+    private static CompletableFuture<?> done() {
+        return CompletableFuture.completedFuture(null);
     }
 
     /** The subscription's streams changed (a new offer): which mid carries whose video. */
@@ -46,13 +66,8 @@ final class SubscriberLayers {
         }
     }
 
-    /** Every wish that has a stream now. */
-    ObjectNode configureAll(JanusClient janus) {
-        return configure(janus, wanted.keySet());
-    }
-
     /** The {@code configure} request for {@code participantIds}' videos in the subscription; null when none is. */
-    ObjectNode configure(JanusClient janus, Collection<String> participantIds) {
+    private ObjectNode configure(JanusClient janus, Collection<String> participantIds) {
         ArrayNode streams = janus.array();
         for (String id : participantIds) {
             String mid = videoMids.get(id);

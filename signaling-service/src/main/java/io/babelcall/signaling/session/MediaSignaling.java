@@ -65,6 +65,14 @@ final class MediaSignaling {
         }
     }
 
+    /** The participant's microphone (from {@code media}): off stops its speech tap, on lets it run again. */
+    void microphone(LocalSession s, boolean on) {
+        SfuPeer peer = s.sfu;
+        if (peer != null) {
+            peer.microphone(on);
+        }
+    }
+
     void publish(LocalSession s, Publish p) {
         SfuPeer peer = peer(s);
         if (peer != null && validSdp(s, p.sdp())) {
