@@ -3,7 +3,7 @@
 // and audio through ONE receiving RTCPeerConnection (one sending, one receiving: two in all), with frames decoded and
 // audio arriving; no page opens /ws/audio; a camera turned off and on again, and a microphone muted, show on the
 // others; a smaller window asks the SFU for a lower simulcast layer, and the frames that arrive get smaller.
-// (Captions from the server's speech tap are asserted once the tap is on main.)
+// A spoken sentence reaches the others as translated captions through the server's speech tap.
 
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -56,7 +56,7 @@ async function waitForMedia(p, what, probe, timeoutMs = 45_000) {
   }
 }
 
-test('three participants through the SFU: one receiving connection each, no /ws/audio, toggles, layers', { timeout: 10 * 60_000 }, async (t) => {
+test('three participants through the SFU: one receiving connection each, no /ws/audio, toggles, captions, layers', { timeout: 10 * 60_000 }, async (t) => {
   const step = stepper(t, run, ARTIFACTS);
 
   for (const [name, wav] of [['A', wavs.speech], ['B', wavs.silence], ['C', wavs.silence]]) {
@@ -136,6 +136,27 @@ test('three participants through the SFU: one receiving connection each, no /ws/
     for (const p of [a, c]) {
       await waitFor(p.page, `${p.name} sees B muted`, (x) => x.peers.find((q) => q.participantId === b.id)?.audio === false);
       await p.page.locator(`#grid .tile.mic-off[data-participant="${b.id}"]`).waitFor({ timeout: 5000 });
+    }
+  });
+
+  await step('A speaks: B reads the Spanish and C the Catalan translation (audio taken from the SFU)', async () => {
+    // A new capture restarts the fake microphone's file at its sentence; unmuting also restarts the speech tap.
+    const since = Date.now();
+    await a.page.getByRole('button', { name: 'Microphone on; turn off', exact: true }).click();
+    await a.page.getByRole('button', { name: 'Microphone off; turn on', exact: true }).click();
+    for (const [p, lang] of [[b, 'es'], [c, 'ca']]) {
+      const got = await waitFor(p.page, `A's final transcript and its ${lang} translation at ${p.name}`, (x) => {
+        const bad = x.captions.find((e) => e.type === 'caption-status' && e.speaker === a.id && e.receivedAt > since
+          && ['asr_unavailable', 'untranslated'].includes(e.state));
+        if (bad) return { failure: `${bad.state}: ${bad.reason || 'no reason given'}` };
+        const tr = x.captions.find((e) => e.type === 'transcript' && e.speaker === a.id && e.final && e.receivedAt > since);
+        const tl = tr && x.captions.find((e) => e.type === 'translation' && e.language === lang && e.final
+          && e.utteranceId === tr.utteranceId);
+        return tl && { tr, tl };
+      }, { timeoutMs: 60_000 });
+      assert.equal(got.failure, undefined, `the orchestrator reported ${got.failure}`);
+      assert.notEqual(got.tl.text.trim(), '', 'a translation with text');
+      console.log(`# ${p.name}: "${got.tr.text}" -> (${lang}) "${got.tl.text}"`);
     }
   });
 
