@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts the whole suite locally, in the foreground, with the embedded engines:
-#   a private redis-server (unless REDIS_URL is set), api-service, signaling-service, pipeline-orchestrator.
+#   a private redis-server (unless REDIS_URL is set), a Janus SFU node (when the Debian package janus is installed;
+#   calls then go through it, docs/media.md), api-service, signaling-service, pipeline-orchestrator.
 # Waits until every /actuator/health/readiness is UP, prints the URLs, and stops everything on Ctrl-C.
 #
 # Environment (all optional):
@@ -8,6 +9,9 @@
 #   REDIS_PORT                 port of the private Redis (default 6390, loopback only)
 #   API_PORT / SIGNALING_PORT / ORCHESTRATOR_PORT   default 8080 / 8081 / 8082
 #   TAP_PORT   the orchestrator's UDP port for the speech tap (default 0: any free port, published in Redis)
+#   MEDIA                      sfu (default: through a local Janus, if installed) or mesh (browsers connect directly)
+#   JANUS_PORT                 the local Janus's WebSocket API, loopback only (default 8188)
+#   JANUS_RTP_PORTS            the UDP range Janus uses for media, the only ports browsers reach (default 20000-20099)
 #   BABELCALL_TOKEN_SECRET     token signing key shared by the services (default: random per run)
 #   BABELCALL_RUN_DIR          state folder (default .run/, git-ignored): Redis data, logs
 #   JAVA_OPTS                  extra JVM options for every service
@@ -24,6 +28,17 @@ REDIS_PORT=${REDIS_PORT:-6390}
 RUN_DIR=${BABELCALL_RUN_DIR:-$ROOT/.run}
 LOGS=$RUN_DIR/logs
 READY_TIMEOUT=${READY_TIMEOUT:-120}
+MEDIA=${MEDIA:-sfu}
+JANUS_PORT=${JANUS_PORT:-8188}
+JANUS_RTP_PORTS=${JANUS_RTP_PORTS:-20000-20099}
+case "$MEDIA" in
+  sfu | mesh) ;;
+  *) echo "error: MEDIA must be sfu or mesh (got '$MEDIA')" >&2; exit 1 ;;
+esac
+if [ "$MEDIA" = sfu ] && ! command -v janus >/dev/null 2>&1; then
+  echo "note: janus is not installed, so calls use the browser mesh (up to 6); for the SFU: sudo apt-get install -y janus"
+  MEDIA=mesh
+fi
 mkdir -p "$LOGS"
 
 require_java
@@ -97,6 +112,41 @@ if [ -z "${REDIS_URL:-}" ]; then
   redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 || { echo "error: redis-server did not start; see $LOGS/redis.log" >&2; exit 1; }
 fi
 export REDIS_URL
+
+SIGNALING_MEDIA=()
+API_ROOMS=(--babelcall.api.default-max-participants=6) # the mesh: every browser sends to every other, keep it small
+if [ "$MEDIA" = sfu ]; then
+  # One Janus node from the deploy/janus templates: API on loopback, fresh secrets every run, media on JANUS_RTP_PORTS.
+  janus_dir=$RUN_DIR/janus
+  mkdir -p "$janus_dir"
+  janus_lib=
+  for d in /usr/lib/x86_64-linux-gnu/janus /usr/lib/aarch64-linux-gnu/janus /usr/lib/janus /usr/local/lib/janus; do
+    [ -d "$d/plugins" ] && { janus_lib=$d; break; }
+  done
+  [ -n "$janus_lib" ] || { echo "error: janus's plugins folder not found; sudo apt-get install --reinstall -y janus" >&2; exit 1; }
+  secret() { head -c 24 /dev/urandom | base64 | tr -d '\n/+='; }
+  janus_api_secret=$(secret)
+  janus_admin_key=$(secret)
+  for f in janus.jcfg janus.transport.websockets.jcfg janus.plugin.videoroom.jcfg; do
+    # Every ${NAME} of the template, from these values only; a name without a value is an error.
+    env -i JANUS_CONFIG_DIR="$janus_dir" JANUS_LIB_DIR="$janus_lib" JANUS_DEBUG_LEVEL=4 \
+      JANUS_RTP_PORT_RANGE="$JANUS_RTP_PORTS" JANUS_NAT_SETTINGS= JANUS_WS_PORT="$JANUS_PORT" JANUS_WS_IP=127.0.0.1 \
+      JANUS_API_SECRET="$janus_api_secret" JANUS_ADMIN_SECRET="$(secret)" JANUS_ADMIN_KEY="$janus_admin_key" \
+      perl -pe 's/\$\{([A-Z0-9_]+)\}/exists $ENV{$1} ? $ENV{$1} : die "no value for $1 in a Janus template\n"/ge' \
+      "deploy/janus/$f" > "$janus_dir/$f"
+  done
+  chmod 600 "$janus_dir"/*.jcfg
+  start janus "$LOGS/janus.log" janus -F "$janus_dir" -C "$janus_dir/janus.jcfg"
+  for _ in $(seq 1 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$JANUS_PORT") 2>/dev/null && break
+    sleep 0.1
+  done
+  (exec 3<>"/dev/tcp/127.0.0.1/$JANUS_PORT") 2>/dev/null || { echo "error: janus did not start; see $LOGS/janus.log" >&2; exit 1; }
+  export BABELCALL_JANUS_API_SECRET=$janus_api_secret BABELCALL_JANUS_ADMIN_KEY=$janus_admin_key
+  SIGNALING_MEDIA=(--babelcall.signaling.media.nodes[0].id=janus-1
+    --babelcall.signaling.media.nodes[0].url="ws://127.0.0.1:$JANUS_PORT")
+  API_ROOMS=(--babelcall.api.max-participants=50 --babelcall.api.default-max-participants=25)
+fi
 export BABELCALL_TOKEN_SECRET=${BABELCALL_TOKEN_SECRET:-$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')}
 
 ORIGINS="http://localhost:$API_PORT,http://127.0.0.1:$API_PORT"
@@ -114,14 +164,14 @@ SIGNALING_JVM=(-Xss256k -Xms32m -Xmx512m -Xmn8m -XX:+UseSerialGC -XX:MinHeapFree
 MALLOC_ARENA_MAX=2 start signaling-service "$LOGS/signaling-service.log" "${JAVA_COMMON[@]}" "${SIGNALING_JVM[@]}" \
   -jar "$(jar_of signaling-service)" \
   --server.port="$SIGNALING_PORT" \
-  --babelcall.signaling.allowed-origins="$ORIGINS"
+  --babelcall.signaling.allowed-origins="$ORIGINS" "${SIGNALING_MEDIA[@]}"
 start api-service "$LOGS/api-service.log" "${JAVA_COMMON[@]}" -jar "$(jar_of api-service)" \
   --server.port="$API_PORT" \
   --babelcall.api.public-base-url="http://localhost:$API_PORT" \
   --babelcall.api.signaling-url="ws://localhost:$SIGNALING_PORT/ws" \
   --babelcall.api.audio-url="ws://localhost:$ORCHESTRATOR_PORT/ws/audio" \
   --babelcall.api.orchestrator-url="http://localhost:$ORCHESTRATOR_PORT" \
-  --babelcall.api.orchestrator-internal-url="http://127.0.0.1:$ORCHESTRATOR_PORT"
+  --babelcall.api.orchestrator-internal-url="http://127.0.0.1:$ORCHESTRATOR_PORT" "${API_ROOMS[@]}"
 
 started=$SECONDS
 declare -A READY_URL=(
@@ -146,6 +196,7 @@ cat <<MSG
     Signaling         ws://localhost:$SIGNALING_PORT/ws
     Audio ingest      ws://localhost:$ORCHESTRATOR_PORT/ws/audio
     Redis             $REDIS_URL
+    Media             $([ "$MEDIA" = sfu ] && echo "SFU: Janus ws://127.0.0.1:$JANUS_PORT, media UDP $JANUS_RTP_PORTS" || echo "browser mesh")
     Health            http://localhost:{$API_PORT,$SIGNALING_PORT,$ORCHESTRATOR_PORT}/actuator/health
     Logs              $LOGS
 Press Ctrl-C to stop everything.

@@ -29,11 +29,25 @@ export async function launchParticipant(micWav) {
     ],
   });
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, permissions: ['camera', 'microphone'] });
+  // Every RTCPeerConnection the page makes is counted (window.__pcCount), and every WebSocket it opens is recorded.
+  await context.addInitScript(() => {
+    const Native = window.RTCPeerConnection;
+    let made = 0;
+    window.RTCPeerConnection = class extends Native {
+      constructor(...args) {
+        super(...args);
+        made += 1;
+      }
+    };
+    window.__pcCount = () => made;
+  });
   const page = await context.newPage();
+  const sockets = [];
+  page.on('websocket', (ws) => sockets.push(ws.url().replace(/access_token=[^&]+/, 'access_token=<redacted>')));
   const problems = [];
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
-  return { browser, context, page, problems };
+  return { browser, context, page, problems, sockets };
 }
 
 /** The page's read-only state (window.__babelcall.snapshot()). */
@@ -55,4 +69,28 @@ export async function waitFor(page, what, probe, { timeoutMs = 30_000, intervalM
     }
     await new Promise((r) => setTimeout(r, intervalMs));
   }
+}
+
+/** Fills the home page's join form (the call name only when creating a call). */
+export async function joinForm(page, { name, spoken, caption, dubbing, micOff, callName }) {
+  await page.waitForFunction(() => document.querySelectorAll('#f-caption option').length > 0, null, { timeout: 30_000 });
+  await page.fill('#f-name', name);
+  if (callName) await page.fill('#f-call-name', callName);
+  await page.selectOption('#f-spoken', spoken);
+  await page.selectOption('#f-caption', caption);
+  await page.getByRole('switch', { name: 'Dubbing', exact: true }).setChecked(dubbing);
+  // Chromium's voice processing alters the signal; the test compares timings against the WAV, so turn it off.
+  await page.click('.advanced summary');
+  await page.locator('#f-voice-processing').setChecked(false);
+  await page.waitForSelector('#preview-mic[aria-pressed="true"]', { timeout: 15_000 });
+  if (micOff) {
+    await page.click('#preview-mic');
+    await page.waitForSelector('#preview-mic[aria-pressed="false"]');
+  }
+}
+
+/** Waits for the call view with its signaling open; its snapshot. */
+export async function inRoom(page) {
+  await waitFor(page, 'the call view with signaling open', (s) => s.view === 'room' && s.signaling === 'open');
+  return snapshot(page);
 }

@@ -1,4 +1,5 @@
-// End-to-end: the whole suite as ./run.sh starts it, and two real headless Chromium participants.
+// End-to-end: the whole suite as `MEDIA=mesh ./run.sh` starts it (the browser mesh and /ws/audio; the SFU has its own
+// test, sfu-call.test.mjs), and two real headless Chromium participants.
 //   A speaks English (captions in English); her microphone is an English sentence made now with flite.
 //   B speaks Spanish, reads captions in Spanish, dubbing on.
 // Asserts the call connects both ways with video, B reads A's words in English and Spanish within 5 s of the end
@@ -9,14 +10,14 @@
 // caption on screen latency and saves screenshots to e2e/artifacts/.
 
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { makeSilentWav, makeSpeechWav } from '../lib/audio.mjs';
-import { launchParticipant, snapshot, waitFor } from '../lib/browser.mjs';
-import { startSuite } from '../lib/suite.mjs';
+import { inRoom, joinForm, launchParticipant, snapshot, waitFor } from '../lib/browser.mjs';
+import { startSuite, stepper, tearDown } from '../lib/suite.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ARTIFACTS = path.resolve(HERE, '..', 'artifacts');
@@ -35,8 +36,8 @@ let suite;
 let work;
 let speech;
 let silence;
-const participants = [];
-let failed = false;
+const run = { participants: [], failed: false };
+const { participants } = run;
 
 before(async () => {
   work = mkdtempSync(path.join(os.tmpdir(), 'babelcall-e2e-audio-'));
@@ -48,50 +49,13 @@ before(async () => {
   assert.ok(speech.durationS - speech.speechEndS >= 1, 'need trailing silence after the sentence');
   console.log(`# test speech: "${SENTENCE}" ${speech.durationS.toFixed(2)} s, voice ${speech.speechStartS.toFixed(3)}`
     + `..${speech.speechEndS.toFixed(3)} s, peak ${speech.peak.toFixed(2)} (${speech.path})`);
-  suite = await startSuite({ logFile: path.join(ARTIFACTS, 'run.log') });
+  suite = await startSuite({ logFile: path.join(ARTIFACTS, 'run.log'), media: 'mesh' });
 }, { timeout: 16 * 60_000 });
 
 after(async () => {
-  for (const p of participants) {
-    if (failed) {
-      for (const line of p.problems) console.log(`# ${p.name} ${line.replace(/access_token=[^&\s'"]+/g, 'access_token=<redacted>')}`);
-    }
-    await p.browser.close().catch(() => {});
-  }
-  if (suite) {
-    const runDir = await suite.stop();
-    if (!suite.external) {
-      if (failed && existsSync(path.join(runDir, 'logs'))) {
-        cpSync(path.join(runDir, 'logs'), path.join(ARTIFACTS, 'logs'), { recursive: true });
-        console.log(`# service logs copied to ${path.join(ARTIFACTS, 'logs')}`);
-      }
-      suite.cleanupDir();
-    }
-  }
+  await tearDown(run, suite, ARTIFACTS);
   if (work) rmSync(work, { recursive: true, force: true });
 }, { timeout: 120_000 });
-
-async function joinForm(page, { name, spoken, caption, dubbing, micOff, callName }) {
-  await page.waitForFunction(() => document.querySelectorAll('#f-caption option').length > 0, null, { timeout: 30_000 });
-  await page.fill('#f-name', name);
-  if (callName) await page.fill('#f-call-name', callName);
-  await page.selectOption('#f-spoken', spoken);
-  await page.selectOption('#f-caption', caption);
-  await page.getByRole('switch', { name: 'Dubbing', exact: true }).setChecked(dubbing);
-  // Chromium's voice processing alters the signal; the test compares timings against the WAV, so turn it off.
-  await page.click('.advanced summary');
-  await page.locator('#f-voice-processing').setChecked(false);
-  await page.waitForSelector('#preview-mic[aria-pressed="true"]', { timeout: 15_000 });
-  if (micOff) {
-    await page.click('#preview-mic');
-    await page.waitForSelector('#preview-mic[aria-pressed="false"]');
-  }
-}
-
-async function inRoom(page) {
-  await waitFor(page, 'the call view with signaling open', (s) => s.view === 'room' && s.signaling === 'open');
-  return snapshot(page);
-}
 
 /** Turns A's microphone on: Chromium's fake device restarts the WAV from its beginning on every new capture. */
 async function speak(a) {
@@ -148,18 +112,7 @@ test('two participants: video call, translated captions, dubbing, chat, language
     let roomUrl;
     let aId;
     let bId;
-    // A failing step is reported by node:test and does not throw here: remember it for logs and screenshots.
-    const step = (name, fn) => t.test(name, async () => {
-      try {
-        await fn();
-      } catch (e) {
-        failed = true;
-        for (const p of participants) {
-          await p.page.screenshot({ path: path.join(ARTIFACTS, `failure-${p.name.toLowerCase()}.png`) }).catch(() => {});
-        }
-        throw e;
-      }
-    });
+    const step = stepper(t, run, ARTIFACTS);
 
     await step('B creates a call from the home page (spoken es, captions es, dubbing on)', async () => {
       await b.page.goto(`${suite.baseUrl}/`);
@@ -478,7 +431,7 @@ test('two participants: video call, translated captions, dubbing, chat, language
     const problems = participants.flatMap((p) => p.problems.filter((x) => x.startsWith('pageerror')).map((x) => `${p.name} ${x}`));
     assert.deepEqual(problems, [], 'no uncaught errors in the pages');
   } catch (e) {
-    failed = true;
+    run.failed = true;
     throw e;
   } finally {
     if (latencies.length) {

@@ -2,6 +2,9 @@
 // off and nothing is captured); turning it on acquires a new one. Peers get the change through replaceTrack, so no
 // renegotiation is needed.
 
+const MESH_CAMERA = { width: 640, height: 360 };
+const SFU_CAMERA = { width: 960, height: 540 };
+
 export class LocalMedia extends EventTarget {
   constructor({ voiceProcessing = true } = {}) {
     super();
@@ -10,6 +13,18 @@ export class LocalMedia extends EventTarget {
     this.camTrack = null;
     this.screenTrack = null;
     this.previewStream = new MediaStream();
+    this.cameraSize = MESH_CAMERA;
+  }
+
+  /**
+   * The camera's capture size: 640x360 in a mesh (every participant encodes and sends its video once per peer, up to
+   * 5); 960x540 through the SFU, where it is sent once, as three simulcast layers (Chromium sends only two below
+   * 960x540). A live camera is switched at once.
+   */
+  setCameraSize(sfu) {
+    this.cameraSize = sfu ? SFU_CAMERA : MESH_CAMERA;
+    const { width, height } = this.cameraSize;
+    this.camTrack?.applyConstraints({ width: { ideal: width }, height: { ideal: height } }).catch(() => {});
   }
 
   get micOn() {
@@ -58,10 +73,9 @@ export class LocalMedia extends EventTarget {
   async startCam() {
     if (this.camOn) return this.camTrack;
     ensureMediaDevices();
-    // 640x360: in a mesh every participant encodes and sends its video once per peer (up to 5), so a modest size
-    // keeps both the upload and the CPU within what a laptop or phone sustains.
+    const { width, height } = this.cameraSize;
     const stream = await navigator.mediaDevices.getUserMedia({
-      video: { width: { ideal: 640 }, height: { ideal: 360 }, frameRate: { ideal: 24, max: 30 } },
+      video: { width: { ideal: width }, height: { ideal: height }, frameRate: { ideal: 24, max: 30 } },
     });
     this.camTrack = stream.getVideoTracks()[0];
     this.camTrack.addEventListener('ended', () => {

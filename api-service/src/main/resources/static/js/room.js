@@ -43,6 +43,7 @@ export class RoomView {
     this.timers = [];
     this.ended = false;
     this.playCtx = null;
+    this.mediaMode = null; // 'mesh' | 'sfu', from `welcome`
   }
 
   // ---- life cycle ------------------------------------------------------------------------------------------------
@@ -66,7 +67,7 @@ export class RoomView {
     this.tiles = new TileGrid({
       grid: $('grid'),
       audioContext: () => this.playCtx,
-      linkOf: (id) => this.connections.mesh.get(id),
+      linkOf: (id) => this.connections.linkOf(id),
       onPlaybackBlocked: () => this.needSoundGesture(),
     });
     this.dubbing = new DubPlayer({
@@ -117,8 +118,10 @@ export class RoomView {
     this.every(100, () =>
       this.tiles.detectSpeaking((tile) => (tile.self ? !this.media.micOn : this.peers.get(tile.id)?.audio === false)),
     );
-    this.connections.signaling.connect();
-    if (this.media.micOn) this.startUplink();
+    this.every(1000, () => {
+      if (this.mediaMode === 'sfu') this.connections.sfu.setLayers(this.tiles.layers());
+    });
+    this.connections.signaling.connect(); // `welcome` says how media flows, and starts it
     $('btn-mic').focus();
   }
 
@@ -147,6 +150,11 @@ export class RoomView {
       case 'answer':
       case 'ice':
         return this.connections.mesh.handle(msg);
+      case 'media-state':
+      case 'publish-answer':
+      case 'subscribe-offer':
+      case 'talking':
+        return this.connections.sfu.handle(msg);
       case 'chat': {
         const mine = msg.from === this.selfId;
         const name = mine ? 'You' : this.peers.get(msg.from)?.displayName || 'Someone';
@@ -167,7 +175,8 @@ export class RoomView {
     }
   }
 
-  onWelcome({ self, peers }) {
+  onWelcome({ self, peers, media }) {
+    this.setMediaMode(media === 'sfu' ? 'sfu' : 'mesh');
     if (self) {
       // After a reconnect the server's view of my languages wins unless I changed them while away.
       this.me.displayName = self.displayName || this.me.displayName;
@@ -188,8 +197,8 @@ export class RoomView {
       present.add(peer.participantId);
       this.peers.set(peer.participantId, peer);
       this.tiles.ensure(peer);
-      // I learnt of this peer from `welcome`: I offer (see mesh.js). A live connection survives a signaling blip.
-      this.connections.mesh.ensure(peer.participantId, { initiator: true });
+      // Mesh: I learnt of this peer from `welcome`, so I offer (see mesh.js); a live connection survives a blip.
+      if (this.mediaMode === 'mesh') this.connections.mesh.ensure(peer.participantId, { initiator: true });
     }
     for (const id of [...this.peers.keys()]) if (!present.has(id)) this.removePeer(id, 'gone');
     this.renderPeople();
@@ -216,6 +225,7 @@ export class RoomView {
     const peer = this.peers.get(id);
     this.peers.delete(id);
     this.connections.mesh.remove(id);
+    this.connections.sfu.remove(id);
     this.tiles.remove(id);
     if (peer && reason !== 'gone') toast(`${peer.displayName} left`);
     this.renderPeople();
@@ -240,8 +250,26 @@ export class RoomView {
     return !this.languages || this.languages.isRecognised(this.me.spokenLanguage);
   }
 
+  /**
+   * Every `welcome`: an SFU room starts its media over (the server joined me to the SFU again), and needs no
+   * /ws/audio (the server takes my audio from the SFU); a mesh room sends my microphone to /ws/audio.
+   */
+  setMediaMode(mode) {
+    this.mediaMode = mode;
+    this.media.setCameraSize(mode === 'sfu');
+    if (mode === 'sfu') {
+      this.connections.mesh.closeAll();
+      this.connections.uplink.stop();
+      this.connections.sfu.reset();
+    } else {
+      this.connections.sfu.closeAll();
+      this.connections.renderMediaState('idle');
+      if (this.media.micOn && !this.connections.uplink.running) this.startUplink();
+    }
+  }
+
   startUplink() {
-    if (!this.media.micTrack || !this.canCaptionMe()) return;
+    if (this.mediaMode !== 'mesh' || !this.media.micTrack || !this.canCaptionMe()) return;
     this.connections.uplink.start(this.media.micTrack).catch((e) => {
       console.warn('audio uplink failed', e);
       toast('Your speech cannot be captioned: audio processing is unavailable in this browser.');
@@ -294,6 +322,8 @@ export class RoomView {
   afterMediaChange() {
     this.watchSelfLevel();
     this.connections.mesh.updateTracks();
+    this.connections.sfu.updateTracks();
+    // In an SFU room `media` with audio false is also what stops the server's speech tap at once.
     this.connections.sendMedia();
     this.renderSelfTile();
     this.controls.render();

@@ -1,10 +1,12 @@
-// The call's connections and keeping my place in the call: the signaling socket, the mesh of peer connections and
-// the audio uplink (made again when I rejoin as a new participant), the connection indicator and banner, and the
-// rejoin when the server no longer knows me (an outage past its reconnect grace, close 4003) or the room is gone.
+// The call's connections and keeping my place in the call: the signaling socket, the media (the mesh of peer
+// connections and the audio uplink, or the SFU's two connections; `welcome` says which), all made again when I rejoin
+// as a new participant, the connection indicator and banner, and the rejoin when the server no longer knows me (an
+// outage past its reconnect grace, close 4003) or the room is gone.
 
 import { api, ApiError } from '../api.js';
 import { $, hideBanner, showBanner, toast } from '../dom.js';
 import { PeerMesh } from '../mesh.js';
+import { SfuMedia } from '../sfu.js';
 import { CLOSE_REPLACED, SignalingClient } from '../signaling.js';
 import { AudioUplink } from '../uplink.js';
 
@@ -18,7 +20,13 @@ export class CallSession {
     this.checkingRoom = false;
     this.signaling = null;
     this.mesh = null;
+    this.sfu = null;
     this.uplink = null;
+  }
+
+  /** What a peer's tile shows: its mesh connection, or its streams from the SFU. */
+  linkOf(peerId) {
+    return this.room.mediaMode === 'sfu' ? this.sfu?.get(peerId) : this.mesh?.get(peerId);
   }
 
   /** A listener on the current connections (removed when I rejoin as a new participant). */
@@ -50,6 +58,17 @@ export class CallSession {
     this.on(this.mesh, 'link', (e) => room.tiles.attachLink(e.detail));
     this.on(this.mesh, 'state', (e) => room.tiles.renderState(e.detail.peerId));
 
+    this.sfu = new SfuMedia({
+      send: (msg) => this.signaling.send(msg),
+      iceServers: room.session.iceServers,
+      tracks: () => ({ audio: room.media.outgoingAudio, video: room.media.outgoingVideo }),
+      refreshIceServers: () => api.iceServers(room.session.token).catch(() => null),
+    });
+    this.on(this.sfu, 'link', (e) => room.tiles.attachLink(e.detail));
+    this.on(this.sfu, 'state', () => room.tiles.renderAllStates());
+    this.on(this.sfu, 'talking', (e) => room.tiles.setTalking(e.detail.participantId, e.detail.talking));
+    this.on(this.sfu, 'media-state', (e) => this.renderMediaState(e.detail));
+
     this.uplink = new AudioUplink({ audioUrl: room.session.audioUrl, token: () => room.session.token });
     this.on(this.uplink, 'server-error', (e) => {
       console.warn('audio ingest refused', e.detail);
@@ -64,6 +83,17 @@ export class CallSession {
       'aria-label',
       state === 'open' ? 'Connected' : state === 'closed' ? 'Disconnected' : 'Reconnecting',
     );
+  }
+
+  /** The SFU media's state, in the top bar: says when audio and video cannot flow (chat and captions go on). */
+  renderMediaState(state) {
+    const text = {
+      reconnecting: 'Reconnecting audio and video…',
+      unavailable: 'Audio and video are unavailable right now (media server unreachable). Retrying…',
+    }[state];
+    $('media-status').textContent = text || '';
+    $('media-status').hidden = !text;
+    this.room.tiles.renderAllStates();
   }
 
   sendMedia() {
@@ -130,6 +160,7 @@ export class CallSession {
     this.signaling.stop();
     this.uplink.stop();
     this.mesh.closeAll();
+    this.sfu.closeAll();
     for (const id of [...room.peers.keys()]) room.removePeer(id, 'gone');
     room.session = { ...room.session, ...joined };
     room.tiles.rekey(room.selfId, joined.participantId);
@@ -146,8 +177,7 @@ export class CallSession {
       toast('Rejoined the call');
     };
     this.signaling.addEventListener('state', welcomed);
-    this.signaling.connect();
-    if (room.media.micOn) room.startUplink();
+    this.signaling.connect(); // `welcome` starts the media again (the uplink too, in a mesh room)
   }
 
   /** The call is over: `leftCleanly` when `leave` was sent (the signaling client closes itself then). */
@@ -155,6 +185,7 @@ export class CallSession {
     if (!leftCleanly) this.signaling.stop();
     this.uplink.stop();
     this.mesh.closeAll();
+    this.sfu.closeAll();
   }
 
   removeListeners() {

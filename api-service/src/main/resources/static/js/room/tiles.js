@@ -1,6 +1,8 @@
 // The video tiles and their grid: one tile per participant (video, avatar, name, language chip, microphone-off and
-// dub icons, connection state), the speaking ring from a level meter on each stream, ducking while a dub plays, and
-// the layout that sizes every tile to the largest size that fits.
+// dub icons, connection state), the speaking ring (from a level meter on each mesh stream, from the SFU's talking
+// events in an SFU room), ducking while a dub plays, the layout that sizes every tile to the largest size that fits,
+// and in a large call the stage: the most recent speakers on screen, the rest off it, and the video layer each tile
+// needs from the SFU.
 
 import { el, hueOf, icon, initials } from '../dom.js';
 import { languageName, shortTag } from '../languages.js';
@@ -8,6 +10,10 @@ import { languageName, shortTag } from '../languages.js';
 const SPEAKING_RMS = 0.015;
 const SPEAKING_HOLD_MS = 350;
 const DUCK_VOLUME = 0.2;
+const STAGE_MAX = 16; // tiles on screen (mine included); the others wait off stage, most recent speakers first
+const MAX_HIGH_LAYERS = 3; // never decode more high-resolution videos than this
+const HIGH_MIN_PX = 480; // tile width in device pixels from which the high layer is worth it
+const MEDIUM_MIN_PX = 200;
 
 export class TileGrid {
   /**
@@ -22,6 +28,7 @@ export class TileGrid {
     this.linkOf = linkOf;
     this.onPlaybackBlocked = onPlaybackBlocked;
     this.tiles = new Map(); // participantId -> tile
+    this.more = el('p', { class: 'grid-more', role: 'note', hidden: true });
     this.resizeObserver = new ResizeObserver(() => this.layout());
     this.resizeObserver.observe(grid);
   }
@@ -66,7 +73,7 @@ export class TileGrid {
       status,
       el('figcaption', { class: 'tile-caption' }, micOff, name, langs, dub),
     );
-    const tile = { id, root, video, avatar, name, langs, status, self, analyser: null };
+    const tile = { id, root, video, avatar, name, langs, status, self, analyser: null, talkedAt: 0, offstage: false };
     // A video much narrower or wider than its tile (a phone held upright, a shared screen) is shown whole.
     video.addEventListener('resize', () => this.fitVideo(tile));
     this.tiles.set(id, tile);
@@ -117,9 +124,9 @@ export class TileGrid {
     const play = () => tile.video.play().catch(() => this.onPlaybackBlocked());
     link.addEventListener('track', (e) => {
       play();
-      if (e.detail.kind === 'audio') this.watchLevel(tile, link.stream);
+      if (e.detail.kind === 'audio' && link.levelMeter !== false) this.watchLevel(tile, link.stream);
     });
-    if (link.stream.getAudioTracks().length) this.watchLevel(tile, link.stream);
+    if (link.levelMeter !== false && link.stream.getAudioTracks().length) this.watchLevel(tile, link.stream);
     play();
     this.renderState(link.peerId);
   }
@@ -168,7 +175,7 @@ export class TileGrid {
         for (const v of tile.analyser.data) sum += v * v;
         rms = Math.sqrt(sum / tile.analyser.data.length);
       }
-      if (rms > SPEAKING_RMS) tile.speakingUntil = now + SPEAKING_HOLD_MS;
+      if (rms > SPEAKING_RMS || (tile.talking && !muted(tile))) tile.speakingUntil = now + SPEAKING_HOLD_MS;
       const speaking = (tile.speakingUntil || 0) > now;
       if (tile.root.classList.contains('speaking') !== speaking) tile.root.classList.toggle('speaking', speaking);
     }
@@ -202,6 +209,64 @@ export class TileGrid {
     tile.root.dataset.connection = state;
   }
 
+  renderAllStates() {
+    for (const id of this.tiles.keys()) this.renderState(id);
+  }
+
+  /** The SFU's voice activity for a participant (`talking` events): the ring, and a place on the stage. */
+  setTalking(id, on) {
+    const tile = this.tiles.get(id);
+    if (!tile || tile.self) return;
+    tile.talking = on;
+    if (on) {
+      tile.talkedAt = Date.now();
+      if (tile.offstage) this.refresh();
+    }
+  }
+
+  /**
+   * The video layer each peer's tile needs from the SFU: by its width on screen, `off` off stage, and at most
+   * MAX_HIGH_LAYERS high ones (the largest tiles, recent speakers first). A Map participantId -> h | m | l | off.
+   */
+  layers() {
+    const ratio = window.devicePixelRatio || 1;
+    const wanted = [];
+    for (const tile of this.tiles.values()) {
+      if (tile.self) continue;
+      const px = tile.offstage ? 0 : tile.root.clientWidth * ratio;
+      wanted.push({ tile, px, layer: px === 0 ? 'off' : px >= HIGH_MIN_PX ? 'h' : px >= MEDIUM_MIN_PX ? 'm' : 'l' });
+    }
+    wanted.sort((a, b) => b.px - a.px || b.tile.talkedAt - a.tile.talkedAt);
+    let high = 0;
+    const out = new Map();
+    for (const w of wanted) {
+      if (w.layer === 'h' && ++high > MAX_HIGH_LAYERS) w.layer = 'm';
+      out.set(w.tile.id, w.layer);
+    }
+    return out;
+  }
+
+  /** On stage: mine, then the most recent speakers, then the earliest to join; STAGE_MAX tiles at most. */
+  stage() {
+    const peers = [...this.tiles.values()].filter((t) => !t.self);
+    const order = [...peers].sort((a, b) => b.talkedAt - a.talkedAt);
+    const on = new Set(order.slice(0, STAGE_MAX - 1));
+    let i = 0;
+    for (const tile of this.tiles.values()) {
+      tile.offstage = !tile.self && !on.has(tile);
+      tile.root.hidden = tile.offstage;
+      tile.root.style.order = tile.self ? '0' : String(1 + order.indexOf(tile));
+      if (!tile.offstage) i += 1;
+    }
+    const off = this.tiles.size - i;
+    this.more.hidden = off === 0;
+    this.more.textContent = off
+      ? `${off} more ${off === 1 ? 'participant' : 'participants'} (off screen until they speak)`
+      : '';
+    if (off && !this.more.isConnected) this.grid.append(this.more);
+    return i;
+  }
+
   /** While a speaker's dub plays, their original voice is turned down and their tile shows the dub icon. */
   duck(id, on) {
     const tile = this.tiles.get(id);
@@ -214,7 +279,7 @@ export class TileGrid {
 
   /** The number of tiles changed: lay them out again. */
   refresh() {
-    this.grid.dataset.count = String(this.tiles.size);
+    this.grid.dataset.count = String(this.stage());
     this.layout();
   }
 
@@ -232,7 +297,7 @@ export class TileGrid {
    */
   layout() {
     const grid = this.grid;
-    const n = Math.max(1, this.tiles.size);
+    const n = Math.max(1, Number(this.grid.dataset.count) || this.tiles.size);
     const W = grid.clientWidth;
     const H = grid.clientHeight;
     if (!W || !H) return;

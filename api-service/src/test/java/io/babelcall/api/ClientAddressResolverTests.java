@@ -79,7 +79,7 @@ class ClientAddressResolverTests {
 
     private static ClientAddressResolver resolver(int trustedProxies) {
         return new ClientAddressResolver(new ApiProperties("http://localhost:8080", "ws://s", "ws://a", "http://o",
-                "http://o", Duration.ofHours(24), Duration.ofMinutes(2), 8, DataSize.ofKilobytes(16),
+                "http://o", Duration.ofHours(24), Duration.ofMinutes(2), 16, 8, DataSize.ofKilobytes(16),
                 new ApiProperties.Languages(Duration.ofSeconds(30), Duration.ofSeconds(3)),
                 new ApiProperties.RateLimit(true, 10, 5, 20, 10, 30, 20), trustedProxies));
     }

@@ -97,7 +97,7 @@ class LanguageCatalogTests {
 
     private LanguageCatalog catalog(String url, Duration timeout) {
         ApiProperties properties = new ApiProperties("http://localhost:8080", "ws://s", "ws://a", "http://o", url,
-                Duration.ofHours(24), Duration.ofMinutes(2), 8, DataSize.ofKilobytes(16),
+                Duration.ofHours(24), Duration.ofMinutes(2), 16, 8, DataSize.ofKilobytes(16),
                 new ApiProperties.Languages(Duration.ofSeconds(30), timeout),
                 new ApiProperties.RateLimit(true, 10, 5, 20, 10, 30, 20), 0);
         LanguageConfiguration configuration = new LanguageConfiguration();

@@ -1,6 +1,7 @@
 package io.babelcall.api.config;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -13,7 +14,8 @@ import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * {@code babelcall.api.*}: public URLs handed to browsers, room lifetime, request limits. Every default lives in
+ * {@code babelcall.api.*}: public URLs handed to browsers, room lifetime and capacity ({@code maxParticipants}: 16 for
+ * browser-mesh calls, up to 50 when calls go through the SFU), request limits. Every default lives in
  * {@code application.yml}, commented.
  */
 @Validated
@@ -26,7 +28,8 @@ public record ApiProperties(
         @NotBlank String orchestratorInternalUrl,
         @NotNull Duration roomTtl,
         @NotNull Duration unconnectedSeatTtl,
-        @Min(2) @Max(16) int defaultMaxParticipants,
+        @Min(2) @Max(50) int maxParticipants,
+        @Min(2) @Max(50) int defaultMaxParticipants,
         @NotNull DataSize maxBodySize,
         @Valid @NotNull Languages languages,
         @Valid @NotNull RateLimit rateLimit,
@@ -45,6 +48,12 @@ public record ApiProperties(
                             @Positive double roomsPerMinute, @Positive int burst,
                             @Positive double joinsPerMinute, @Positive int joinBurst,
                             @Positive double roomJoinsPerMinute, @Positive int roomJoinBurst) {
+    }
+
+    /** The default capacity must be one a room may have. */
+    @AssertTrue(message = "default-max-participants must not exceed max-participants")
+    public boolean isDefaultWithinMax() {
+        return defaultMaxParticipants <= maxParticipants;
     }
 
     /** The page URL of a room, which is also the link people share. */

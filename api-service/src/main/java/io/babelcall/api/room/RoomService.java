@@ -1,6 +1,7 @@
 package io.babelcall.api.room;
 
 import io.babelcall.api.config.ApiProperties;
+import io.babelcall.api.web.ApiException;
 import io.babelcall.api.web.HumanText;
 import io.babelcall.api.web.RateLimitedException;
 import io.babelcall.api.web.RateLimiter;
@@ -11,8 +12,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
 
@@ -45,6 +49,15 @@ public class RoomService {
 
     /** Creates a room for {@code client} (its address), after taking a token from that client's bucket. */
     public Mono<RoomCreatedResponse> create(CreateRoomRequest request, String client) {
+        Integer asked = request == null ? null : request.maxParticipants();
+        if (asked != null && (asked < 2 || asked > properties.maxParticipants())) {
+            // The cap is configuration (larger on the SFU), so it is checked here rather than by an annotation.
+            String message = "must be between 2 and " + properties.maxParticipants();
+            ApiException refused = new ApiException(HttpStatus.BAD_REQUEST, "validation_failed",
+                    "Invalid request: maxParticipants: " + message);
+            refused.getBody().setProperty("errors", List.of(Map.of("field", "maxParticipants", "message", message)));
+            return Mono.error(refused);
+        }
         ApiProperties.RateLimit limit = properties.rateLimit();
         Mono<Void> admitted = limit.enabled()
                 ? rateLimiter.take(CREATE_OPERATION, RateLimitedException.Scope.ADDRESS, client,

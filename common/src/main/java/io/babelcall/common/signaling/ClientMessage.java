@@ -22,10 +22,11 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(Ping.class),
         @JsonSubTypes.Type(Publish.class),
         @JsonSubTypes.Type(SubscribeAnswer.class),
-        @JsonSubTypes.Type(MediaIce.class)
+        @JsonSubTypes.Type(MediaIce.class),
+        @JsonSubTypes.Type(MediaLayers.class)
 })
 public sealed interface ClientMessage permits Offer, Answer, Ice, Chat, MediaUpdate, LanguageUpdate, Leave, Ping,
-        Publish, SubscribeAnswer, MediaIce {
+        Publish, SubscribeAnswer, MediaIce, MediaLayers {
 
     /** Calls the method of {@code handler} for this message's type, with {@code context} (e.g. the sender). */
     <C> void dispatchTo(Handler<C> handler, C context);
@@ -54,5 +55,7 @@ public sealed interface ClientMessage permits Offer, Answer, Ice, Chat, MediaUpd
         void subscribeAnswer(SubscribeAnswer answer, C context);
 
         void mediaIce(MediaIce ice, C context);
+
+        void mediaLayers(MediaLayers layers, C context);
     }
 }

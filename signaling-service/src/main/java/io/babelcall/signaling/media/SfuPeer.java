@@ -10,6 +10,7 @@ import io.babelcall.support.logging.CallLog;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -63,11 +64,12 @@ public final class SfuPeer {
     /** The published audio's speech tap (runs on this peer's chain). */
     private final PublisherTap tap;
     private final Set<String> subscribed = new LinkedHashSet<>();
+    private final SubscriberLayers layers = new SubscriberLayers();
     private CompletableFuture<?> chain = CompletableFuture.completedFuture(null);
     private SfuRooms.Placement placement;
     private long publisher;
     private long subscriber;
-    private String privateId;
+    private long privateId;
     private boolean published;
     private volatile boolean publisherUp;
     private long publishAttempt;
@@ -124,8 +126,14 @@ public final class SfuPeer {
                 listener.error("invalid_message", "no subscription offer to answer");
                 return CompletableFuture.completedFuture(null);
             }
-            return placement.janus().request(subscriber, placement.janus().body("start"), jsep("answer", sdp));
+            return placement.janus().request(subscriber, placement.janus().body("start"), jsep("answer", sdp))
+                    .thenCompose(r -> layers.started(placement.janus(), subscriber));
         });
+    }
+
+    /** The simulcast layer this participant wants of others' videos (participant id -> h, m, l or off). */
+    public void layers(Map<String, String> wanted) {
+        enqueue(() -> layers.want(wanted, placement == null ? null : placement.janus(), subscriber));
     }
 
     /** A trickled candidate of the publishing ({@code publish}) or receiving ({@code subscribe}) PeerConnection. */
@@ -194,7 +202,7 @@ public final class SfuPeer {
                     return placement.janus().request(h, join, null);
                 })
                 .thenCompose(reply -> {
-                    privateId = reply.data().path("private_id").asString(null);
+                    privateId = reply.data().path("private_id").asLong(0); // Janus wants it back as a number
                     listener.state(MediaState.CONNECTED, null);
                     return subscribe(feeds(reply.data().path("publishers")));
                 });
@@ -222,11 +230,17 @@ public final class SfuPeer {
                 subscriber = h;
                 ObjectNode join = janus.body("join").put("ptype", "subscriber").put("room", roomId)
                         .put("autoupdate", true).put("use_msid", false);
-                if (privateId != null) {
+                if (privateId != 0) {
                     join.put("private_id", privateId);
                 }
                 join.set("streams", streams);
-                return janus.request(h, join, null);
+                return janus.request(h, join, null).whenComplete((r, e) -> {
+                    if (e != null && subscriber == h) { // never joined: the next attempt subscribes anew
+                        subscriber = 0;
+                        subscribed.clear();
+                        janus.detach(h).exceptionally(x -> null);
+                    }
+                });
             });
         } else {
             ObjectNode update = janus.body("update");
@@ -248,6 +262,7 @@ public final class SfuPeer {
                         s.path("type").asString()));
             }
         }
+        layers.streams(streams);
         listener.subscribeOffer(jsep.path("sdp").asString(), streams);
     }
 

@@ -2,6 +2,7 @@ package io.babelcall.signaling.session;
 
 import io.babelcall.common.signaling.IceCandidate;
 import io.babelcall.common.signaling.MediaIce;
+import io.babelcall.common.signaling.MediaLayers;
 import io.babelcall.common.signaling.MediaState;
 import io.babelcall.common.signaling.Publish;
 import io.babelcall.common.signaling.PublishAnswer;
@@ -12,18 +13,24 @@ import io.babelcall.common.text.UnicodeText;
 import io.babelcall.signaling.media.SfuPeer;
 import io.babelcall.signaling.media.SfuRooms;
 import io.babelcall.signaling.media.tap.SpeechTaps;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
 /**
  * The signaling side of SFU calls: each participant gets an {@link SfuPeer} when its socket opens (it joins the
- * room's VideoRoom and starts receiving the others), and its {@code publish}, {@code subscribe-answer} and
- * {@code media-ice} messages go to it; the SFU's answers, offers, talking events and state come back as messages on
+ * room's VideoRoom and starts receiving the others), and its {@code publish}, {@code subscribe-answer},
+ * {@code media-ice} and {@code media-layers} messages go to it; the SFU's answers, offers, talking events and state come back as messages on
  * the socket. Without an SFU ({@code sfu == null}) rooms use the mesh and these messages are refused. Runs on the
  * sender's frame thread; the peer does its Janus work on its own chain.
  */
 final class MediaSignaling {
+
+    private static final Set<String> LAYERS =
+            Set.of(MediaLayers.HIGH, MediaLayers.MEDIUM, MediaLayers.LOW, MediaLayers.OFF);
 
     private final SfuRooms sfu;
     private final SpeechTaps taps;
@@ -55,6 +62,14 @@ final class MediaSignaling {
         if (peer != null) {
             s.sfu = null;
             peer.close();
+        }
+    }
+
+    /** The participant's microphone (from {@code media}): off stops its speech tap, on lets it run again. */
+    void microphone(LocalSession s, boolean on) {
+        SfuPeer peer = s.sfu;
+        if (peer != null) {
+            peer.microphone(on);
         }
     }
 
@@ -90,6 +105,39 @@ final class MediaSignaling {
         }
         JsonNode candidate = c == null ? null : json.valueToTree(c);
         peer.ice(publishing, candidate);
+    }
+
+    void layers(LocalSession s, MediaLayers m) {
+        SfuPeer peer = peer(s);
+        if (peer == null) {
+            return;
+        }
+        if (m.layers() == null) {
+            out.error(s, "missing_field", "media-layers needs 'layers'");
+            return;
+        }
+        if (m.layers().isEmpty() || m.layers().size() > MediaLayers.MAX_LAYERS) {
+            out.error(s, "invalid_field", "'layers' must hold 1 to " + MediaLayers.MAX_LAYERS + " entries");
+            return;
+        }
+        Map<String, String> wanted = new LinkedHashMap<>();
+        for (MediaLayers.Layer l : m.layers()) {
+            if (l == null || l.participantId() == null || l.layer() == null) {
+                out.error(s, "missing_field", "each of 'layers' needs 'participantId' and 'layer'");
+                return;
+            }
+            if (l.participantId().isEmpty() || l.participantId().length() > 128
+                    || !UnicodeText.isPrintableText(l.participantId())) {
+                out.error(s, "invalid_field", "'layers[].participantId' must be a participant id");
+                return;
+            }
+            if (!LAYERS.contains(l.layer())) {
+                out.error(s, "invalid_field", "'layers[].layer' must be h, m, l or off");
+                return;
+            }
+            wanted.put(l.participantId(), l.layer());
+        }
+        peer.layers(wanted);
     }
 
     private SfuPeer peer(LocalSession s) {

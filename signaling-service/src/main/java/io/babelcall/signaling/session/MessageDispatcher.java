@@ -9,6 +9,7 @@ import io.babelcall.common.signaling.IceCandidate;
 import io.babelcall.common.signaling.LanguageUpdate;
 import io.babelcall.common.signaling.Leave;
 import io.babelcall.common.signaling.MediaIce;
+import io.babelcall.common.signaling.MediaLayers;
 import io.babelcall.common.signaling.MediaUpdate;
 import io.babelcall.common.signaling.Offer;
 import io.babelcall.common.signaling.Ping;
@@ -138,6 +139,9 @@ final class MessageDispatcher implements ClientMessage.Handler<LocalSession> {
     public void media(MediaUpdate media, LocalSession s) {
         metrics.messageIn("media");
         updates.media(s, media);
+        if (media.audio() != null) {
+            this.media.microphone(s, media.audio()); // SFU rooms: a mute stops the speech tap at once
+        }
     }
 
     @Override
@@ -174,6 +178,12 @@ final class MessageDispatcher implements ClientMessage.Handler<LocalSession> {
     public void mediaIce(MediaIce ice, LocalSession s) {
         metrics.messageIn("media-ice");
         media.ice(s, ice);
+    }
+
+    @Override
+    public void mediaLayers(MediaLayers layers, LocalSession s) {
+        metrics.messageIn("media-layers");
+        media.layers(s, layers);
     }
 
     void binary(LocalSession s) {

@@ -200,4 +200,43 @@ class SfuSignalingTests {
         a.close();
         b.close();
     }
+
+    @Test
+    void mediaLayersAreValidatedAndTakenWithoutDisturbingTheCall() {
+        Participant alice = rooms.add(room, "alice", "en", "es", false);
+        Participant bob = rooms.add(room, "bob", "es", "en", false);
+        WsClient a = join(alice);
+        WsClient b = join(bob);
+        String bobId = bob.participantId();
+        a.send("{\"type\":\"media-layers\"}");
+        assertThat(a.next("error").path("code").asString()).isEqualTo("missing_field");
+        a.send("{\"type\":\"media-layers\",\"layers\":[]}");
+        assertThat(a.next("error").path("code").asString()).isEqualTo("invalid_field");
+        a.send("{\"type\":\"media-layers\",\"layers\":[{\"participantId\":\"" + bobId + "\",\"layer\":\"ultra\"}]}");
+        JsonNode badLayer = a.next("error");
+        assertThat(badLayer.path("code").asString()).isEqualTo("invalid_field");
+        assertThat(badLayer.path("message").asString()).doesNotContain("ultra"); // never echoes client input
+        a.send("{\"type\":\"media-layers\",\"layers\":[{\"participantId\":\"p\\u0007\",\"layer\":\"h\"}]}");
+        assertThat(a.next("error").path("code").asString()).isEqualTo("invalid_field");
+        a.send("{\"type\":\"media-layers\",\"layers\":[{\"layer\":\"h\"}]}");
+        assertThat(a.next("error").path("code").asString()).isEqualTo("missing_field");
+        StringBuilder tooMany = new StringBuilder("{\"type\":\"media-layers\",\"layers\":[");
+        for (int i = 0; i <= 100; i++) {
+            tooMany.append(i == 0 ? "" : ",").append("{\"participantId\":\"p").append(i).append("\",\"layer\":\"l\"}");
+        }
+        a.send(tooMany.append("]}").toString());
+        assertThat(a.next("error").path("code").asString()).isEqualTo("invalid_field");
+
+        // Valid: taken (kept until bob's video is in the subscription), no error, and the call goes on.
+        a.send("{\"type\":\"media-layers\",\"layers\":[{\"participantId\":\"" + bobId
+                + "\",\"layer\":\"l\"},{\"participantId\":\"someone-later\",\"layer\":\"off\"}]}");
+        a.send("{\"type\":\"ping\",\"ts\":2}");
+        assertThat(a.upTo("pong", n -> true, Duration.ofSeconds(5)))
+                .noneMatch(n -> "error".equals(n.path("type").asString()));
+        a.send(publish(SyntheticSdp.publisherOffer()));
+        assertThat(a.next("publish-answer").path("sdp").asString()).startsWith("v=0");
+        assertThat(b.isOpen()).isTrue();
+        a.close();
+        b.close();
+    }
 }

@@ -197,6 +197,27 @@ class SpeechTapForwardTests {
     }
 
     @Test
+    void muteThroughTheSignalingSocketStopsTheTapAtOnceAndUnmuteStartsItAgain() throws Exception {
+        orchestrator("only", 0);
+        Participant alice = rooms.add(room, "alice", "en", "es", false);
+        WsClient a = joinAndPublish(alice);
+        int port = orchestrators.get("only").getLocalPort();
+        await().atMost(Duration.ofSeconds(10)).until(() -> forwardersOf(alice.participantId()).containsKey(port));
+        long ssrc = forwardersOf(alice.participantId()).get(port);
+
+        // The page's mute: `media` with audio false. The forward and its mapping go without waiting for silence.
+        a.send("{\"type\":\"media\",\"audio\":false}");
+        await().atMost(Duration.ofSeconds(5)).until(() -> forwardersOf(alice.participantId()).isEmpty());
+        assertThat(mapping(ssrc)).isNull();
+
+        // Unmute: tapped again, under a new SSRC.
+        a.send("{\"type\":\"media\",\"audio\":true}");
+        await().atMost(Duration.ofSeconds(10)).until(() -> forwardersOf(alice.participantId()).containsKey(port));
+        assertThat(forwardersOf(alice.participantId()).get(port)).isNotEqualTo(ssrc);
+        a.close();
+    }
+
+    @Test
     void aTapWaitsForAReplicaAndStartsWhenOneAppears() throws Exception {
         Participant bob = rooms.add(room, "bob", "es", "en", false);
         WsClient b = joinAndPublish(bob);

@@ -1,0 +1,183 @@
+// End-to-end through the SFU: the whole suite as ./run.sh starts it (with its local Janus node), and three real
+// headless Chromium participants in one call. Asserts each page is in SFU mode and receives the other two's video
+// and audio through ONE receiving RTCPeerConnection (one sending, one receiving: two in all), with frames decoded and
+// audio arriving; no page opens /ws/audio; a camera turned off and on again, and a microphone muted, show on the
+// others; a smaller window asks the SFU for a lower simulcast layer, and the frames that arrive get smaller.
+// A spoken sentence reaches the others as translated captions through the server's speech tap.
+
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { makeSilentWav, makeSpeechWav } from '../lib/audio.mjs';
+import { inRoom, joinForm, launchParticipant, snapshot, waitFor } from '../lib/browser.mjs';
+import { startSuite, stepper, tearDown } from '../lib/suite.mjs';
+
+const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'artifacts', 'sfu');
+const SENTENCE = 'Good morning everyone. Thank you for joining the meeting today.';
+
+mkdirSync(ARTIFACTS, { recursive: true });
+
+let suite;
+let work;
+const run = { participants: [], failed: false };
+const { participants } = run;
+let wavs;
+
+before(async () => {
+  work = mkdtempSync(path.join(os.tmpdir(), 'babelcall-e2e-sfu-'));
+  // Long enough for the whole test: Chromium's fake microphone ends its track some time after a %noloop file ends.
+  wavs = { speech: makeSpeechWav(work, 'alice', SENTENCE, { trailS: 300 }), silence: makeSilentWav(work, 'quiet', 300) };
+  suite = await startSuite({ logFile: path.join(ARTIFACTS, 'run.log'), media: 'sfu' });
+}, { timeout: 16 * 60_000 });
+
+after(async () => {
+  await tearDown(run, suite, ARTIFACTS);
+  if (work) rmSync(work, { recursive: true, force: true });
+}, { timeout: 120_000 });
+
+/** What the page's one receiving connection decodes, per participant (window.__babelcall.mediaStats()). */
+function mediaStats(page) {
+  return page.evaluate(() => window.__babelcall.mediaStats());
+}
+
+/** Polls mediaStats until `probe(stats)` is truthy. */
+async function waitForMedia(p, what, probe, timeoutMs = 45_000) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    last = await mediaStats(p.page);
+    const value = await probe(last);
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`${p.name}: timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+test('three participants through the SFU: one receiving connection each, no /ws/audio, toggles, captions, layers', { timeout: 10 * 60_000 }, async (t) => {
+  const step = stepper(t, run, ARTIFACTS);
+
+  for (const [name, wav] of [['A', wavs.speech], ['B', wavs.silence], ['C', wavs.silence]]) {
+    participants.push({ name, ...(await launchParticipant(wav.path)) });
+  }
+  const [a, b, c] = participants;
+  let roomUrl;
+
+  await step('A creates an SFU call; B and C join through the link', async () => {
+    await a.page.goto(`${suite.baseUrl}/`);
+    await joinForm(a.page, { name: 'Alice', spoken: 'en', caption: 'en', dubbing: false, micOff: false, callName: 'Big sync' });
+    await a.page.click('#btn-create');
+    a.id = (await inRoom(a.page)).selfId;
+    roomUrl = a.page.url();
+    for (const [p, name, lang] of [[b, 'Beatriz', 'es'], [c, 'Carles', 'ca']]) {
+      await p.page.goto(roomUrl);
+      await joinForm(p.page, { name, spoken: 'es', caption: lang, dubbing: false, micOff: false });
+      await p.page.click('#btn-join');
+      p.id = (await inRoom(p.page)).selfId;
+    }
+    const room = await (await fetch(`${suite.baseUrl}/api/v1/rooms/${roomUrl.split('/r/')[1]}`)).json();
+    assert.equal(room.maxParticipants, 25, 'the page creates SFU calls for 25 (run.sh with Janus)');
+  });
+
+  await step('each page publishes once and receives the other two through one receiving connection', async () => {
+    for (const p of participants) {
+      const others = participants.filter((q) => q !== p).map((q) => q.id);
+      const s = await waitFor(p.page, `${p.name}: SFU connections up and both others' tracks live`, (x) =>
+        x.media === 'sfu' && x.sfu.publisher === 'connected' && x.sfu.subscriber === 'connected'
+        && others.every((id) => {
+          const peer = x.peers.find((q) => q.participantId === id);
+          return peer && ['audio', 'video'].every((k) => peer.tracks.some((tr) => tr.kind === k && tr.readyState === 'live'));
+        }) && x, { timeoutMs: 60_000 });
+      assert.deepEqual(new Set(s.sfu.streams.map((x) => x.participantId)), new Set(others));
+      const first = await waitForMedia(p, 'frames and audio from both others', (m) =>
+        others.every((id) => m[id]?.framesDecoded > 0 && m[id]?.audioBytes > 0) && m);
+      const later = await waitForMedia(p, 'more frames and audio', (m) =>
+        others.every((id) => m[id].framesDecoded > first[id].framesDecoded && m[id].audioBytes > first[id].audioBytes) && m);
+      assert.ok(later);
+      const self = await snapshot(p.page);
+      assert.ok(self.micOn && self.camOn, `${p.name}'s microphone and camera are on`);
+      const pcs = await p.page.evaluate(() => window.__pcCount());
+      assert.equal(pcs, 2, `${p.name} made ${pcs} RTCPeerConnections; expected one sending and one receiving`);
+      for (const id of others) {
+        const peer = (await snapshot(p.page)).peers.find((q) => q.participantId === id);
+        assert.ok(peer.videoPlaying && peer.videoWidth > 0, `${p.name} plays ${id}'s video`);
+      }
+    }
+    await a.page.screenshot({ path: path.join(ARTIFACTS, 'a-call.png') });
+  });
+
+  await step('no page opened /ws/audio (the server takes the audio from the SFU)', async () => {
+    for (const p of participants) {
+      assert.ok(p.sockets.some((u) => u.includes('/ws')), `${p.name} opened its signaling socket`);
+      assert.deepEqual(p.sockets.filter((u) => u.includes('/ws/audio')), [], `${p.name} opened /ws/audio`);
+    }
+  });
+
+  await step('C turns its camera off and on: the others see it, then get frames again', async () => {
+    const before = await snapshot(c.page);
+    assert.ok(before.camOn && before.micOn, `C's camera and microphone are still on (${JSON.stringify(before.sfu)})`);
+    await c.page.getByRole('button', { name: 'Camera on; turn off', exact: true }).click();
+    for (const p of [a, b]) {
+      await waitFor(p.page, `${p.name} sees C's camera off`, (x) => x.peers.find((q) => q.participantId === c.id)?.video === false);
+      await p.page.locator(`#grid .tile.video-off[data-participant="${c.id}"]`).waitFor({ timeout: 5000 });
+    }
+    await c.page.getByRole('button', { name: 'Camera off; turn on', exact: true }).click();
+    for (const p of [a, b]) {
+      await waitFor(p.page, `${p.name} sees C's camera on`, (x) => x.peers.find((q) => q.participantId === c.id)?.video === true);
+      const before = (await mediaStats(p.page))[c.id].framesDecoded;
+      await waitForMedia(p, 'C\'s frames again', (m) => m[c.id].framesDecoded > before + 10);
+    }
+  });
+
+  await step('B mutes its microphone: the others see it muted', async () => {
+    await b.page.getByRole('button', { name: 'Microphone on; turn off', exact: true }).click();
+    for (const p of [a, c]) {
+      await waitFor(p.page, `${p.name} sees B muted`, (x) => x.peers.find((q) => q.participantId === b.id)?.audio === false);
+      await p.page.locator(`#grid .tile.mic-off[data-participant="${b.id}"]`).waitFor({ timeout: 5000 });
+    }
+  });
+
+  await step('A speaks: B reads the Spanish and C the Catalan translation (audio taken from the SFU)', async () => {
+    // A new capture restarts the fake microphone's file at its sentence; unmuting also restarts the speech tap.
+    const since = Date.now();
+    await a.page.getByRole('button', { name: 'Microphone on; turn off', exact: true }).click();
+    await a.page.getByRole('button', { name: 'Microphone off; turn on', exact: true }).click();
+    for (const [p, lang] of [[b, 'es'], [c, 'ca']]) {
+      const got = await waitFor(p.page, `A's final transcript and its ${lang} translation at ${p.name}`, (x) => {
+        const bad = x.captions.find((e) => e.type === 'caption-status' && e.speaker === a.id && e.receivedAt > since
+          && ['asr_unavailable', 'untranslated'].includes(e.state));
+        if (bad) return { failure: `${bad.state}: ${bad.reason || 'no reason given'}` };
+        const tr = x.captions.find((e) => e.type === 'transcript' && e.speaker === a.id && e.final && e.receivedAt > since);
+        const tl = tr && x.captions.find((e) => e.type === 'translation' && e.language === lang && e.final
+          && e.utteranceId === tr.utteranceId);
+        return tl && { tr, tl };
+      }, { timeoutMs: 60_000 });
+      assert.equal(got.failure, undefined, `the orchestrator reported ${got.failure}`);
+      assert.notEqual(got.tl.text.trim(), '', 'a translation with text');
+      console.log(`# ${p.name}: "${got.tr.text}" -> (${lang}) "${got.tl.text}"`);
+    }
+  });
+
+  await step('a smaller window asks the SFU for a lower layer and receives smaller frames', async () => {
+    const order = ['l', 'm', 'h'];
+    const sent = await waitForMedia(a, 'A encoding three simulcast layers', (m) =>
+      order.every((rid) => m.sending.some((x) => x.rid === rid && x.framesEncoded > 0)) && m.sending);
+    console.log(`# A sends ${sent.map((x) => `${x.rid} ${x.frameWidth} px (${x.limitation})`).join(', ')}`);
+    /** B receives A's video at the width A encodes layer `rid` at (read again: the encoder may adapt). */
+    const receivedAt = (rid) => waitForMedia(b, `A's video at layer ${rid} at B`, async (m) => {
+      const layer = (await mediaStats(a.page)).sending.find((x) => x.rid === rid);
+      return layer && m[a.id].frameWidth === layer.frameWidth && layer.frameWidth;
+    }, 60_000);
+    const first = await waitFor(b.page, 'B asks for a layer of A', (x) => order.includes(x.sfu.layers[a.id]) && x.sfu.layers[a.id]);
+    const firstWidth = await receivedAt(first);
+    await b.page.setViewportSize({ width: 480, height: 400 });
+    const lower = await waitFor(b.page, 'B asks for a lower layer of A',
+      (x) => order.indexOf(x.sfu.layers[a.id]) >= 0 && order.indexOf(x.sfu.layers[a.id]) < order.indexOf(first) && x.sfu.layers[a.id]);
+    const lowerWidth = await receivedAt(lower);
+    assert.ok(lowerWidth < firstWidth, `layer ${lower} (${lowerWidth} px) is smaller than ${first} (${firstWidth} px)`);
+    console.log(`# B's tile of A: layer ${first} (${firstWidth} px wide) -> ${lower} (${lowerWidth} px) in a small window`);
+  });
+
+});
