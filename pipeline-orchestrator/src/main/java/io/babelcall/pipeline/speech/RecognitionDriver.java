@@ -29,6 +29,9 @@ import reactor.core.scheduler.Schedulers;
  * from any thread, deadlines from the pipeline's scheduler. The state they share (generation, utterances awaiting a
  * final, the pending interim) is guarded by {@link #lock}; engine calls are never made while holding it, so an engine
  * that calls back from inside a call cannot deadlock. Sessions are closed on Reactor's bounded-elastic threads.
+ *
+ * <p>Longer than 400 lines because the session callbacks, the deadlines and the reporting of lost utterances share
+ * one lock and one list of awaited finals; split apart, each part would need that lock and list too.
  */
 final class RecognitionDriver implements TranslationFanOut.LiveGate {
 
