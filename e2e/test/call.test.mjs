@@ -381,6 +381,10 @@ test('two participants: video call, translated captions, dubbing, chat, language
       assert.ok(settled.settledAt - settled.lastEventAt >= INTERIM_SETTLE_MS,
         `settled ${settled.settledAt - settled.lastEventAt} ms after its last interim, not before ${INTERIM_SETTLE_MS} ms`);
       const line = b.page.locator(`#caption-lines .cap[data-utterance="${seen.utteranceId}"]`);
+      // Its translation settles on its own clock: its last interim may have come later than the transcript's.
+      await b.page.waitForFunction((id) => !document.querySelector(
+        `#caption-lines .cap[data-utterance="${id}"] .cap-text.interim`), seen.utteranceId,
+      { polling: 50, timeout: INTERIM_SETTLE_MS + 5_000 });
       assert.equal(await line.locator('.cap-text.interim').count(), 0, 'no part of the line is shown as interim');
       assert.equal(await line.getAttribute('aria-busy'), null, 'the line is no longer aria-busy');
       assert.doesNotMatch(await line.locator('.cap-original').textContent(), /\(interim\)/);
