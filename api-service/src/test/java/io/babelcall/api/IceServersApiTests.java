@@ -39,7 +39,7 @@ class IceServersApiTests extends ApiTestSupport {
                 .isEqualTo(List.of("turn:turn.test.example:3478?transport=udp", "turns:turn.test.example:5349"));
 
         String username = (String) turn.get("username");
-        String[] parts = username.split(":");
+        String[] parts = username.split(":", -1);
         assertThat(parts[1]).isEqualTo(participantId);
         assertThat(Long.parseLong(parts[0])).isBetween(now + 7200 - 5, now + 7200 + 5);
         // What coturn does with use-auth-secret: recompute the HMAC of the username with the shared secret.

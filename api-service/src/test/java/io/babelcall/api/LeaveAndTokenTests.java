@@ -79,8 +79,8 @@ class LeaveAndTokenTests extends ApiTestSupport {
         String forged = new ParticipantTokens("another-secret-another-secret-another-secret", Clock.systemUTC())
                 .sign(claims(roomId, participantId, Instant.now().plus(Duration.ofHours(1))));
         // A valid token with its payload swapped keeps a signature that no longer matches.
-        String[] parts = ((String) ana.get("token")).split("\\.");
-        String[] otherParts = forged.split("\\.");
+        String[] parts = ((String) ana.get("token")).split("\\.", -1);
+        String[] otherParts = forged.split("\\.", -1);
         String tampered = parts[0] + "." + otherParts[1] + "." + parts[2];
 
         for (String token : List.of(forged, tampered, "not-a-jwt", "a.b.c")) {

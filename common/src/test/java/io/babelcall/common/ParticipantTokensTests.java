@@ -48,7 +48,7 @@ class ParticipantTokensTests {
 
     @Test
     void tamperedPayloadIsRefused() {
-        String[] parts = tokens.sign(claims(NOW.plusSeconds(3600))).split("\\.");
+        String[] parts = tokens.sign(claims(NOW.plusSeconds(3600))).split("\\.", -1);
         String payload = new String(java.util.Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8).replace("room-1", "room-2");
         String tampered = parts[0] + "." + java.util.Base64.getUrlEncoder().withoutPadding()
                 .encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "." + parts[2];

@@ -13,7 +13,7 @@ public final class LocalBinaries {
     /** The executable's path, or null when it is not installed. */
     public static Path find(String name) {
         String path = System.getenv().getOrDefault("PATH", "");
-        for (String dir : (path + File.pathSeparator + "/usr/bin:/usr/sbin:/usr/local/bin").split(File.pathSeparator)) {
+        for (String dir : (path + File.pathSeparator + "/usr/bin:/usr/sbin:/usr/local/bin").split(File.pathSeparator, -1)) {
             if (dir.isBlank()) {
                 continue;
             }

@@ -35,7 +35,7 @@ public class ClientAddressResolver {
         if (trustedProxies > 0) {
             List<String> hops = new ArrayList<>();
             for (String header : request.getHeaders().getOrEmpty("X-Forwarded-For")) {
-                for (String hop : header.split(",")) {
+                for (String hop : header.split(",", -1)) {
                     if (!hop.isBlank()) {
                         hops.add(hop.trim());
                     }

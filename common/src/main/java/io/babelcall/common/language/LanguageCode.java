@@ -89,7 +89,7 @@ public record LanguageCode(String value) implements Comparable<LanguageCode> {
      * that are neither first nor after a singleton (extensions and private use stay lowercase).
      */
     private static String canonical(String raw) {
-        String[] parts = raw.toLowerCase(Locale.ROOT).split("-");
+        String[] parts = raw.toLowerCase(Locale.ROOT).split("-", -1);
         StringBuilder out = new StringBuilder(parts[0]);
         boolean afterSingleton = false;
         for (int i = 1; i < parts.length; i++) {

@@ -23,7 +23,7 @@ public final class TokenCarrier {
         if (rawQuery == null || rawQuery.isEmpty()) {
             return Optional.empty();
         }
-        for (String pair : rawQuery.split("&")) {
+        for (String pair : rawQuery.split("&", -1)) {
             int eq = pair.indexOf('=');
             if (eq > 0 && QUERY_PARAMETER.equals(pair.substring(0, eq))) {
                 String value = URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
@@ -38,7 +38,7 @@ public final class TokenCarrier {
         if (headerValue == null || headerValue.isBlank()) {
             return Optional.empty();
         }
-        String[] entries = headerValue.split(",");
+        String[] entries = headerValue.split(",", -1);
         for (int i = 0; i < entries.length - 1; i++) {
             if (SUBPROTOCOL.equalsIgnoreCase(entries[i].trim())) {
                 String token = entries[i + 1].trim();

@@ -97,6 +97,8 @@ public final class AudioChannelGuard {
             ctx.fireChannelRead(msg);
         }
 
+        // ctx.close(promise) returns the promise it was given, which the caller of close() already holds
+        @SuppressWarnings("FutureReturnValueIgnored")
         @Override
         public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
             Channel channel = ctx.channel();

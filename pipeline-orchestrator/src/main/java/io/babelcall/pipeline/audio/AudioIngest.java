@@ -38,7 +38,11 @@ public final class AudioIngest {
         return sampleRate;
     }
 
-    /** @param nowNanos the frame's arrival ({@link System#nanoTime()}); not needed by the checks made here */
+    /**
+     * Checks one text (control) frame of the stream and says what to do with it.
+     *
+     * @param nowNanos the frame's arrival ({@link System#nanoTime()}); not needed by the checks made here
+     */
     public Control onText(String text, long nowNanos) {
         if (text.length() > MAX_TEXT_FRAME_CHARS) {
             throw new AudioRejectedException(AudioRejection.BAD_MESSAGE, "text frame too long");

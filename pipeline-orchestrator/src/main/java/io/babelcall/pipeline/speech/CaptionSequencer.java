@@ -38,17 +38,29 @@ final class CaptionSequencer {
 
     /**
      * Assigns the next seq and queues the event of {@code utteranceId} (null for none; its logs name it).
-     * {@code onPublished} runs when Redis has taken it; the future completes either way (a failure is logged by the
-     * queue), so nothing waiting on it stalls while Redis is away.
+     * {@code onPublished} runs when Redis has taken it; a failure is logged by the queue.
      */
-    synchronized CompletableFuture<Void> publish(String utteranceId, LongFunction<CaptionEvent> make,
-                                                 Runnable onPublished) {
-        CaptionEvent event = make.apply(seqBase + ++seq);
+    void publish(String utteranceId, LongFunction<CaptionEvent> make, Runnable onPublished) {
+        enqueue(utteranceId, make, onPublished, null);
+    }
+
+    /**
+     * {@link #publish}, and a future that completes once the event is published or failed (a failure is logged by
+     * the queue), so nothing waiting on it stalls while Redis is away.
+     */
+    CompletableFuture<Void> publishAndTrack(String utteranceId, LongFunction<CaptionEvent> make,
+                                            Runnable onPublished) {
         CompletableFuture<Void> done = new CompletableFuture<>();
+        enqueue(utteranceId, make, onPublished, done);
+        return done;
+    }
+
+    private synchronized void enqueue(String utteranceId, LongFunction<CaptionEvent> make, Runnable onPublished,
+                                      CompletableFuture<Void> done) {
+        CaptionEvent event = make.apply(seqBase + ++seq);
         Mono<Void> send = services.publisher().publish(speaker.roomId(), event);
         Mono<Void> step = onPublished == null ? send : send.doOnSuccess(v -> onPublished.run());
-        queue.submit(speaker.ids(utteranceId), step.doFinally(signal -> done.complete(null)));
-        return done;
+        queue.submit(speaker.ids(utteranceId), done == null ? step : step.doFinally(signal -> done.complete(null)));
     }
 
     /** Completes once every event queued so far has been published (or failed). */

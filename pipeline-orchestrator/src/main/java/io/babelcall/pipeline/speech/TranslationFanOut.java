@@ -200,7 +200,7 @@ final class TranslationFanOut {
                     long eos = u.endOfSpeechNanos;
                     // unknown words (passed through untranslated) are marked, never shown as a translation;
                     // the transcript entry keeps the translation even if Redis lost the event
-                    return Mono.fromFuture(captions.publish(u.id, s -> new Translation(speaker.id(), u.id, s, language,
+                    return Mono.fromFuture(captions.publishAndTrack(u.id, s -> new Translation(speaker.id(), u.id, s, language,
                                     target, translated.text(), true, u.endOfSpeechAt, services.clock().instant(),
                                     translated.unknown()),
                             () -> services.metrics().eosToTranslation(target, System.nanoTime() - eos)))

@@ -195,7 +195,7 @@ public class SpeechTap implements SmartLifecycle {
     }
 
     private void every(long millis, Runnable task) {
-        timer.scheduleWithFixedDelay(() -> {
+        var unused = timer.scheduleWithFixedDelay(() -> {
             try {
                 task.run();
             } catch (RuntimeException e) {

@@ -13,6 +13,8 @@ public final class WavFile {
     }
 
     /**
+     * The format and the place of the samples, read from a WAV header.
+     *
      * @param sampleRate    samples per second
      * @param channels      channel count
      * @param bitsPerSample 8, 16, 24 or 32

@@ -92,7 +92,7 @@ class GracefulShutdownTests {
         ReactiveRedisMessageListenerContainer container = new ReactiveRedisMessageListenerContainer(testRedis);
         try (EventCollector events = new EventCollector(container, json, room);
              AudioClient client = AudioClient.connect(port, speaker).start(16000)) {
-            client.closeCode.thenAccept(code -> timeline.add("close " + code));
+            var unused = client.closeCode.thenAccept(code -> timeline.add("close " + code));
             // The sentence without the silence after it: the utterance is still under way when the shutdown begins.
             client.stream(Audio.concat(Audio.silence(16000, 0.5), sentence), 16000, 20, 1.0);
             Awaitility.await().atMost(Duration.ofSeconds(10))

@@ -24,8 +24,11 @@ final class RedisConnectionSettings {
             return uri;
         }
         RedisURI.Builder b = null;
-        for (String node : nodes.split(",")) {
+        for (String node : nodes.split(",", -1)) {
             String hostPort = node.strip();
+            if (hostPort.isEmpty()) {
+                continue; // "a:26379,,b:26379" or a trailing comma
+            }
             int colon = hostPort.lastIndexOf(':');
             String host = colon < 0 ? hostPort : hostPort.substring(0, colon);
             int port = colon < 0 ? RedisURI.DEFAULT_SENTINEL_PORT : Integer.parseInt(hostPort.substring(colon + 1));
@@ -38,6 +41,9 @@ final class RedisConnectionSettings {
             } else {
                 b.withSentinel(host, port, sentinelPassword);
             }
+        }
+        if (b == null) {
+            throw new IllegalStateException("spring.data.redis.sentinel.nodes names no host:port");
         }
         String password = env.getProperty("spring.data.redis.password", "");
         if (!password.isEmpty()) {

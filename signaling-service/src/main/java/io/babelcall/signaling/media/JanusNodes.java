@@ -76,7 +76,7 @@ public final class JanusNodes implements AutoCloseable {
         }
         JanusClient client = new JanusClient(node.url(), props.apiSecret(), json, props.requestTimeout(),
                 props.keepAlive(), timers);
-        client.connect().whenComplete((c, e) -> {
+        var unused = client.connect().whenComplete((c, e) -> {
             if (e != null) {
                 log.warn("SFU node {} ({}) unreachable: {}; retrying in {}", node.id(), node.url(), e.toString(),
                         props.reconnectDelay());
@@ -110,7 +110,7 @@ public final class JanusNodes implements AutoCloseable {
 
     private void retry(MediaProperties.Node node) {
         if (!closed) {
-            timers.schedule(() -> connect(node), props.reconnectDelay().toMillis(), TimeUnit.MILLISECONDS);
+            var unused = timers.schedule(() -> connect(node), props.reconnectDelay().toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 

@@ -9,7 +9,7 @@ final class Sdp {
     /** The {@code a=mid} of the first {@code m=KIND} section, or null when there is none (or it has no mid). */
     static String firstMid(String sdp, String kind) {
         boolean inSection = false;
-        for (String line : sdp.split("\r?\n")) {
+        for (String line : sdp.split("\r?\n", -1)) {
             if (line.startsWith("m=")) {
                 if (inSection) {
                     return null;

@@ -1,5 +1,6 @@
 package io.babelcall.signaling.media;
 
+import io.babelcall.signaling.config.FireAndForget;
 import io.babelcall.common.room.RedisKeys;
 import io.babelcall.signaling.media.janus.JanusClient;
 import io.babelcall.signaling.media.janus.JanusException;
@@ -50,7 +51,7 @@ public final class SfuRooms {
 
     /** Runs {@code task} once the ICE time-out has passed (on the shared timer thread: keep it short). */
     void afterIceTimeout(Runnable task) {
-        timers.schedule(task, props.iceTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        var unused = timers.schedule(task, props.iceTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** The room's node, pinning it and creating its VideoRoom if needed; fails when no node is reachable. */
@@ -88,9 +89,10 @@ public final class SfuRooms {
                 }
                 log.info("room {} pinned to SFU node {}{}", roomId, chosen,
                         deadNode == null ? "" : " (node " + deadNode + " is down)");
-                redis.hincrby(RedisKeys.SFU_NODE_ROOMS, chosen, 1);
+                FireAndForget.logFailure(redis.hincrby(RedisKeys.SFU_NODE_ROOMS, chosen, 1), log, "room count of " + chosen);
                 if (deadNode != null) {
-                    redis.hincrby(RedisKeys.SFU_NODE_ROOMS, deadNode, -1);
+                    FireAndForget.logFailure(redis.hincrby(RedisKeys.SFU_NODE_ROOMS, deadNode, -1), log,
+                            "room count of " + deadNode);
                 }
                 return ensureRoom(new Placement(chosen, nodes.client(chosen), roomId));
             });

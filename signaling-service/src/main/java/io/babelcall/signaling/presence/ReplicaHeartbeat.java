@@ -64,7 +64,7 @@ public class ReplicaHeartbeat implements SmartLifecycle {
     }
 
     private static void every(ScheduledExecutorService executor, long millis, Runnable task) {
-        executor.scheduleWithFixedDelay(() -> {
+        var unused = executor.scheduleWithFixedDelay(() -> {
             try {
                 task.run();
             } catch (RuntimeException e) {

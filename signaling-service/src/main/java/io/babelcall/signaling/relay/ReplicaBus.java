@@ -1,5 +1,6 @@
 package io.babelcall.signaling.relay;
 
+import io.babelcall.signaling.config.FireAndForget;
 import io.babelcall.common.room.RedisKeys;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
@@ -91,7 +92,8 @@ public class ReplicaBus {
     }
 
     public void unsubscribeRoom(String roomId) {
-        subscriber.async().unsubscribe(RedisKeys.signal(roomId), RedisKeys.events(roomId));
+        FireAndForget.logFailure(subscriber.async().unsubscribe(RedisKeys.signal(roomId), RedisKeys.events(roomId)), log,
+                "unsubscribing from a room");
     }
 
     /** Publishes to the room's other replicas; never blocks. */

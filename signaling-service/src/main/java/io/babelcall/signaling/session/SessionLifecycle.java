@@ -179,7 +179,7 @@ final class SessionLifecycle {
                 CallLog.warn(log, session.roomId, session.participantId)
                         .log("cannot mark {} away: {}", session.participantId, e.toString());
             }
-            timers.schedule(() -> graceExpired(session), props.reconnectGrace().toMillis(), TimeUnit.MILLISECONDS);
+            var unused = timers.schedule(() -> graceExpired(session), props.reconnectGrace().toMillis(), TimeUnit.MILLISECONDS);
         }
         rooms.release(room);
     }

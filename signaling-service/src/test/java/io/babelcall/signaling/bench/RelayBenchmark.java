@@ -185,7 +185,7 @@ public final class RelayBenchmark {
     /** utime + stime in clock ticks. */
     static long cpu(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ", -1);
         return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
 
@@ -256,7 +256,8 @@ public final class RelayBenchmark {
         /** One socket's unparsed bytes: the incomplete frame left from its last read, then the new read. */
         ByteBuffer in = ByteBuffer.allocate(64 * 1024);
         /** Scratch for the control frames this thread sends (pong, close). */
-        final ByteBuffer control = ByteBuffer.allocate(8 + 125);
+        final byte[] controlFrame = new byte[8 + 125];
+        final ByteBuffer control = ByteBuffer.wrap(controlFrame);
 
         Loop() throws IOException {
             selector = Selector.open();
@@ -482,7 +483,7 @@ public final class RelayBenchmark {
                 return 0;
             }
             String[] lines = new String(b, 0, head, StandardCharsets.ISO_8859_1).split("\r\n");
-            boolean accepted = lines[0].split(" ")[1].equals("101") && Arrays.stream(lines).anyMatch(l ->
+            boolean accepted = lines[0].split(" ", -1)[1].equals("101") && Arrays.stream(lines).anyMatch(l ->
                     l.regionMatches(true, 0, "Sec-WebSocket-Accept:", 0, 21) && l.substring(21).trim().equals(ACCEPT));
             if (!accepted) {
                 lost("handshake refused: " + lines[0]);
@@ -610,7 +611,7 @@ public final class RelayBenchmark {
         /** A masked control frame (payload <= 125 bytes), written with the selector thread's scratch buffer. */
         private void control(int opcode, byte[] payload, int off, int length) {
             ByteBuffer c = loop.control.clear();
-            byte[] f = c.array();
+            byte[] f = loop.controlFrame;
             f[0] = (byte) (0x80 | opcode);
             f[1] = (byte) (0x80 | length);
             System.arraycopy(MASK, 0, f, 2, 4);
@@ -716,7 +717,7 @@ public final class RelayBenchmark {
                     inFlight.acquire();
                     Client c = new Client(p.participantId(), 0, stats);
                     c.connect(loop, URI.create(server), setup.token(roomId, p));
-                    c.welcome.whenComplete((v, e) -> inFlight.release());
+                    var unused = c.welcome.whenComplete((v, e) -> inFlight.release());
                     wave.add(c);
                 }
                 for (Client c : wave) {

@@ -71,7 +71,7 @@ class SpeechTapForwardTests {
                 "--babelcall.signaling.media.tap.retry-delay=200ms",
                 "--spring.main.banner-mode=off");
         // Endpoints live 1.5 s unless refreshed, as the orchestrator's heartbeat does every 500 ms.
-        timers.scheduleWithFixedDelay(SpeechTapForwardTests::heartbeats, 0, 400, TimeUnit.MILLISECONDS);
+        var unused = timers.scheduleWithFixedDelay(SpeechTapForwardTests::heartbeats, 0, 400, TimeUnit.MILLISECONDS);
     }
 
     static SpeechTapForwardTests current;

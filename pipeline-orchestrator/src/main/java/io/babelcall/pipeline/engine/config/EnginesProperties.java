@@ -61,6 +61,8 @@ public record EnginesProperties(
     }
 
     /**
+     * A route: these languages go to this engine instance.
+     *
      * @param languages language tags ({@code en}, {@code pt-BR}) or {@code "*"} for every language the engine serves
      * @param engine    instance name
      */
@@ -68,6 +70,8 @@ public record EnginesProperties(
     }
 
     /**
+     * A route: these translation pairs go to this engine instance.
+     *
      * @param pairs  {@code en->es}, {@code en<->vi} (both directions), {@code *->es}, {@code en->*} or {@code "*"}
      * @param engine instance name
      */
@@ -90,6 +94,8 @@ public record EnginesProperties(
     }
 
     /**
+     * The Redis cache of translations and syntheses.
+     *
      * @param enabled      whether MT and TTS results are cached in Redis
      * @param mtTtl        lifetime of a cached translation ({@code mt:{hash}})
      * @param ttsTtl       lifetime of a cached synthesis ({@code tts:{hash}}, binary WAV)

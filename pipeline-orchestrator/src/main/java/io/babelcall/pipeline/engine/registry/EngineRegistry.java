@@ -349,7 +349,7 @@ public final class EngineRegistry implements AutoCloseable {
         SortedSet<LanguageCode> synthesis = languageCapabilities(routes.tts());
         Map<String, TranslationPair> translation = new TreeMap<>();
         routes.mt().forEach((key, name) -> {
-            String[] st = key.split("->");
+            String[] st = key.split("->", -1);
             Instance<?> instance = instances.get(name);
             if (!st[0].equals(RouteTable.ANY) && !st[1].equals(RouteTable.ANY)) {
                 TranslationPair p = new TranslationPair(LanguageCode.of(st[0]), LanguageCode.of(st[1]));

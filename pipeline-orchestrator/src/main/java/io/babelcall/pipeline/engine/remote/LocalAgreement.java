@@ -55,7 +55,7 @@ public final class LocalAgreement {
         if (text == null) {
             return out;
         }
-        for (String w : text.strip().split("\\s+")) {
+        for (String w : text.strip().split("\\s+", -1)) {
             if (!w.isEmpty() && !key(w).isEmpty()) {
                 out.add(w);
             }

@@ -52,6 +52,8 @@ public final class UtteranceRecognizer implements SpeechRecognizer, EngineHealth
     }
 
     /**
+     * How often the growing utterance is transcribed again, and its limits.
+     *
      * @param interimInterval re-transcribe the growing utterance every this much new audio; zero = no interims
      * @param interimMinAudio no interim request before the utterance has this much audio
      * @param maxAudio        longest utterance kept

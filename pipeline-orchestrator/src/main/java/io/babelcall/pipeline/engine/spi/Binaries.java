@@ -20,7 +20,7 @@ public final class Binaries {
             return Files.isExecutable(p) ? p : null;
         }
         String path = System.getenv().getOrDefault("PATH", "");
-        for (String dir : (path + File.pathSeparator + "/usr/bin:/usr/local/bin").split(File.pathSeparator)) {
+        for (String dir : (path + File.pathSeparator + "/usr/bin:/usr/local/bin").split(File.pathSeparator, -1)) {
             if (!dir.isBlank() && Files.isExecutable(Path.of(dir, name))) {
                 return Path.of(dir, name);
             }

@@ -12,7 +12,12 @@ public interface EngineHealth {
     /** A cheap check; must not block the caller (do I/O inside the Mono). */
     Mono<Status> health();
 
-    /** @param up whether the engine can serve calls; {@code details} are shown in {@code /actuator/health} */
+    /**
+     * An engine's health.
+     *
+     * @param up      whether the engine can serve calls
+     * @param details shown in {@code /actuator/health}
+     */
     record Status(boolean up, Map<String, Object> details) {
 
         public static Status up(Map<String, Object> details) {

@@ -34,7 +34,11 @@ final class DecoderPool implements AutoCloseable {
 
     /** One stream's pending request: told exactly once, later and on another thread, what it got. */
     interface Waiter {
-        /** @param decoder the leased decoder, or null when refused with {@code refusal} */
+        /**
+         * Called once, with a decoder or a refusal.
+         *
+         * @param decoder the leased decoder, or null when refused with {@code refusal}
+         */
         void leased(Decoder decoder, RuntimeException refusal);
     }
 

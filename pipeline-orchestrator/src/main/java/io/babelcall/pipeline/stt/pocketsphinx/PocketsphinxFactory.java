@@ -103,7 +103,7 @@ public class PocketsphinxFactory implements EngineFactory<SpeechRecognizer> {
                 "-samprate", Integer.toString(sampleRate),
                 "-fwdflat", fwdflat ? "yes" : "no", "-bestpath", bestpath ? "yes" : "no",
                 "-logfn", logFile));
-        for (String a : extra.trim().split("\\s+")) {
+        for (String a : extra.trim().split("\\s+", -1)) {
             if (!a.isEmpty()) {
                 argv.add(a);
             }

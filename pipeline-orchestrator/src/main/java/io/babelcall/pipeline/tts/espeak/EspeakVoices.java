@@ -33,8 +33,8 @@ final class EspeakVoices {
     /** Parses the table printed by {@code espeak-ng --voices}. */
     static EspeakVoices parse(String listing) {
         List<Voice> out = new ArrayList<>();
-        for (String line : listing.split("\n")) {
-            String[] cols = line.trim().split("\\s+");
+        for (String line : listing.split("\n", -1)) {
+            String[] cols = line.trim().split("\\s+", -1);
             if (cols.length < 5 || !cols[0].matches("\\d+")) {
                 continue; // header or blank
             }

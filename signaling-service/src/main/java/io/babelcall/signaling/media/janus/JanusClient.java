@@ -183,7 +183,7 @@ public final class JanusClient implements AutoCloseable {
     }
 
     private void keepAlive() {
-        call(session("keepalive"), true).whenComplete((r, e) -> {
+        var unused = call(session("keepalive"), true).whenComplete((r, e) -> {
             if (e != null) {
                 log.warn("Janus {} keep-alive failed: {}", uri, e.toString());
             }
@@ -211,7 +211,7 @@ public final class JanusClient implements AutoCloseable {
         String tx = Long.toString(transactions.incrementAndGet(), 36);
         m.put("transaction", tx);
         pending.put(tx, new Pending(future, ackCompletes));
-        timers.schedule(() -> {
+        var unused = timers.schedule(() -> {
             if (pending.remove(tx) != null) {
                 future.completeExceptionally(new TimeoutException("Janus " + m.path("janus").asString()
                         + " not answered within " + requestTimeout));

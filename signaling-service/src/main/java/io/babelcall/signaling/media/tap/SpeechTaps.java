@@ -1,5 +1,6 @@
 package io.babelcall.signaling.media.tap;
 
+import io.babelcall.signaling.config.FireAndForget;
 import io.babelcall.common.media.TapMapping;
 import io.babelcall.common.room.RedisKeys;
 import io.babelcall.signaling.media.janus.JanusClient;
@@ -67,7 +68,7 @@ public final class SpeechTaps implements AutoCloseable {
         Gauge.builder("babelcall_signaling_speech_taps", this, t -> t.waiting).tag("state", "waiting")
                 .register(metrics);
         long tick = props.replicaCheck().toMillis();
-        thread.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
+        var unused = thread.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -95,7 +96,7 @@ public final class SpeechTaps implements AutoCloseable {
 
     private void attempt(Forward f) {
         f.state = State.STARTING;
-        replicas.live().whenComplete((live, e) -> thread.execute(() -> {
+        var unused = replicas.live().whenComplete((live, e) -> thread.execute(() -> {
             if (f.state == State.STOPPED) {
                 return;
             }
@@ -113,7 +114,7 @@ public final class SpeechTaps implements AutoCloseable {
         long ssrc = ThreadLocalRandom.current().nextLong(1, 1L << 32);
         String mapping = json.writeValueAsString(new TapMapping(f.roomId, f.participantId, props.payloadType()));
         String key = RedisKeys.tap(ssrc);
-        redis.set(key, mapping, SetArgs.Builder.nx().px(props.mappingTtl().toMillis())).toCompletableFuture()
+        var unused = redis.set(key, mapping, SetArgs.Builder.nx().px(props.mappingTtl().toMillis())).toCompletableFuture()
                 .thenCompose(ok -> {
                     if (!"OK".equals(ok)) {
                         return CompletableFuture.completedFuture((Long) null); // SSRC in use: draw another
@@ -127,7 +128,8 @@ public final class SpeechTaps implements AutoCloseable {
                     }
                     if (e != null || streamId == null || streamId < 0) {
                         if (streamId != null) {
-                            redis.del(key); // written, but Janus made no forwarder
+                            // written, but Janus made no forwarder
+                            FireAndForget.logFailure(redis.del(key), log, "removing an unused tap mapping");
                         }
                         waitAndRetry(f, e != null ? "Redis or Janus failed: " + e.getMessage()
                                 : streamId == null ? "no free SSRC in " + 3 + " draws"
@@ -182,7 +184,7 @@ public final class SpeechTaps implements AutoCloseable {
     }
 
     private void stopForward(Forward f, long ssrc, long streamId) {
-        redis.del(RedisKeys.tap(ssrc));
+        FireAndForget.logFailure(redis.del(RedisKeys.tap(ssrc)), log, "removing a tap mapping");
         ObjectNode stop = f.janus.body("stop_rtp_forward").put("room", f.roomId).put("publisher_id", f.participantId)
                 .put("stream_id", streamId).put("admin_key", adminKey);
         f.janus.request(f.handle, stop, null).exceptionally(e -> null); // gone with its publisher or node: fine
@@ -205,7 +207,7 @@ public final class SpeechTaps implements AutoCloseable {
             active = activeNow;
             waiting = forwards.size() - activeNow;
             if (!inUse.isEmpty()) {
-                replicas.endpoints(inUse).thenAccept(found -> thread.execute(() -> moveOffGone(found)));
+                var unused = replicas.endpoints(inUse).thenAccept(found -> thread.execute(() -> moveOffGone(found)));
             }
             if (now - lastRefresh >= props.mappingRefresh().toNanos()) {
                 lastRefresh = now;
@@ -235,7 +237,8 @@ public final class SpeechTaps implements AutoCloseable {
             if (f.state == State.ACTIVE) {
                 String mapping = json.writeValueAsString(
                         new TapMapping(f.roomId, f.participantId, props.payloadType()));
-                redis.set(RedisKeys.tap(f.ssrc), mapping, SetArgs.Builder.px(props.mappingTtl().toMillis()));
+                FireAndForget.logFailure(redis.set(RedisKeys.tap(f.ssrc), mapping,
+                        SetArgs.Builder.px(props.mappingTtl().toMillis())), log, "refreshing a tap mapping");
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.babelcall.signaling.media.tap;
 
+import io.babelcall.signaling.config.FireAndForget;
 import io.babelcall.common.media.TapEndpoint;
 import io.babelcall.common.room.RedisKeys;
 import io.lettuce.core.KeyValue;
@@ -48,7 +49,8 @@ final class TapReplicas {
                     List<String> gone = new ArrayList<>(ids);
                     gone.removeAll(found.keySet());
                     if (!gone.isEmpty()) {
-                        redis.srem(RedisKeys.TAP_REPLICAS, gone.toArray(String[]::new));
+                        FireAndForget.logFailure(redis.srem(RedisKeys.TAP_REPLICAS, gone.toArray(String[]::new)), log,
+                                "forgetting gone tap replicas");
                     }
                     List<Replica> out = new ArrayList<>();
                     found.forEach((id, e) -> out.add(new Replica(id, e)));
