@@ -4,13 +4,15 @@ import io.babelcall.common.language.LanguageCode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Renders a transcript as JSON, WebVTT or SubRip. Times are relative to the start of the first utterance. With a
- * language, each cue carries the text in that language (the original when it was spoken in it, else its translation,
+ * Renders a transcript as JSON, WebVTT or SubRip. Utterances come out in the order they started (the stream holds them
+ * in the order their finals came, which differs when speakers overlap: WebVTT requires cues ordered by start time),
+ * times relative to the start of the first utterance. With a language, each cue carries the text in that language (the original when it was spoken in it, else its translation,
  * else the original as a fallback, flagged {@code translated:false} in JSON).
  */
 public final class TranscriptFormatter {
@@ -28,7 +30,8 @@ public final class TranscriptFormatter {
     private TranscriptFormatter() {
     }
 
-    public static Export json(String roomId, List<TranscriptEntry> entries, LanguageCode lang) {
+    public static Export json(String roomId, List<TranscriptEntry> stored, LanguageCode lang) {
+        List<TranscriptEntry> entries = byStart(stored);
         Instant origin = origin(entries);
         List<Item> items = new ArrayList<>(entries.size());
         for (TranscriptEntry e : entries) {
@@ -54,7 +57,8 @@ public final class TranscriptFormatter {
         return new Export(roomId, lang, items);
     }
 
-    public static String vtt(List<TranscriptEntry> entries, LanguageCode lang) {
+    public static String vtt(List<TranscriptEntry> stored, LanguageCode lang) {
+        List<TranscriptEntry> entries = byStart(stored);
         Instant origin = origin(entries);
         StringBuilder out = new StringBuilder("WEBVTT\n\n");
         int n = 1;
@@ -68,7 +72,8 @@ public final class TranscriptFormatter {
         return out.toString();
     }
 
-    public static String srt(List<TranscriptEntry> entries, LanguageCode lang) {
+    public static String srt(List<TranscriptEntry> stored, LanguageCode lang) {
+        List<TranscriptEntry> entries = byStart(stored);
         Instant origin = origin(entries);
         StringBuilder out = new StringBuilder();
         int n = 1;
@@ -93,6 +98,13 @@ public final class TranscriptFormatter {
     private static String text(TranscriptEntry e, LanguageCode lang) {
         String in = e.textIn(lang);
         return in != null ? in : e.text();
+    }
+
+    /** By start time, then end of speech; stable, so equal times keep the order their finals came in. */
+    static List<TranscriptEntry> byStart(List<TranscriptEntry> entries) {
+        return entries.stream()
+                .sorted(Comparator.comparing(TranscriptEntry::startedAt).thenComparing(TranscriptEntry::endOfSpeechAt))
+                .toList();
     }
 
     private static Instant origin(List<TranscriptEntry> entries) {

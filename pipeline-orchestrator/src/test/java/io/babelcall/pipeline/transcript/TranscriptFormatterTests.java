@@ -74,4 +74,50 @@ class TranscriptFormatterTests {
         assertThat(TranscriptFormatter.timestamp(100L * 3_600_000 + 1, '.')).isEqualTo("100:00:00.001");
         assertThat(TranscriptFormatter.vtt(List.of(), null)).isEqualTo("WEBVTT\n\n");
     }
+
+    /** Two speakers overlapping: the stream holds finals in the order they came, not the order speech began. */
+    private static final List<TranscriptEntry> OVERLAPPING = List.of(
+            new TranscriptEntry("u1", "ann", "Ann --> & <Co>", LanguageCode.of("en"), "Short one.", T0.plusMillis(2000),
+                    T0.plusMillis(3000), Map.of("es", "Una corta.")),
+            new TranscriptEntry("u2", "bob", "Bob", LanguageCode.of("en"), "A long sentence\nthat began first.",
+                    T0.plusMillis(500), T0.plusMillis(4200), Map.of()),
+            new TranscriptEntry("u3", "cy", "Cy", LanguageCode.of("en"), "Same start as Ann, ended sooner.",
+                    T0.plusMillis(2000), T0.plusMillis(2600), Map.of()),
+            new TranscriptEntry("u4", "ann", "Ann --> & <Co>", LanguageCode.of("en"), "x", T0.plusMillis(4200),
+                    T0.plusMillis(4200), Map.of()));
+
+    @Test
+    void overlappingSpeakersGiveAValidWebVttInStartOrder() {
+        String vtt = TranscriptFormatter.vtt(OVERLAPPING, null);
+        assertThat(WebVttValidator.violations(vtt)).isEmpty();
+        assertThat(vtt.indexOf("began first")).isLessThan(vtt.indexOf("ended sooner"));
+        assertThat(vtt.indexOf("ended sooner")).isLessThan(vtt.indexOf("Short one"));
+        assertThat(WebVttValidator.violations(TranscriptFormatter.vtt(OVERLAPPING, LanguageCode.of("es")))).isEmpty();
+    }
+
+    @Test
+    void everyFormatIsInStartOrder() {
+        assertThat(TranscriptFormatter.json("r1", OVERLAPPING, null).utterances())
+                .extracting(TranscriptFormatter.Item::utteranceId).containsExactly("u2", "u3", "u1", "u4");
+        String srt = TranscriptFormatter.srt(OVERLAPPING, null);
+        assertThat(srt).startsWith("1\n00:00:00,000 --> 00:00:03,700\nBob: A long sentence that began first.");
+        assertThat(srt.indexOf("ended sooner")).isLessThan(srt.indexOf("Short one"));
+    }
+
+    @Test
+    void theValidatorFindsWhatPlayersRefuse() {
+        assertThat(WebVttValidator.violations("""
+                WEBVTT
+
+                1
+                00:00:02.000 --> 00:00:03.000
+                <v Ann>later
+
+                2
+                00:00:01.000 --> 00:00:01.000
+                <v Bob>a < b & --> c
+
+                """)).hasSize(4);
+        assertThat(WebVttValidator.violations("WEBVT\n\n")).hasSize(1);
+    }
 }
