@@ -311,6 +311,34 @@ test('caption board: words the translator did not know are marked, and malformed
   assert.equal(r.malformedText, 'Hola zorb.');
 });
 
+test('caption board: an interim shows its stable words as text and the tentative rest lighter', { timeout: 30_000 }, async () => {
+  const r = await onBoard(`
+    const css = Object.assign(document.createElement('link'), { rel: 'stylesheet', href: '/css/app.css' });
+    await new Promise((loaded) => { css.onload = loaded; document.head.append(css); }); // the page's own look
+    board.setCaptionLanguage('en');
+    board.onEvent({ ...t('u1', 1, 'Our train leave', false), stable: 9 });
+    const p = () => document.querySelector('.cap[data-utterance="u1"] .cap-text'); // my language: shown once
+    const look = (sel) => { const e = p().querySelector(sel); return e && [e.textContent, getComputedStyle(e).opacity]; };
+    const first = { cls: p().className, stable: look('.cap-stable'), tail: look('.cap-tentative'), text: p().textContent };
+    board.onEvent({ ...t('u1', 2, 'Our train leaves', false), stable: 99 }); // not within the text: ignored
+    const bad = { stable: look('.cap-stable'), text: p().textContent };
+    board.onEvent(t('u1', 3, 'Our train leaves the station.', true));
+    const fin = { stable: look('.cap-stable'), tail: look('.cap-tentative'), cls: p().className };
+    return { first, bad, fin };
+  `);
+  assert.match(r.first.cls, /interim/);
+  assert.match(r.first.cls, /has-stable/);
+  assert.deepEqual(r.first.stable, ['Our train', '1']);
+  assert.equal(r.first.tail[0], ' leave');
+  assert.ok(Number(r.first.tail[1]) < 1, `the tentative tail is lighter (opacity ${r.first.tail[1]})`);
+  assert.match(r.first.text, /Our train leave \(interim\)$/);
+  assert.equal(r.bad.stable, null, 'a stable length outside the text is not trusted');
+  assert.match(r.bad.text, /^(EN)?Our train leaves \(interim\)$/);
+  assert.equal(r.fin.stable, null);
+  assert.equal(r.fin.tail, null);
+  assert.match(r.fin.cls, /final/);
+});
+
 test('caption board: an interim that never gets a final settles after the timeout; a late final still replaces it', { timeout: 30_000 }, async () => {
   const r = await onBoard(`
     board.setCaptionLanguage('es');

@@ -8,7 +8,8 @@
 // killed outright tells nobody: then the timeout is the answer.) Changing my caption language clears the lines in the
 // old one and every interim.
 
-import { marked, unknownSpans } from './unknown-words.js';
+import { unknownSpans } from './unknown-words.js';
+import { partClass, spoken, stateOf } from './caption-text.js';
 import { el, hueOf } from './dom.js';
 import { languageName, shortTag } from './languages.js';
 
@@ -141,6 +142,7 @@ export class CaptionBoard {
     line[slot] = {
       text: msg.text,
       unknown: slot === 'translation' ? unknownSpans(msg.unknown, msg.text.length) : null,
+      stable: stableLength(msg, isFinal),
       final: isFinal,
       settled: false,
       seq: msg.seq,
@@ -269,7 +271,7 @@ export class CaptionBoard {
           el(
             'p',
             {
-              class: `cap-text cap-${p.kind} ${STATE_CLASS[p.state]}${p.pending ? ' pending' : ''}`,
+              class: partClass(p),
               lang: p.language || undefined,
               title: p.language ? languageName(p.language) : undefined,
             },
@@ -368,30 +370,10 @@ export class CaptionBoard {
   }
 }
 
-const STATE_CLASS = {
-  final: 'final',
-  settled: 'settled',
-  interim: 'interim',
-  pending: 'interim',
-  unavailable: 'interim',
-};
-
-function stateOf(part) {
-  return part.final ? 'final' : part.settled ? 'settled' : 'interim';
-}
-
-/** A part's text, with what a screen reader needs to tell interim from final (visually hidden). */
-function spoken(part) {
-  if (part.state === 'pending') {
-    return [
-      el('span', { 'aria-hidden': 'true', text: part.text }),
-      el('span', { class: 'sr-only', text: 'translation pending' }),
-    ];
-  }
-  return [
-    ...marked(part.text, part.unknown),
-    part.state === 'interim' ? el('span', { class: 'sr-only', text: ' (interim)' }) : null,
-  ];
+/** How much of an interim transcript's text is stable (later interims keep it), if the event says so. */
+function stableLength(msg, isFinal) {
+  const n = msg.stable;
+  return msg.type === 'transcript' && !isFinal && Number.isInteger(n) && n >= 0 && n <= msg.text.length ? n : null;
 }
 
 function isDone(line) {

@@ -9,7 +9,10 @@ import java.time.Instant;
 /**
  * What a speaker said, in the language spoken: interim hypotheses ({@code final=false}) replaced in place, then one
  * final per utterance. {@code seq} increases per speaker across all of that speaker's events, so a listener can
- * drop anything older than what it has shown. {@code endOfSpeechAt} is set on finals.
+ * drop anything older than what it has shown. {@code endOfSpeechAt} is set on finals. {@code stable} (interims only):
+ * how many characters (UTF-16 code units) at the start of {@code text} are stable - words two interims in a row agreed
+ * on, which every later interim of the utterance keeps; the rest is a tentative tail that may still change. Absent on
+ * finals and from senders that do not tell.
  */
 @JsonTypeName("transcript")
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -21,5 +24,18 @@ public record Transcript(
         String text,
         @JsonProperty("final") boolean isFinal,
         Instant endOfSpeechAt,
-        Instant publishedAt) implements CaptionEvent {
+        Instant publishedAt,
+        Integer stable) implements CaptionEvent {
+
+    public Transcript {
+        if (stable != null && (text == null || stable < 0 || stable > text.length())) {
+            throw new IllegalArgumentException("stable must be within the text");
+        }
+    }
+
+    /** A transcript without a stable prefix (finals, and interims of senders that do not tell). */
+    public Transcript(String speaker, String utteranceId, long seq, LanguageCode language, String text, boolean isFinal,
+                      Instant endOfSpeechAt, Instant publishedAt) {
+        this(speaker, utteranceId, seq, language, text, isFinal, endOfSpeechAt, publishedAt, null);
+    }
 }

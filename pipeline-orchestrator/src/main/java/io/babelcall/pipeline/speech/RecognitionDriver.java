@@ -3,6 +3,7 @@ package io.babelcall.pipeline.speech;
 import io.babelcall.common.caption.CaptionStatus;
 import io.babelcall.common.caption.Transcript;
 import io.babelcall.pipeline.audio.Endpointer;
+import io.babelcall.pipeline.stt.LocalAgreement;
 import io.babelcall.pipeline.stt.RecognitionListener;
 import io.babelcall.pipeline.stt.RecognitionRequest;
 import io.babelcall.pipeline.stt.RecognitionSession;
@@ -392,12 +393,14 @@ final class RecognitionDriver implements TranslationFanOut.LiveGate {
         if (text.isEmpty()) {
             return;
         }
-        String t = text;
+        // Words two interims in a row agreed on are stable (kept by every later interim); translated interims are
+        // made of them only, so a translation never shows words the next interim takes back.
+        LocalAgreement.Shown shown = u.interims.show(text);
         u.interimPublished = true;
-        captions.publish(u.id, s -> new Transcript(speaker.id(), u.id, s, speaker.language(), t, false, null,
-                services.clock().instant()), null);
-        if (translations.translatesInterims()) {
-            translations.interim(u, t, now, this);
+        captions.publish(u.id, s -> new Transcript(speaker.id(), u.id, s, speaker.language(), shown.text(), false, null,
+                services.clock().instant(), shown.stableChars()), null);
+        if (translations.translatesInterims() && shown.grew()) {
+            translations.interim(u, shown.stable(), now, this);
         }
     }
 

@@ -1,5 +1,7 @@
 package io.babelcall.pipeline.speech;
 
+import io.babelcall.pipeline.stt.LocalAgreement;
+
 import java.time.Instant;
 
 /** One utterance of a speaker, from speech start to its final (mutable, owned by its {@link SpeakerPipeline}). */
@@ -17,6 +19,8 @@ final class Utterance {
     volatile boolean interimPublished;
     /** Reported as failed or abandoned (once). */
     volatile boolean lost;
+    /** Its interims' stable prefix (guarded by the recognition driver's lock). */
+    final LocalAgreement interims = new LocalAgreement();
 
     Utterance(String id, Instant startedAt) {
         this.id = id;

@@ -312,6 +312,7 @@ public final class PipelineBenchmark {
             Result r = speakers(env, speech, 1, utterances);
             report("end of speech -> 'es' translation published", r.latencies, r.seconds);
             System.out.println("  degraded (caption-status not ok): " + r.degraded);
+            System.out.println("  " + r.interims.describe());
         }
     }
 
@@ -346,7 +347,7 @@ public final class PipelineBenchmark {
 
     // ------------------------------------------------------------------ plumbing
 
-    record Result(List<Double> latencies, int degraded, double seconds) {
+    record Result(List<Double> latencies, int degraded, double seconds, InterimStability interims) {
     }
 
     /** n speakers, each in its own room with one Spanish listener, say {@code each} sentences in real time. */
@@ -383,7 +384,9 @@ public final class PipelineBenchmark {
         double seconds = (System.nanoTime() - t0) / 1e9;
         List<Double> latencies = new ArrayList<>();
         int degraded = 0;
+        InterimStability interims = new InterimStability(0, 0, 0, 0, 0);
         for (EventCollector c : collectors) {
+            interims = interims.plus(InterimStability.of(c.of(io.babelcall.common.caption.Transcript.class)));
             for (Translation t : c.of(Translation.class)) {
                 if (t.isFinal() && t.endOfSpeechAt() != null) {
                     latencies.add(Duration.between(t.endOfSpeechAt(), t.publishedAt()).toNanos() / 1e6);
@@ -392,7 +395,7 @@ public final class PipelineBenchmark {
             degraded += (int) c.of(CaptionStatus.class).stream().filter(s -> !CaptionStatus.OK.equals(s.state())).count();
             c.close();
         }
-        return new Result(latencies, degraded, seconds);
+        return new Result(latencies, degraded, seconds, interims);
     }
 
     static final class Env {

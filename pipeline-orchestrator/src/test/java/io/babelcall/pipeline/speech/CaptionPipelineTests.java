@@ -265,6 +265,34 @@ class CaptionPipelineTests extends PipelineTestBase {
         }
     }
 
+    /** Interims say how much of their text is stable: words two interims in a row agreed on, kept by later ones. */
+    @Test
+    void interimsCarryAStablePrefixThatLaterInterimsKeep() throws Exception {
+        String room = rooms.newRoom();
+        String speaker = rooms.join(room, "ann", "Ann", "en", "en", false);
+        rooms.join(room, "bea", "Bea", "es", "es", false);
+        engines.recognizer.script("ann", "so far so good");
+
+        try (EventCollector events = events(room); AudioClient c = AudioClient.connect(port, speaker).start(16000)) {
+            c.stream(Audio.concat(utterance(16000), utterance(16000)), 16000, 20, 1.5);
+            Transcript fin = events.await(Transcript.class, Transcript::isFinal, WAIT);
+            List<Transcript> interims = events.of(Transcript.class).stream()
+                    .filter(t -> !t.isFinal() && t.utteranceId().equals(fin.utteranceId())).toList();
+            assertThat(interims).as("interims of the utterance").hasSizeGreaterThanOrEqualTo(2);
+            assertThat(interims.get(0).stable()).as("nothing agreed on yet").isZero();
+            String stableBefore = "";
+            for (Transcript t : interims) {
+                assertThat(t.stable()).isNotNull();
+                String stable = t.text().substring(0, t.stable());
+                assertThat(stable).as("a stable prefix is never taken back").startsWith(stableBefore);
+                stableBefore = stable;
+            }
+            assertThat(stableBefore).as("the fake recogniser's 'so far <n> ms' interims agree on 'so far'")
+                    .isEqualToIgnoringCase("so far");
+            assertThat(fin.stable()).as("finals carry no stable prefix").isNull();
+        }
+    }
+
     private double counter(String name, String tag, String value) {
         var c = meters.find(name).tag(tag, value).counter();
         return c == null ? 0 : c.count();

@@ -1,5 +1,6 @@
 package io.babelcall.pipeline.engine.remote;
 
+import io.babelcall.pipeline.stt.LocalAgreement;
 import io.babelcall.common.language.LanguageCode;
 import io.babelcall.pipeline.engine.spi.EngineDefinition;
 import io.babelcall.pipeline.engine.spi.EngineHealth;

@@ -1,4 +1,4 @@
-package io.babelcall.pipeline.engine.remote;
+package io.babelcall.pipeline.stt;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,17 +8,45 @@ import java.util.Locale;
  * Stable-prefix policy for interim results of an engine that re-transcribes the growing utterance (local agreement
  * of two consecutive hypotheses, as in whisper_streaming): a word is committed once two consecutive hypotheses agree
  * on it and on everything before it; committed words are never withdrawn or changed. Interims show only the committed
- * prefix, so they grow and never flicker. Words are compared without case and punctuation. One instance per
- * utterance; not thread-safe (one interim request in flight at a time).
+ * prefix, so they grow and never flicker ({@link #update}), or the committed prefix followed by the rest of the newest
+ * hypothesis as a tentative tail ({@link #show}: streaming recognisers, whose hypotheses are cheap). Words are compared
+ * without case and punctuation. One instance per utterance; not thread-safe (its owner serialises the calls).
  */
 public final class LocalAgreement {
 
     private final List<String> committed = new ArrayList<>();
     private List<String> previous;
 
+    /**
+     * What an interim shows: {@code text} starts with the committed words (its first {@code stableChars} characters,
+     * UTF-16 code units), then the newest hypothesis's words after as many words, which may still change.
+     */
+    public record Shown(String text, int stableChars, boolean grew) {
+
+        /** The committed prefix of {@link #text}. */
+        public String stable() {
+            return text.substring(0, stableChars);
+        }
+    }
+
     /** Feeds the next hypothesis; returns the committed prefix when it grew, else null. */
     public String update(String hypothesis) {
+        return commit(words(hypothesis)) ? committed() : null;
+    }
+
+    /** Feeds the next hypothesis and returns what to show for it. */
+    public Shown show(String hypothesis) {
         List<String> words = words(hypothesis);
+        boolean grew = commit(words);
+        String stable = committed();
+        if (words.size() <= committed.size()) {
+            return new Shown(stable, stable.length(), grew);
+        }
+        String tail = String.join(" ", words.subList(committed.size(), words.size()));
+        return new Shown(stable.isEmpty() ? tail : stable + " " + tail, stable.length(), grew);
+    }
+
+    private boolean commit(List<String> words) {
         int before = committed.size();
         if (previous != null && startsWithCommitted(words) && startsWithCommitted(previous)) {
             int n = before;
@@ -30,7 +58,7 @@ public final class LocalAgreement {
             }
         }
         previous = words;
-        return committed.size() > before ? String.join(" ", committed) : null;
+        return committed.size() > before;
     }
 
     /** The committed prefix so far (empty at first). */
@@ -59,6 +87,15 @@ public final class LocalAgreement {
             if (!w.isEmpty() && !key(w).isEmpty()) {
                 out.add(w);
             }
+        }
+        return out;
+    }
+
+    /** The words of {@code text} as this policy compares them: lowercase, without punctuation. */
+    public static List<String> keys(String text) {
+        List<String> out = new ArrayList<>();
+        for (String w : words(text)) {
+            out.add(key(w));
         }
         return out;
     }

@@ -1,0 +1,85 @@
+package io.babelcall.pipeline.bench;
+
+import io.babelcall.common.caption.Transcript;
+import io.babelcall.pipeline.stt.LocalAgreement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * How steady interims are, from the transcript events one room saw: per utterance, in seq order, how often an update
+ * rewrote words already on screen (any word of the previous interim changed or went away; the issue's "48 %"), how
+ * often words shown as stable changed, and how often the final does not start with the last stable prefix. Words are
+ * compared without case and punctuation, as the stable-prefix policy compares them.
+ */
+record InterimStability(int updates, int rewrites, int stableChanges, int utterances, int finalsOffStable) {
+
+    static InterimStability of(List<Transcript> events) {
+        Map<String, List<Transcript>> byUtterance = new LinkedHashMap<>();
+        events.stream().sorted(Comparator.comparingLong(Transcript::seq))
+                .forEach(t -> byUtterance.computeIfAbsent(t.utteranceId(), k -> new ArrayList<>()).add(t));
+        int updates = 0;
+        int rewrites = 0;
+        int stableChanges = 0;
+        int utterances = 0;
+        int finalsOffStable = 0;
+        for (List<Transcript> u : byUtterance.values()) {
+            List<String> shown = null;
+            List<String> stable = List.of();
+            Transcript fin = null;
+            for (Transcript t : u) {
+                if (t.isFinal()) {
+                    fin = t;
+                    continue;
+                }
+                List<String> words = words(t.text());
+                List<String> nowStable = t.stable() == null ? List.of() : words(t.text().substring(0, t.stable()));
+                if (shown != null) {
+                    updates++;
+                    if (!startsWith(words, shown)) {
+                        rewrites++;
+                    }
+                    if (!startsWith(nowStable, stable)) {
+                        stableChanges++;
+                    }
+                }
+                shown = words;
+                stable = nowStable;
+            }
+            if (fin != null && shown != null) {
+                utterances++;
+                if (!startsWith(words(fin.text()), stable)) {
+                    finalsOffStable++;
+                }
+            }
+        }
+        return new InterimStability(updates, rewrites, stableChanges, utterances, finalsOffStable);
+    }
+
+    InterimStability plus(InterimStability o) {
+        return new InterimStability(updates + o.updates, rewrites + o.rewrites, stableChanges + o.stableChanges,
+                utterances + o.utterances, finalsOffStable + o.finalsOffStable);
+    }
+
+    String describe() {
+        return String.format(Locale.ROOT, "interim updates %d: rewrote words on screen %.1f %%, changed stable words "
+                        + "%.1f %%; utterances with interims %d: final not starting with the last stable prefix %.1f %%",
+                updates, pct(rewrites, updates), pct(stableChanges, updates), utterances,
+                pct(finalsOffStable, utterances));
+    }
+
+    private static double pct(int n, int of) {
+        return of == 0 ? 0 : 100.0 * n / of;
+    }
+
+    private static boolean startsWith(List<String> words, List<String> prefix) {
+        return words.size() >= prefix.size() && words.subList(0, prefix.size()).equals(prefix);
+    }
+
+    private static List<String> words(String text) {
+        return LocalAgreement.keys(text);
+    }
+}
