@@ -75,7 +75,7 @@ public final class JanusNodes implements AutoCloseable {
             return;
         }
         JanusClient client = new JanusClient(node.url(), props.apiSecret(), json, props.requestTimeout(),
-                props.keepAlive(), timers);
+                props.keepAlive(), props.keepAliveTimeout(), timers);
         client.connect().whenComplete((c, e) -> {
             if (e != null) {
                 log.warn("SFU node {} ({}) unreachable: {}; retrying in {}", node.id(), node.url(), e.toString(),

@@ -45,6 +45,7 @@ public final class JanusClient implements AutoCloseable {
     private final ObjectMapper json;
     private final Duration requestTimeout;
     private final Duration keepAlive;
+    private final Duration keepAliveTimeout;
     private final ScheduledExecutorService timers;
     private final HttpClient http;
     private final AtomicLong transactions = new AtomicLong();
@@ -64,11 +65,21 @@ public final class JanusClient implements AutoCloseable {
 
     public JanusClient(URI uri, String apiSecret, ObjectMapper json, Duration requestTimeout, Duration keepAlive,
                        ScheduledExecutorService timers) {
+        this(uri, apiSecret, json, requestTimeout, keepAlive, requestTimeout, timers);
+    }
+
+    /**
+     * A client whose session is declared lost when a keep-alive (sent every {@code keepAlive}) is not answered within
+     * {@code keepAliveTimeout}: a frozen or cut-off node keeps its socket open, so the socket alone cannot tell.
+     */
+    public JanusClient(URI uri, String apiSecret, ObjectMapper json, Duration requestTimeout, Duration keepAlive,
+                       Duration keepAliveTimeout, ScheduledExecutorService timers) {
         this.uri = uri;
         this.apiSecret = apiSecret;
         this.json = json;
         this.requestTimeout = requestTimeout;
         this.keepAlive = keepAlive;
+        this.keepAliveTimeout = keepAliveTimeout;
         this.timers = timers;
         this.http = HttpClient.newBuilder().connectTimeout(requestTimeout).build();
     }
@@ -182,10 +193,15 @@ public final class JanusClient implements AutoCloseable {
         }
     }
 
+    /** A keep-alive not answered in time (a frozen node, a cut network) or refused (session gone) loses the node. */
     private void keepAlive() {
-        call(session("keepalive"), true).whenComplete((r, e) -> {
-            if (e != null) {
-                log.warn("Janus {} keep-alive failed: {}", uri, e.toString());
+        call(session("keepalive"), true, keepAliveTimeout).whenComplete((r, e) -> {
+            if (e != null && !lost) {
+                lose("keep-alive failed: " + e);
+                WebSocket socket = ws;
+                if (socket != null) {
+                    socket.abort();
+                }
             }
         });
     }
@@ -203,6 +219,10 @@ public final class JanusClient implements AutoCloseable {
     }
 
     private CompletableFuture<Reply> call(ObjectNode m, boolean ackCompletes) {
+        return call(m, ackCompletes, requestTimeout);
+    }
+
+    private CompletableFuture<Reply> call(ObjectNode m, boolean ackCompletes, Duration timeout) {
         CompletableFuture<Reply> future = new CompletableFuture<>();
         if (lost) {
             future.completeExceptionally(new JanusException(0, "not connected to " + uri));
@@ -214,9 +234,9 @@ public final class JanusClient implements AutoCloseable {
         timers.schedule(() -> {
             if (pending.remove(tx) != null) {
                 future.completeExceptionally(new TimeoutException("Janus " + m.path("janus").asString()
-                        + " not answered within " + requestTimeout));
+                        + " not answered within " + timeout));
             }
-        }, requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
         String text = json.writeValueAsString(m);
         synchronized (sendLock) {
             sendChain = sendChain.exceptionally(e -> null).thenCompose(v -> ws.sendText(text, true))
