@@ -24,6 +24,7 @@ import org.springframework.validation.annotation.Validated;
  * @param maxPublishers   publishers per room (the largest call)
  * @param reconnectDelay  between attempts to reach a node that is down
  * @param iceTimeout      a publishing PeerConnection not up this long after its answer is torn down on the SFU
+ * @param statsInterval   how often each node's rooms and publishers are read for the metrics
  */
 @Validated
 @ConfigurationProperties("babelcall.signaling.media")
@@ -36,7 +37,8 @@ public record MediaProperties(
         @NotNull Duration keepAliveTimeout,
         @Min(2) @Max(100) int maxPublishers,
         @NotNull Duration reconnectDelay,
-        @NotNull Duration iceTimeout) {
+        @NotNull Duration iceTimeout,
+        @NotNull Duration statsInterval) {
 
     /** One Janus node. */
     public record Node(@NotBlank String id, @NotNull URI url) {

@@ -12,6 +12,9 @@ import io.babelcall.signaling.support.Rooms;
 import io.babelcall.signaling.support.WsClient;
 import io.babelcall.testsupport.JanusServer;
 import io.babelcall.testsupport.RedisServerExtension;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,6 +63,7 @@ class SfuSignalingTests {
                 "--babelcall.signaling.media.admin-key=" + node1.adminKey(),
                 "--babelcall.signaling.media.reconnect-delay=200ms",
                 "--babelcall.signaling.media.ice-timeout=2s",
+                "--babelcall.signaling.media.stats-interval=200ms",
                 "--spring.main.banner-mode=off");
     }
 
@@ -157,6 +161,33 @@ class SfuSignalingTests {
         a.close();
         c.close();
         // The other tests need one node only: the picker skips the dead one.
+    }
+
+    /** A node's gauge as this replica exports it (NaN while unread or unreachable). */
+    static double nodeGauge(String name, String node) {
+        Gauge g = replica.getBean(MeterRegistry.class).find(name).tag("node", node).gauge();
+        return g == null ? Double.NaN : g.value();
+    }
+
+    @Test
+    void eachNodesRoomsParticipantsHandlesAndRequestLatencyAreMetrics() {
+        Participant alice = rooms.add(room, "alice", "en", "es", false);
+        Participant bob = rooms.add(room, "bob", "es", "en", false);
+        WsClient a = join(alice);
+        WsClient b = join(bob);
+        String node = rooms.redis.get(RedisKeys.sfuRoom(room));
+        // read from the node itself (VideoRoom list / listparticipants): this room, its two participants
+        await().atMost(Duration.ofSeconds(10)).until(() -> nodeGauge("babelcall.sfu.node.rooms", node) == 1
+                && nodeGauge("babelcall.sfu.node.participants", node) == 2);
+        assertThat(nodeGauge("babelcall.sfu.node.publishers", node)).isZero(); // scripted peers never get ICE up
+        assertThat(nodeGauge("babelcall.sfu.node.handles", node)).isGreaterThanOrEqualTo(3); // 2 publishers + control
+        Timer latency = replica.getBean(MeterRegistry.class).find("babelcall.sfu.request").tag("node", node).timer();
+        assertThat(latency).isNotNull();
+        assertThat(latency.count()).isPositive();
+        a.close();
+        b.close();
+        await().atMost(Duration.ofSeconds(10)).until(() -> nodeGauge("babelcall.sfu.node.rooms", node) == 0
+                && nodeGauge("babelcall.sfu.node.participants", node) == 0);
     }
 
     @Test

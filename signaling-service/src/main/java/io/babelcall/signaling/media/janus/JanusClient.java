@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -58,9 +59,10 @@ public final class JanusClient implements AutoCloseable {
     private volatile WebSocket ws;
     private volatile long sessionId;
     private volatile boolean lost;
+    private volatile LongConsumer answered = nanos -> { };
     private ScheduledFuture<?> keepAliveTask;
 
-    private record Pending(CompletableFuture<Reply> future, boolean ackCompletes) {
+    private record Pending(CompletableFuture<Reply> future, boolean ackCompletes, long sentNanos) {
     }
 
     public JanusClient(URI uri, String apiSecret, ObjectMapper json, Duration requestTimeout, Duration keepAlive,
@@ -111,6 +113,16 @@ public final class JanusClient implements AutoCloseable {
     /** False once the socket or the session is gone (every handle with it). */
     public boolean isConnected() {
         return ws != null && sessionId != 0 && !lost;
+    }
+
+    /** Hears the round-trip time (nanoseconds) of every request Janus answered, refusals included. */
+    public void onAnswered(LongConsumer nanos) {
+        this.answered = nanos;
+    }
+
+    /** Plugin handles this client holds on the node now. */
+    public int handleCount() {
+        return handles.size();
     }
 
     /** Runs {@code action} once when the connection or the session is lost. */
@@ -230,7 +242,7 @@ public final class JanusClient implements AutoCloseable {
         }
         String tx = Long.toString(transactions.incrementAndGet(), 36);
         m.put("transaction", tx);
-        pending.put(tx, new Pending(future, ackCompletes));
+        pending.put(tx, new Pending(future, ackCompletes, System.nanoTime()));
         timers.schedule(() -> {
             if (pending.remove(tx) != null) {
                 future.completeExceptionally(new TimeoutException("Janus " + m.path("janus").asString()
@@ -260,6 +272,11 @@ public final class JanusClient implements AutoCloseable {
         String type = m.path("janus").asString();
         String tx = m.path("transaction").asString(null);
         Pending p = tx == null ? null : pending.get(tx);
+        boolean answers = "ack".equals(type) ? p != null && p.ackCompletes()
+                : "success".equals(type) || "event".equals(type) || "error".equals(type);
+        if (p != null && answers) {
+            answered.accept(System.nanoTime() - p.sentNanos());
+        }
         if (p != null) {
             switch (type) {
                 case "ack" -> {
