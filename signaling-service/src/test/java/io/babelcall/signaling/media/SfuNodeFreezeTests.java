@@ -4,18 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.babelcall.common.room.Participant;
 import io.babelcall.common.room.RedisKeys;
-import io.babelcall.signaling.SignalingApplication;
 import io.babelcall.signaling.support.Rooms;
 import io.babelcall.signaling.support.WsClient;
 import io.babelcall.testsupport.JanusServer;
 import io.babelcall.testsupport.RedisServerExtension;
-import java.net.URI;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -37,17 +34,7 @@ class SfuNodeFreezeTests {
         node1 = JanusServer.start("41300-41399");
         node2 = JanusServer.start("41400-41499", node1.apiSecret(), node1.adminKey());
         // keep-alive and keep-alive-timeout: application.yml's defaults, the ones that must meet the 10 s
-        replica = new SpringApplicationBuilder(SignalingApplication.class).run(
-                "--server.port=0",
-                "--spring.data.redis.url=" + RedisServerExtension.redisUrl(),
-                "--babelcall.token.secret=" + Rooms.SECRET,
-                "--babelcall.signaling.media.nodes[0].id=node-1",
-                "--babelcall.signaling.media.nodes[0].url=" + node1.wsUrl(),
-                "--babelcall.signaling.media.nodes[1].id=node-2",
-                "--babelcall.signaling.media.nodes[1].url=" + node2.wsUrl(),
-                "--babelcall.signaling.media.api-secret=" + node1.apiSecret(),
-                "--babelcall.signaling.media.admin-key=" + node1.adminKey(),
-                "--spring.main.banner-mode=off");
+        replica = SfuTestReplica.start(node1, node2);
     }
 
     @AfterAll
@@ -62,11 +49,7 @@ class SfuNodeFreezeTests {
     void aFrozenNodeIsLostWithinTenSecondsAndItsRoomMovesToTheOtherNode() {
         String room = rooms.newRoom();
         Participant alice = rooms.add(room, "alice", "en", "es", false);
-        int port = Integer.parseInt(replica.getEnvironment().getProperty("local.server.port"));
-        WsClient a = WsClient.connect(URI.create("ws://127.0.0.1:" + port + "/ws?access_token="
-                + rooms.token(room, alice)));
-        assertThat(a.next("welcome").path("media").asString()).isEqualTo("sfu");
-        assertThat(a.next("media-state").path("state").asString()).isEqualTo("connected");
+        WsClient a = SfuTestReplica.join(replica, rooms, room, alice);
         a.send(SfuSignalingTests.publish(SyntheticSdp.publisherOffer()));
         a.next("publish-answer");
         String pinned = rooms.redis.get(RedisKeys.sfuRoom(room));

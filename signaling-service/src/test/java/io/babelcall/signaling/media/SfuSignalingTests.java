@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.babelcall.common.room.Participant;
 import io.babelcall.common.room.RedisKeys;
-import io.babelcall.signaling.SignalingApplication;
 import io.babelcall.signaling.media.janus.JanusClient;
 import io.babelcall.signaling.support.Rooms;
 import io.babelcall.signaling.support.WsClient;
@@ -26,7 +25,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
@@ -51,20 +49,10 @@ class SfuSignalingTests {
         node1 = JanusServer.start("41100-41199");
         // Both nodes share the secrets, as one deployment's nodes do.
         node2 = JanusServer.start("41200-41299", node1.apiSecret(), node1.adminKey());
-        replica = new SpringApplicationBuilder(SignalingApplication.class).run(
-                "--server.port=0",
-                "--spring.data.redis.url=" + RedisServerExtension.redisUrl(),
-                "--babelcall.token.secret=" + Rooms.SECRET,
-                "--babelcall.signaling.media.nodes[0].id=node-1",
-                "--babelcall.signaling.media.nodes[0].url=" + node1.wsUrl(),
-                "--babelcall.signaling.media.nodes[1].id=node-2",
-                "--babelcall.signaling.media.nodes[1].url=" + node2.wsUrl(),
-                "--babelcall.signaling.media.api-secret=" + node1.apiSecret(),
-                "--babelcall.signaling.media.admin-key=" + node1.adminKey(),
+        replica = SfuTestReplica.start(node1, node2,
                 "--babelcall.signaling.media.reconnect-delay=200ms",
                 "--babelcall.signaling.media.ice-timeout=2s",
-                "--babelcall.signaling.media.stats-interval=200ms",
-                "--spring.main.banner-mode=off");
+                "--babelcall.signaling.media.stats-interval=200ms");
     }
 
     @AfterAll
@@ -82,11 +70,7 @@ class SfuSignalingTests {
     }
 
     WsClient join(Participant p) {
-        int port = Integer.parseInt(replica.getEnvironment().getProperty("local.server.port"));
-        WsClient c = WsClient.connect(URI.create("ws://127.0.0.1:" + port + "/ws?access_token=" + rooms.token(room, p)));
-        assertThat(c.next("welcome").path("media").asString()).isEqualTo("sfu");
-        assertThat(c.next("media-state").path("state").asString()).isEqualTo("connected");
-        return c;
+        return SfuTestReplica.join(replica, rooms, room, p);
     }
 
     static String publish(String sdp) {
