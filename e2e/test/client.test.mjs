@@ -8,7 +8,10 @@
 //     filter, last lines kept, screen-reader announcements; an interim without a final settles after its timeout;
 //     a caption-language switch clears the old language's lines and the interims; interim text is marked for
 //     assistive technology; words the translator did not know are marked as such; a caption-status failed or
-//     abandoned settles its utterance's line at once.
+//     abandoned settles its utterance's line at once;
+//   - the SFU media status: "Reconnecting…" in the top bar's status region while media restarts or retries after
+//     `restart` / `failed` (against an in-page stand-in for the SFU), cleared when media flows again; the
+//     unavailable notice for `unavailable`.
 
 import assert from 'node:assert/strict';
 import { createReadStream, existsSync, statSync } from 'node:fs';
@@ -417,4 +420,94 @@ test('caption board: switching the caption language clears the old language\'s l
   assert.deepEqual(r.inFlight, r.after);
   assert.deepEqual(r.continued.at(-1).parts.map((p) => [p.text, p.lang]),
     [['ENand then we (interim)', 'en'], ['…translation pending', 'ca']]);
+});
+
+test('SFU media status: "Reconnecting…" after restart and failed until media flows again; unavailable says so', { timeout: 60_000 }, async () => {
+  const page = participant.page;
+  const region = page.getByRole('status', { name: 'Audio and video' });
+  // The top bar's real region (index.html), driven by the page's own SfuMedia and renderer; the SFU is a second
+  // RTCPeerConnection in the page that answers each publish, unless told to hold it (media not flowing yet).
+  await page.evaluate(async () => {
+    const { SfuMedia } = await import('/js/sfu.js');
+    const { renderMediaStatus } = await import('/js/room/media-status.js');
+    const html = await (await fetch('/index.html')).text();
+    const el = new DOMParser().parseFromString(html, 'text/html').getElementById('media-status');
+    document.body.append(document.adoptNode(el));
+    const canvas = Object.assign(document.createElement('canvas'), { width: 320, height: 180 });
+    const g = canvas.getContext('2d');
+    setInterval(() => { g.fillStyle = `hsl(${Date.now() % 360} 70% 50%)`; g.fillRect(0, 0, 320, 180); }, 40);
+    const video = canvas.captureStream(25).getVideoTracks()[0];
+    const sfu = { held: null, hold: false, pc: null, early: [] };
+    const answer = async (sdp) => {
+      sfu.pc?.close();
+      const pc = new RTCPeerConnection();
+      sfu.pc = pc;
+      await pc.setRemoteDescription({ type: 'offer', sdp });
+      for (const c of sfu.early.splice(0)) await pc.addIceCandidate(c).catch(() => {});
+      await pc.setLocalDescription(await pc.createAnswer());
+      await new Promise((resolve) => {
+        if (pc.iceGatheringState === 'complete') resolve();
+        pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && resolve();
+      });
+      media.handle({ type: 'publish-answer', sdp: pc.localDescription.sdp });
+    };
+    const send = (msg) => {
+      if (msg.type === 'publish') {
+        sfu.early = [];
+        if (sfu.hold) sfu.held = msg.sdp;
+        else answer(msg.sdp);
+      } else if (msg.type === 'media-ice' && msg.pc === 'publish' && msg.candidate) {
+        if (sfu.pc?.remoteDescription && !sfu.held) sfu.pc.addIceCandidate(msg.candidate).catch(() => {});
+        else sfu.early.push(msg.candidate);
+      }
+    };
+    const media = new SfuMedia({ send, iceServers: { iceServers: [] }, tracks: () => ({ audio: null, video }) });
+    media.addEventListener('media-state', (e) => renderMediaStatus(el, e.detail));
+    window.__sfuTest = {
+      media,
+      sfu,
+      hold() { sfu.hold = true; },
+      release() { sfu.hold = false; const sdp = sfu.held; sfu.held = null; if (sdp) answer(sdp); },
+      publisher: () => media.publisher?.connectionState || null,
+    };
+    media.reset();
+    media.handle({ type: 'media-state', state: 'connected' });
+  });
+  const flowing = () => page.waitForFunction(() => window.__sfuTest.publisher() === 'connected', null, { timeout: 20_000 });
+  const text = async () => (await region.textContent()).trim();
+  const shows = (expected) => page.waitForFunction(
+    (t) => document.getElementById('media-status').textContent.trim() === t, expected, { timeout: 20_000 });
+
+  await flowing();
+  assert.equal(await text(), '', 'nothing to say while media flows');
+
+  // restart: the node was lost. Reconnecting while the new publish is unanswered, also once the server has joined
+  // me on the new node (`connected`); cleared when the new connection is up.
+  await page.evaluate(() => {
+    window.__sfuTest.hold();
+    window.__sfuTest.media.handle({ type: 'media-state', state: 'restart' });
+  });
+  await shows('Reconnecting…');
+  await page.evaluate(() => window.__sfuTest.media.handle({ type: 'media-state', state: 'connected' }));
+  assert.equal(await text(), 'Reconnecting…', 'joined again, but no media yet');
+  await page.evaluate(() => window.__sfuTest.release());
+  await flowing();
+  await shows('');
+
+  // failed: my connection never came up; the page publishes again after a second, and clears once it is up.
+  await page.evaluate(() => {
+    window.__sfuTest.hold();
+    window.__sfuTest.media.handle({ type: 'media-state', state: 'failed' });
+  });
+  await shows('Reconnecting…');
+  await page.waitForFunction(() => window.__sfuTest.sfu.held !== null, null, { timeout: 10_000 }); // the retry
+  assert.equal(await text(), 'Reconnecting…');
+  await page.evaluate(() => window.__sfuTest.release());
+  await flowing();
+  await shows('');
+
+  // unavailable: no SFU reachable.
+  await page.evaluate(() => window.__sfuTest.media.handle({ type: 'media-state', state: 'unavailable' }));
+  await shows('Audio and video are unavailable right now (media server unreachable). Retrying…');
+  await page.evaluate(() => window.__sfuTest.media.closeAll());
 });

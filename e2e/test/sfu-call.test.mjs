@@ -3,7 +3,9 @@
 // and audio through ONE receiving RTCPeerConnection (one sending, one receiving: two in all), with frames decoded and
 // audio arriving; no page opens /ws/audio; a camera turned off and on again, and a microphone muted, show on the
 // others; a smaller window asks the SFU for a lower simulcast layer, and the frames that arrive get smaller.
-// A spoken sentence reaches the others as translated captions through the server's speech tap.
+// A spoken sentence reaches the others as translated captions and B's dub through the server's speech tap; a mute
+// mid-sentence stops the captions (nothing said after it becomes one); a page that reloads rejoins the call, its
+// video reaching the others and theirs reaching it.
 
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -71,9 +73,9 @@ test('three participants through the SFU: one receiving connection each, no /ws/
     await a.page.click('#btn-create');
     a.id = (await inRoom(a.page)).selfId;
     roomUrl = a.page.url();
-    for (const [p, name, lang] of [[b, 'Beatriz', 'es'], [c, 'Carles', 'ca']]) {
+    for (const [p, name, lang, dubbing] of [[b, 'Beatriz', 'es', true], [c, 'Carles', 'ca', false]]) {
       await p.page.goto(roomUrl);
-      await joinForm(p.page, { name, spoken: 'es', caption: lang, dubbing: false, micOff: false });
+      await joinForm(p.page, { name, spoken: 'es', caption: lang, dubbing, micOff: false });
       await p.page.click('#btn-join');
       p.id = (await inRoom(p.page)).selfId;
     }
@@ -150,7 +152,7 @@ test('three participants through the SFU: one receiving connection each, no /ws/
     }
   });
 
-  await step('A speaks: B reads the Spanish and C the Catalan translation (audio taken from the SFU)', async () => {
+  await step('A speaks: B reads the Spanish and C the Catalan translation and B hears the dub (audio from the SFU)', async () => {
     // A new capture restarts the fake microphone's file at its sentence; unmuting also restarts the speech tap.
     // Cameras off meanwhile: on two cores, three browsers encoding and decoding simulcast video leave the recogniser
     // too little CPU to keep up with real time; this step is about the audio path.
@@ -171,7 +173,39 @@ test('three participants through the SFU: one receiving connection each, no /ws/
       assert.notEqual(got.tl.text.trim(), '', 'a translation with text');
       console.log(`# ${p.name}: "${got.tr.text}" -> (${lang}) "${got.tl.text}"`);
     }
+    const dub = await waitFor(b.page, 'a played, non-silent Spanish dub of A on B', (x) => {
+      const audible = x.dub.mode === 'webaudio' ? x.dub.maxPeak > 0.01 : (x.dub.elementPlayedSeconds || 0) > 0.2;
+      return x.dub.played >= 1 && x.dub.lastEndedAt && audible && x.dub;
+    }, { timeoutMs: 60_000 });
+    console.log(`# B's dub: ${dub.played} clip(s) played (${dub.mode}), peak ${dub.maxPeak?.toFixed?.(3)}`);
     await a.page.getByRole('button', { name: 'Microphone on; turn off', exact: true }).click();
+  });
+
+  await step('A mutes mid-sentence: nothing A says after the mute becomes a caption', async () => {
+    // Unmuting restarts the fake microphone's file; A mutes as soon as B sees her first words, about a second into a
+    // sentence of about four (recognised whole above, as one utterance ending "... joining the meeting today").
+    // The utterance cut by the mute settles (the tap ends it) without the words said after it, and no new one starts.
+    const LATE_WORDS = /\b(joining|meeting|today)\b/i;
+    const since = Date.now();
+    await a.page.getByRole('button', { name: 'Microphone off; turn on', exact: true }).click();
+    const heard = await waitFor(b.page, 'B sees A speaking again', (x) => x.captions.find((e) =>
+      e.type === 'transcript' && e.speaker === a.id && e.receivedAt > since), { timeoutMs: 60_000 });
+    await a.page.getByRole('button', { name: 'Microphone on; turn off', exact: true }).click();
+    const mutedAt = Date.now();
+    for (const p of [b, c]) {
+      const cut = await waitFor(p.page, `${p.name}: the final of A's cut utterance`, (x) => x.captions.find((e) =>
+        e.type === 'transcript' && e.final && e.utteranceId === heard.utteranceId), { timeoutMs: 30_000 });
+      assert.doesNotMatch(cut.text, LATE_WORDS, `${p.name}'s caption holds words A said after muting`);
+      console.log(`# ${p.name}: muted after "${heard.text}", the utterance settled as "${cut.text}"`);
+    }
+    // A new utterance can only be watched for: until the rest of the file's speech and a caption's latency are over.
+    const rest = wavs.speech.speechEndS - wavs.speech.speechStartS;
+    await new Promise((r) => setTimeout(r, Math.max(0, mutedAt + (rest + 5) * 1000 - Date.now())));
+    for (const p of [b, c]) {
+      const fresh = (await snapshot(p.page)).captions.filter((e) => e.speaker === a.id && e.receivedAt > since
+        && e.utteranceId !== heard.utteranceId && ['transcript', 'translation'].includes(e.type));
+      assert.deepEqual(fresh.map((e) => e.text), [], `${p.name} got captions of a new utterance of A after the mute`);
+    }
     for (const p of [a, b, c]) await p.page.getByRole('button', { name: 'Camera off; turn on', exact: true }).click();
   });
 
@@ -195,4 +229,24 @@ test('three participants through the SFU: one receiving connection each, no /ws/
     console.log(`# B's tile of A: layer ${first} (${firstWidth} px wide) -> ${lower} (${lowerWidth} px) in a small window`);
   });
 
+  await step('C reloads its page: it rejoins, the others get its video again and it gets theirs', async () => {
+    const before = await a.page.evaluate(() => window.__pcCount());
+    await c.page.reload();
+    const s = await inRoom(c.page);
+    assert.equal(s.selfId, c.id, 'C keeps its place (same participant) after a reload');
+    const others = [a, b].map((q) => q.id);
+    await waitFor(c.page, 'C: SFU connections up again with both others\' tracks', (x) =>
+      x.sfu.publisher === 'connected' && x.sfu.subscriber === 'connected' && others.every((id) =>
+        x.peers.find((q) => q.participantId === id)?.tracks.some((tr) => tr.kind === 'video' && tr.readyState === 'live')),
+    { timeoutMs: 60_000 });
+    const first = await waitForMedia(c, 'frames from both others after the reload', (m) =>
+      others.every((id) => m[id]?.framesDecoded > 0) && m);
+    await waitForMedia(c, 'more frames from both others', (m) =>
+      others.every((id) => m[id].framesDecoded > first[id].framesDecoded));
+    for (const p of [a, b]) {
+      const start = (await mediaStats(p.page))[c.id]?.framesDecoded ?? 0;
+      await waitForMedia(p, `C's video again at ${p.name}`, (m) => m[c.id]?.framesDecoded > start + 10);
+    }
+    assert.equal(await a.page.evaluate(() => window.__pcCount()), before, 'A kept its two connections');
+  });
 });

@@ -75,8 +75,9 @@ export class SfuMedia extends EventTarget {
   onMediaState({ state }) {
     clearTimeout(this.retryTimer);
     if (state === 'connected') {
-      // Joined on the SFU: receiving starts by itself; publish unless a publish is already under way.
-      this.setState('connected');
+      // Joined on the SFU: receiving starts by itself; publish unless a publish is already under way. After a
+      // restart, a failure or an outage, still reconnecting until my media flows again (publisher connected).
+      this.setState(this.state === 'connecting' || this.state === 'connected' ? 'connected' : 'reconnecting');
       if (!this.publisher) this.publish();
     } else if (state === 'restart') {
       // The node was lost or the room closed: the server's handles are gone, so are my connections' peers.
@@ -129,9 +130,15 @@ export class SfuMedia extends EventTarget {
     pc.onicecandidate = ({ candidate }) => this.sendCandidate('publish', candidate);
     pc.onconnectionstatechange = () => {
       if (pc !== this.publisher) return;
-      if (pc.connectionState === 'connected') this.retries = 0;
+      if (pc.connectionState === 'connected') {
+        this.retries = 0;
+        if (this.state === 'reconnecting') this.setState('connected'); // media flows again
+      }
       // A network change: restart ICE on the same connection (the SFU keeps my publisher).
-      if (pc.connectionState === 'failed') this.offer(pc, { iceRestart: true });
+      if (pc.connectionState === 'failed') {
+        this.setState('reconnecting');
+        this.offer(pc, { iceRestart: true });
+      }
       this.dispatchEvent(new CustomEvent('state', { detail: { pc: 'publish', state: pc.connectionState } }));
     };
     await this.offer(pc, {});

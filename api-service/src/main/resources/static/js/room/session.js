@@ -8,6 +8,7 @@ import { $, hideBanner, showBanner, toast } from '../dom.js';
 import { PeerMesh } from '../mesh.js';
 import { SfuMedia } from '../sfu.js';
 import { CLOSE_REPLACED, SignalingClient } from '../signaling.js';
+import { renderMediaStatus } from './media-status.js';
 import { AudioUplink } from '../uplink.js';
 
 const REJOIN_AFTER_MS = 20_000; // the server's reconnect grace is 15 s; past this, my identity may be gone
@@ -87,12 +88,7 @@ export class CallSession {
 
   /** The SFU media's state, in the top bar: says when audio and video cannot flow (chat and captions go on). */
   renderMediaState(state) {
-    const text = {
-      reconnecting: 'Reconnecting audio and video…',
-      unavailable: 'Audio and video are unavailable right now (media server unreachable). Retrying…',
-    }[state];
-    $('media-status').textContent = text || '';
-    $('media-status').hidden = !text;
+    renderMediaStatus($('media-status'), state);
     this.room.tiles.renderAllStates();
   }
 

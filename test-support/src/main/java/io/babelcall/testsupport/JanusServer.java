@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * A real Janus WebRTC Server (Debian package {@code janus}) on a free loopback port, configured from the project's own
  * templates in {@code deploy/janus/} (the ones run.sh and the container image render), with fresh secrets. Fails,
  * naming the package, when Janus is not installed; never skips. {@link #stop()} ends it (SIGTERM, then SIGKILL);
- * {@link #kill()} is a crash (SIGKILL at once). Every instance is also stopped when the test JVM exits.
+ * {@link #kill()} is a crash (SIGKILL at once), {@link #freeze()} a hang (SIGSTOP). Every instance is also stopped when the test JVM exits.
  */
 public final class JanusServer implements AutoCloseable {
 
@@ -124,6 +124,30 @@ public final class JanusServer implements AutoCloseable {
     /** SIGKILL: a crashed node. */
     public void kill() {
         killNow(process);
+    }
+
+    /** SIGSTOP: a frozen node (hung, or cut off): its sockets stay open but nothing answers. */
+    public void freeze() {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #freeze()}. */
+    public void thaw() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run kill: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** SIGKILL {@code process} and wait (up to 5 s) until it is gone. */

@@ -3,6 +3,7 @@ package io.babelcall.signaling.config;
 import io.babelcall.signaling.media.JanusNodes;
 import io.babelcall.signaling.media.MediaProperties;
 import io.babelcall.signaling.media.SfuHealthIndicator;
+import io.babelcall.signaling.media.SfuNodeStats;
 import io.babelcall.signaling.media.SfuRooms;
 import io.babelcall.signaling.media.tap.SpeechTaps;
 import io.babelcall.signaling.media.tap.TapProperties;
@@ -77,6 +78,14 @@ public class MediaConfiguration {
     SpeechTaps speechTaps(TapProperties tap, MediaProperties props, StatefulRedisConnection<String, String> sfuRedis,
                           ObjectMapper json, ScheduledExecutorService speechTapThread, MeterRegistry metrics) {
         return new SpeechTaps(tap, props.adminKey(), sfuRedis.async(), json, speechTapThread, metrics);
+    }
+
+    /** Per-node gauges and request latency ({@code babelcall_sfu_node_*}, {@code babelcall_sfu_request_seconds}). */
+    @Bean(destroyMethod = "close")
+    SfuNodeStats sfuNodeStats(MediaProperties props, JanusNodes nodes, ScheduledExecutorService janusTimers) {
+        SfuNodeStats stats = new SfuNodeStats(props, nodes, janusTimers);
+        stats.start();
+        return stats;
     }
 
     /** Health component {@code sfu}. */

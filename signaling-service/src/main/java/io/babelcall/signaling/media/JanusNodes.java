@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ObjLongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.ObjectMapper;
@@ -30,6 +31,7 @@ public final class JanusNodes implements AutoCloseable {
     private final ScheduledExecutorService timers;
     private final Map<String, JanusClient> connected = new LinkedHashMap<>();
     private final List<LossListener> listeners = new ArrayList<>();
+    private volatile ObjLongConsumer<String> answered = (node, nanos) -> { };
     private volatile boolean closed;
 
     public JanusNodes(MediaProperties props, ObjectMapper json, ScheduledExecutorService timers) {
@@ -40,6 +42,11 @@ public final class JanusNodes implements AutoCloseable {
 
     public synchronized void onLoss(LossListener listener) {
         listeners.add(listener);
+    }
+
+    /** Hears every answered request's round trip (node id, nanoseconds), on the Janus client threads. */
+    public void onAnswered(ObjLongConsumer<String> listener) {
+        this.answered = listener;
     }
 
     /** Starts connecting to every node (returns at once). */
@@ -75,7 +82,8 @@ public final class JanusNodes implements AutoCloseable {
             return;
         }
         JanusClient client = new JanusClient(node.url(), props.apiSecret(), json, props.requestTimeout(),
-                props.keepAlive(), timers);
+                props.keepAlive(), props.keepAliveTimeout(), timers);
+        client.onAnswered(nanos -> answered.accept(node.id(), nanos));
         var unused = client.connect().whenComplete((c, e) -> {
             if (e != null) {
                 log.warn("SFU node {} ({}) unreachable: {}; retrying in {}", node.id(), node.url(), e.toString(),

@@ -19,10 +19,12 @@ import org.springframework.validation.annotation.Validated;
  * @param apiSecret       Janus's {@code api_secret} (from a secret, never from the image)
  * @param adminKey        the VideoRoom plugin's {@code admin_key} (room creation and RTP forwarding)
  * @param requestTimeout  how long a Janus request may take
- * @param keepAlive       interval of the session keep-alive (Janus's session timeout is 60 s)
+ * @param keepAlive       interval of the session keep-alive, which is also the node's liveness check
+ * @param keepAliveTimeout a keep-alive not answered this long loses the node (its participants restart elsewhere)
  * @param maxPublishers   publishers per room (the largest call)
  * @param reconnectDelay  between attempts to reach a node that is down
  * @param iceTimeout      a publishing PeerConnection not up this long after its answer is torn down on the SFU
+ * @param statsInterval   how often each node's rooms and publishers are read for the metrics
  */
 @Validated
 @ConfigurationProperties("babelcall.signaling.media")
@@ -32,9 +34,11 @@ public record MediaProperties(
         String adminKey,
         @NotNull Duration requestTimeout,
         @NotNull Duration keepAlive,
+        @NotNull Duration keepAliveTimeout,
         @Min(2) @Max(100) int maxPublishers,
         @NotNull Duration reconnectDelay,
-        @NotNull Duration iceTimeout) {
+        @NotNull Duration iceTimeout,
+        @NotNull Duration statsInterval) {
 
     /** One Janus node. */
     public record Node(@NotBlank String id, @NotNull URI url) {

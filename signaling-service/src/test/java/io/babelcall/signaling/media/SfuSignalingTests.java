@@ -6,12 +6,14 @@ import static org.awaitility.Awaitility.await;
 
 import io.babelcall.common.room.Participant;
 import io.babelcall.common.room.RedisKeys;
-import io.babelcall.signaling.SignalingApplication;
 import io.babelcall.signaling.media.janus.JanusClient;
 import io.babelcall.signaling.support.Rooms;
 import io.babelcall.signaling.support.WsClient;
 import io.babelcall.testsupport.JanusServer;
 import io.babelcall.testsupport.RedisServerExtension;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +25,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
@@ -48,19 +49,10 @@ class SfuSignalingTests {
         node1 = JanusServer.start("41100-41199");
         // Both nodes share the secrets, as one deployment's nodes do.
         node2 = JanusServer.start("41200-41299", node1.apiSecret(), node1.adminKey());
-        replica = new SpringApplicationBuilder(SignalingApplication.class).run(
-                "--server.port=0",
-                "--spring.data.redis.url=" + RedisServerExtension.redisUrl(),
-                "--babelcall.token.secret=" + Rooms.SECRET,
-                "--babelcall.signaling.media.nodes[0].id=node-1",
-                "--babelcall.signaling.media.nodes[0].url=" + node1.wsUrl(),
-                "--babelcall.signaling.media.nodes[1].id=node-2",
-                "--babelcall.signaling.media.nodes[1].url=" + node2.wsUrl(),
-                "--babelcall.signaling.media.api-secret=" + node1.apiSecret(),
-                "--babelcall.signaling.media.admin-key=" + node1.adminKey(),
+        replica = SfuTestReplica.start(node1, node2,
                 "--babelcall.signaling.media.reconnect-delay=200ms",
                 "--babelcall.signaling.media.ice-timeout=2s",
-                "--spring.main.banner-mode=off");
+                "--babelcall.signaling.media.stats-interval=200ms");
     }
 
     @AfterAll
@@ -78,11 +70,7 @@ class SfuSignalingTests {
     }
 
     WsClient join(Participant p) {
-        int port = Integer.parseInt(replica.getEnvironment().getProperty("local.server.port"));
-        WsClient c = WsClient.connect(URI.create("ws://127.0.0.1:" + port + "/ws?access_token=" + rooms.token(room, p)));
-        assertThat(c.next("welcome").path("media").asString()).isEqualTo("sfu");
-        assertThat(c.next("media-state").path("state").asString()).isEqualTo("connected");
-        return c;
+        return SfuTestReplica.join(replica, rooms, room, p);
     }
 
     static String publish(String sdp) {
@@ -157,6 +145,33 @@ class SfuSignalingTests {
         a.close();
         c.close();
         // The other tests need one node only: the picker skips the dead one.
+    }
+
+    /** A node's gauge as this replica exports it (NaN while unread or unreachable). */
+    static double nodeGauge(String name, String node) {
+        Gauge g = replica.getBean(MeterRegistry.class).find(name).tag("node", node).gauge();
+        return g == null ? Double.NaN : g.value();
+    }
+
+    @Test
+    void eachNodesRoomsParticipantsHandlesAndRequestLatencyAreMetrics() {
+        Participant alice = rooms.add(room, "alice", "en", "es", false);
+        Participant bob = rooms.add(room, "bob", "es", "en", false);
+        WsClient a = join(alice);
+        WsClient b = join(bob);
+        String node = rooms.redis.get(RedisKeys.sfuRoom(room));
+        // read from the node itself (VideoRoom list / listparticipants): this room, its two participants
+        await().atMost(Duration.ofSeconds(10)).until(() -> nodeGauge("babelcall.sfu.node.rooms", node) == 1
+                && nodeGauge("babelcall.sfu.node.participants", node) == 2);
+        assertThat(nodeGauge("babelcall.sfu.node.publishers", node)).isZero(); // scripted peers never get ICE up
+        assertThat(nodeGauge("babelcall.sfu.node.handles", node)).isGreaterThanOrEqualTo(3); // 2 publishers + control
+        Timer latency = replica.getBean(MeterRegistry.class).find("babelcall.sfu.request").tag("node", node).timer();
+        assertThat(latency).isNotNull();
+        assertThat(latency.count()).isPositive();
+        a.close();
+        b.close();
+        await().atMost(Duration.ofSeconds(10)).until(() -> nodeGauge("babelcall.sfu.node.rooms", node) == 0
+                && nodeGauge("babelcall.sfu.node.participants", node) == 0);
     }
 
     @Test

@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -45,6 +46,7 @@ public final class JanusClient implements AutoCloseable {
     private final ObjectMapper json;
     private final Duration requestTimeout;
     private final Duration keepAlive;
+    private final Duration keepAliveTimeout;
     private final ScheduledExecutorService timers;
     private final HttpClient http;
     private final AtomicLong transactions = new AtomicLong();
@@ -57,18 +59,29 @@ public final class JanusClient implements AutoCloseable {
     private volatile WebSocket ws;
     private volatile long sessionId;
     private volatile boolean lost;
+    private volatile LongConsumer answered = nanos -> { };
     private ScheduledFuture<?> keepAliveTask;
 
-    private record Pending(CompletableFuture<Reply> future, boolean ackCompletes) {
+    private record Pending(CompletableFuture<Reply> future, boolean ackCompletes, long sentNanos) {
     }
 
     public JanusClient(URI uri, String apiSecret, ObjectMapper json, Duration requestTimeout, Duration keepAlive,
                        ScheduledExecutorService timers) {
+        this(uri, apiSecret, json, requestTimeout, keepAlive, requestTimeout, timers);
+    }
+
+    /**
+     * A client whose session is declared lost when a keep-alive (sent every {@code keepAlive}) is not answered within
+     * {@code keepAliveTimeout}: a frozen or cut-off node keeps its socket open, so the socket alone cannot tell.
+     */
+    public JanusClient(URI uri, String apiSecret, ObjectMapper json, Duration requestTimeout, Duration keepAlive,
+                       Duration keepAliveTimeout, ScheduledExecutorService timers) {
         this.uri = uri;
         this.apiSecret = apiSecret;
         this.json = json;
         this.requestTimeout = requestTimeout;
         this.keepAlive = keepAlive;
+        this.keepAliveTimeout = keepAliveTimeout;
         this.timers = timers;
         this.http = HttpClient.newBuilder().connectTimeout(requestTimeout).build();
     }
@@ -100,6 +113,16 @@ public final class JanusClient implements AutoCloseable {
     /** False once the socket or the session is gone (every handle with it). */
     public boolean isConnected() {
         return ws != null && sessionId != 0 && !lost;
+    }
+
+    /** Hears the round-trip time (nanoseconds) of every request Janus answered, refusals included. */
+    public void onAnswered(LongConsumer nanos) {
+        this.answered = nanos;
+    }
+
+    /** Plugin handles this client holds on the node now. */
+    public int handleCount() {
+        return handles.size();
     }
 
     /** Runs {@code action} once when the connection or the session is lost. */
@@ -182,10 +205,15 @@ public final class JanusClient implements AutoCloseable {
         }
     }
 
+    /** A keep-alive not answered in time (a frozen node, a cut network) or refused (session gone) loses the node. */
     private void keepAlive() {
-        var unused = call(session("keepalive"), true).whenComplete((r, e) -> {
-            if (e != null) {
-                log.warn("Janus {} keep-alive failed: {}", uri, e.toString());
+        var unused = call(session("keepalive"), true, keepAliveTimeout).whenComplete((r, e) -> {
+            if (e != null && !lost) {
+                lose("keep-alive failed: " + e);
+                WebSocket socket = ws;
+                if (socket != null) {
+                    socket.abort();
+                }
             }
         });
     }
@@ -203,6 +231,10 @@ public final class JanusClient implements AutoCloseable {
     }
 
     private CompletableFuture<Reply> call(ObjectNode m, boolean ackCompletes) {
+        return call(m, ackCompletes, requestTimeout);
+    }
+
+    private CompletableFuture<Reply> call(ObjectNode m, boolean ackCompletes, Duration timeout) {
         CompletableFuture<Reply> future = new CompletableFuture<>();
         if (lost) {
             future.completeExceptionally(new JanusException(0, "not connected to " + uri));
@@ -210,13 +242,13 @@ public final class JanusClient implements AutoCloseable {
         }
         String tx = Long.toString(transactions.incrementAndGet(), 36);
         m.put("transaction", tx);
-        pending.put(tx, new Pending(future, ackCompletes));
+        pending.put(tx, new Pending(future, ackCompletes, System.nanoTime()));
         var unused = timers.schedule(() -> {
             if (pending.remove(tx) != null) {
                 future.completeExceptionally(new TimeoutException("Janus " + m.path("janus").asString()
-                        + " not answered within " + requestTimeout));
+                        + " not answered within " + timeout));
             }
-        }, requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
         String text = json.writeValueAsString(m);
         synchronized (sendLock) {
             sendChain = sendChain.exceptionally(e -> null).thenCompose(v -> ws.sendText(text, true))
@@ -240,6 +272,11 @@ public final class JanusClient implements AutoCloseable {
         String type = m.path("janus").asString();
         String tx = m.path("transaction").asString(null);
         Pending p = tx == null ? null : pending.get(tx);
+        boolean answers = "ack".equals(type) ? p != null && p.ackCompletes()
+                : "success".equals(type) || "event".equals(type) || "error".equals(type);
+        if (p != null && answers) {
+            answered.accept(System.nanoTime() - p.sentNanos());
+        }
         if (p != null) {
             switch (type) {
                 case "ack" -> {
