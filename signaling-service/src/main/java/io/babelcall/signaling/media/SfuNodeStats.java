@@ -101,7 +101,7 @@ public final class SfuNodeStats implements MeterBinder, AutoCloseable {
             }
             CompletableFuture<Long> handle = handles.computeIfAbsent(janus,
                     c -> c.attach(JanusClient.VIDEOROOM, (data, jsep) -> { }));
-            handle.thenCompose(h -> count(janus, h)).whenComplete((c, e) -> {
+            var unused = handle.thenCompose(h -> count(janus, h)).whenComplete((c, e) -> {
                 if (e == null) {
                     counts.put(node.id(), c);
                 } else {
