@@ -2,8 +2,8 @@ package io.babelcall.pipeline.config;
 
 import io.babelcall.common.token.ParticipantTokens;
 import io.babelcall.pipeline.audio.AudioChannelGuard;
-import io.babelcall.pipeline.audio.AudioShutdown;
 import io.babelcall.pipeline.audio.AudioProperties;
+import io.babelcall.pipeline.audio.AudioShutdown;
 import io.babelcall.pipeline.audio.AudioStreamRegistry;
 import io.babelcall.pipeline.audio.AudioWebSocketHandler;
 import io.babelcall.pipeline.audio.MembershipWatch;
@@ -27,9 +27,11 @@ import io.babelcall.pipeline.speech.SpeakerPipelineFactory;
 import io.babelcall.pipeline.text.TextNormalizer;
 import io.babelcall.pipeline.transcript.TranscriptProperties;
 import io.babelcall.pipeline.transcript.TranscriptStore;
+import io.babelcall.support.redis.StartupRetry;
 import io.babelcall.support.web.SecurityHeadersWebFilter;
 import io.netty.channel.Channel;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -64,6 +66,9 @@ import tools.jackson.databind.ObjectMapper;
  */
 @Configuration(proxyBeanMethods = false)
 public class PipelineConfiguration implements WebFluxConfigurer {
+
+    /** How long the start waits for Redis's pub/sub connection before failing (documented in docs/pipeline.md). */
+    private static final Duration REDIS_STARTUP_PATIENCE = Duration.ofSeconds(30);
 
     private final CorsProperties cors;
     private final AudioProperties audio;
@@ -158,7 +163,10 @@ public class PipelineConfiguration implements WebFluxConfigurer {
     @Bean
     @ConditionalOnMissingBean
     ReactiveRedisMessageListenerContainer audioClaimsListenerContainer(ReactiveRedisConnectionFactory factory) {
-        return new ReactiveRedisMessageListenerContainer(factory);
+        // Its constructor opens the pub/sub connection: a Redis still starting beside this replica, or a handshake
+        // slower than the command time-out on a busy host, would otherwise fail the whole start.
+        return StartupRetry.connect("Redis pub/sub connection", REDIS_STARTUP_PATIENCE,
+                () -> new ReactiveRedisMessageListenerContainer(factory));
     }
 
     @Bean

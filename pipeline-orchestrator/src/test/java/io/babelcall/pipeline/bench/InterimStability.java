@@ -15,7 +15,8 @@ import java.util.Map;
  * often words shown as stable changed, and how often the final does not start with the last stable prefix. Words are
  * compared without case and punctuation, as the stable-prefix policy compares them.
  */
-record InterimStability(int updates, int rewrites, int stableChanges, int utterances, int finalsOffStable) {
+record InterimStability(int updates, int rewrites, int stableChanges, int utterances, int finalsOffStable,
+                        List<String> examples) {
 
     static InterimStability of(List<Transcript> events) {
         Map<String, List<Transcript>> byUtterance = new LinkedHashMap<>();
@@ -26,6 +27,7 @@ record InterimStability(int updates, int rewrites, int stableChanges, int uttera
         int stableChanges = 0;
         int utterances = 0;
         int finalsOffStable = 0;
+        List<String> examples = new ArrayList<>();
         for (List<Transcript> u : byUtterance.values()) {
             List<String> shown = null;
             List<String> stable = List.of();
@@ -53,22 +55,26 @@ record InterimStability(int updates, int rewrites, int stableChanges, int uttera
                 utterances++;
                 if (!startsWith(words(fin.text()), stable)) {
                     finalsOffStable++;
+                    examples.add("stable \"" + String.join(" ", stable) + "\" -> final \"" + fin.text() + "\"");
                 }
             }
         }
-        return new InterimStability(updates, rewrites, stableChanges, utterances, finalsOffStable);
+        return new InterimStability(updates, rewrites, stableChanges, utterances, finalsOffStable, examples);
     }
 
     InterimStability plus(InterimStability o) {
+        List<String> all = new ArrayList<>(examples);
+        all.addAll(o.examples);
         return new InterimStability(updates + o.updates, rewrites + o.rewrites, stableChanges + o.stableChanges,
-                utterances + o.utterances, finalsOffStable + o.finalsOffStable);
+                utterances + o.utterances, finalsOffStable + o.finalsOffStable, all);
     }
 
     String describe() {
         return String.format(Locale.ROOT, "interim updates %d: rewrote words on screen %.1f %%, changed stable words "
                         + "%.1f %%; utterances with interims %d: final not starting with the last stable prefix %.1f %%",
                 updates, pct(rewrites, updates), pct(stableChanges, updates), utterances,
-                pct(finalsOffStable, utterances));
+                pct(finalsOffStable, utterances)) + examples.stream().limit(8).map(e -> "\n    " + e)
+                .reduce("", String::concat);
     }
 
     private static double pct(int n, int of) {

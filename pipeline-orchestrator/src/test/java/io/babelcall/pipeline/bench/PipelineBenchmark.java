@@ -384,7 +384,7 @@ public final class PipelineBenchmark {
         double seconds = (System.nanoTime() - t0) / 1e9;
         List<Double> latencies = new ArrayList<>();
         int degraded = 0;
-        InterimStability interims = new InterimStability(0, 0, 0, 0, 0);
+        InterimStability interims = new InterimStability(0, 0, 0, 0, 0, List.of());
         for (EventCollector c : collectors) {
             interims = interims.plus(InterimStability.of(c.of(io.babelcall.common.caption.Transcript.class)));
             for (Translation t : c.of(Translation.class)) {
