@@ -7,7 +7,8 @@ import java.util.Locale;
 /**
  * Stable-prefix policy for interim results of an engine that re-transcribes the growing utterance (local agreement
  * of two consecutive hypotheses, as in whisper_streaming): a word is committed once two consecutive hypotheses agree
- * on it and on everything before it; committed words are never withdrawn or changed. Interims show only the committed
+ * on it and on everything before it, and the newest goes on past it (the last word heard may be a word still being
+ * spoken: "to" that becomes "tomorrow"); committed words are never withdrawn or changed. Interims show only the committed
  * prefix, so they grow and never flicker ({@link #update}), or the committed prefix followed by the rest of the newest
  * hypothesis as a tentative tail ({@link #show}: streaming recognisers, whose hypotheses are cheap). Words are compared
  * without case and punctuation. One instance per utterance; not thread-safe (its owner serialises the calls).
@@ -52,6 +53,9 @@ public final class LocalAgreement {
             int n = before;
             while (n < words.size() && n < previous.size() && key(words.get(n)).equals(key(previous.get(n)))) {
                 n++;
+            }
+            if (n == words.size() && n > before) {
+                n--; // the newest hypothesis ends on it: a word still being spoken ("to" becoming "tomorrow")
             }
             for (int i = before; i < n; i++) {
                 committed.add(words.get(i));
