@@ -4,8 +4,12 @@ import io.babelcall.common.room.Participant;
 import io.babelcall.common.room.RedisKeys;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -69,15 +73,38 @@ public class PresenceStore {
             return 0
             """);
 
-    private final StatefulRedisConnection<String, String> connection;
-    private final RedisCommands<String, String> redis;
+    private final StatefulConnection<String, String> connection;
+    private final RedisClusterCommands<String, String> redis;
+    private final RedisClusterAsyncCommands<String, String> async;
     private final ObjectMapper json;
     private final String replicaId;
     private final long roomTtlSeconds;
 
     public PresenceStore(RedisClient client, ObjectMapper json, String replicaId, Duration roomTtl) {
-        this.connection = client.connect();
-        this.redis = connection.sync();
+        this(client.connect(), json, replicaId, roomTtl);
+    }
+
+    /** On a Redis Cluster: every command routes to the node of its key (a script's, of its first key). */
+    public PresenceStore(RedisClusterClient client, ObjectMapper json, String replicaId, Duration roomTtl) {
+        this(client.connect(), json, replicaId, roomTtl);
+    }
+
+    private PresenceStore(StatefulRedisConnection<String, String> c, ObjectMapper json, String replicaId,
+                          Duration roomTtl) {
+        this(c, c.sync(), c.async(), json, replicaId, roomTtl);
+    }
+
+    private PresenceStore(StatefulRedisClusterConnection<String, String> c, ObjectMapper json, String replicaId,
+                          Duration roomTtl) {
+        this(c, c.sync(), c.async(), json, replicaId, roomTtl);
+    }
+
+    private PresenceStore(StatefulConnection<String, String> connection, RedisClusterCommands<String, String> redis,
+                          RedisClusterAsyncCommands<String, String> async, ObjectMapper json, String replicaId,
+                          Duration roomTtl) {
+        this.connection = connection;
+        this.redis = redis;
+        this.async = async;
         this.json = json;
         this.replicaId = replicaId;
         this.roomTtlSeconds = Math.max(1, roomTtl.toSeconds());
@@ -226,7 +253,7 @@ public class PresenceStore {
 
     /** The server's {@code redis_version}, asked on the presence connection; fails if Redis does not answer in time. */
     public String serverVersion(Duration timeout) throws Exception {
-        String info = connection.async().info("server").get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        String info = async.info("server").get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         return info.lines().filter(l -> l.startsWith("redis_version:"))
                 .map(l -> l.substring("redis_version:".length()).strip()).findFirst().orElse("unknown");
     }
