@@ -49,7 +49,7 @@ class PresenceStoreClusterTests {
     }
 
     static final Participant ANN = new Participant("ann", "Ann", LanguageCode.of("en"), LanguageCode.of("es"), false,
-            Instant.now());
+            Instant.parse("2026-01-01T00:00:00Z"));
 
     /** A fresh room listing {@link #ANN}, as the api leaves it after her join. */
     static String roomWithAnn() {
