@@ -122,10 +122,12 @@ public final class RedisKeys {
 
     /**
      * String with a short TTL: {@link io.babelcall.common.media.TapEndpoint} JSON of orchestrator replica
-     * {@code replicaId}, present while it is alive and receiving (heartbeat); deleted first when it stops.
+     * {@code replicaId}, present while it is alive and receiving (heartbeat); deleted first when it stops. No hash
+     * tag: it is only ever touched alone, or by signaling's MGET of every replica's key, which spans replicas (and
+     * so slots) whatever the tag.
      */
     public static String tapReplica(String replicaId) {
-        return "orchestrator:tap-replica:{" + replicaId + "}";
+        return "orchestrator:tap-replica:" + replicaId;
     }
 
     /** {@code room:{roomId}}: the prefix, with the room's hash tag, of every key and channel of one room. */
