@@ -84,22 +84,25 @@ public final class RedisServerExtension implements BeforeAllCallback {
 
     static Launched launch(Path binary, String... extraArgs) {
         try {
-            int port = freePort();
-            Path dir = Files.createTempDirectory("babelcall-test-redis");
-            List<String> command = new java.util.ArrayList<>(List.of(binary.toString(),
-                    "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                    "--dir", dir.toString(), "--daemonize", "no", "--loglevel", "warning"));
-            command.addAll(List.of(extraArgs));
-            Process process = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("redis.log").toFile())
-                    .start();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(process), "stop-test-redis"));
-            awaitPong(port, process, dir.resolve("redis.log"));
-            return new Launched(process, port);
+            return launch(binary, freePort(), Files.createTempDirectory("babelcall-test-redis"), extraArgs);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + binary + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The same on a given port and dir (a restarted cluster node keeps both, so it finds its nodes.conf). */
+    static Launched launch(Path binary, int port, Path dir, String... extraArgs) throws IOException {
+        List<String> command = new java.util.ArrayList<>(List.of(binary.toString(),
+                "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                "--dir", dir.toString(), "--daemonize", "no", "--loglevel", "warning"));
+        command.addAll(List.of(extraArgs));
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("redis.log").toFile())
+                .start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(process), "stop-test-redis"));
+        awaitPong(port, process, dir.resolve("redis.log"));
+        return new Launched(process, port);
     }
 
     private static void awaitPong(int port, Process process, Path log) throws IOException {

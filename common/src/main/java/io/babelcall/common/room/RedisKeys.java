@@ -3,6 +3,11 @@ package io.babelcall.common.room;
 /**
  * The one list of Redis key and channel names shared by the services. Redis is the only shared state and the only
  * bus between replicas, so every name is defined here and nowhere else.
+ *
+ * <p>Redis Cluster: every key and channel of one room carries the hash tag {@code {roomId}} and every per-replica key
+ * the tag {@code {replicaId}}, so a script or command that touches several keys of one room (or of one replica) maps
+ * to one slot. Keys of different rooms/replicas and the few global sets ({@link #SIGNALING_REPLICAS},
+ * {@link #SFU_NODE_ROOMS}, {@link #TAP_REPLICAS}) live in other slots: no script or multi-key command may mix them.
  */
 public final class RedisKeys {
 
@@ -11,25 +16,22 @@ public final class RedisKeys {
 
     /** Hash: the room's fields ({@code name}, {@code maxParticipants}, {@code createdAt}, {@code expiresAt}); has a TTL. */
     public static String room(String roomId) {
-        return "room:" + roomId;
+        return roomPrefix(roomId);
     }
 
     /** Hash: participantId -> {@link Participant} JSON; same TTL as the room. */
     public static String participants(String roomId) {
-        return "room:" + roomId + ":participants";
+        return roomPrefix(roomId) + ":participants";
     }
 
     /** Pub/sub channel: caption events (transcript, translation, dub, caption-status) from the orchestrator. */
     public static String events(String roomId) {
-        return "room:" + roomId + ":events";
+        return roomPrefix(roomId) + ":events";
     }
-
-    /** Pattern matching every room's caption-event channel. */
-    public static final String EVENTS_PATTERN = "room:*:events";
 
     /** Pub/sub channel: presence, chat and relayed WebRTC messages between signaling replicas of one room. */
     public static String signal(String roomId) {
-        return "room:" + roomId + ":signal";
+        return roomPrefix(roomId) + ":signal";
     }
 
     /**
@@ -37,12 +39,12 @@ public final class RedisKeys {
      * state, {@code connected}/{@code away}); same TTL as the room. Written only by signaling.
      */
     public static String presence(String roomId) {
-        return "room:" + roomId + ":presence";
+        return roomPrefix(roomId) + ":presence";
     }
 
     /** String: id of the SFU (Janus) node the room's media runs on, pinned at its first publish; same TTL as the room. */
     public static String sfuRoom(String roomId) {
-        return "room:" + roomId + ":sfu";
+        return roomPrefix(roomId) + ":sfu";
     }
 
     /** Hash: SFU node id -> number of rooms pinned to it (the load the node picker compares). */
@@ -53,12 +55,12 @@ public final class RedisKeys {
 
     /** String with a short TTL: present while the signaling replica {@code replicaId} is alive (heartbeat). */
     public static String signalingReplica(String replicaId) {
-        return "signaling:replica:" + replicaId;
+        return replicaPrefix(replicaId);
     }
 
     /** Set: {@code roomId<TAB>participantId} of every participant that signaling replica {@code replicaId} holds. */
     public static String signalingReplicaMembers(String replicaId) {
-        return "signaling:replica:" + replicaId + ":members";
+        return replicaPrefix(replicaId) + ":members";
     }
 
     /**
@@ -66,12 +68,12 @@ public final class RedisKeys {
      * replica {@code replicaId}, so each replica receives only the relays it delivers.
      */
     public static String signalingReplicaSignal(String replicaId) {
-        return "signaling:replica:" + replicaId + ":signal";
+        return replicaPrefix(replicaId) + ":signal";
     }
 
     /** Stream: final utterances with their translations, in order; has a TTL. */
     public static String transcript(String roomId) {
-        return "room:" + roomId + ":transcript";
+        return roomPrefix(roomId) + ":transcript";
     }
 
     /** String: cached translation, key made by the orchestrator from engine, languages and normalised text hash. */
@@ -120,9 +122,29 @@ public final class RedisKeys {
 
     /**
      * String with a short TTL: {@link io.babelcall.common.media.TapEndpoint} JSON of orchestrator replica
-     * {@code replicaId}, present while it is alive and receiving (heartbeat); deleted first when it stops.
+     * {@code replicaId}, present while it is alive and receiving (heartbeat); deleted first when it stops. No hash
+     * tag: it is only ever touched alone, or by signaling's MGET of every replica's key, which spans replicas (and
+     * so slots) whatever the tag.
      */
     public static String tapReplica(String replicaId) {
         return "orchestrator:tap-replica:" + replicaId;
+    }
+
+    /** {@code room:{roomId}}: the prefix, with the room's hash tag, of every key and channel of one room. */
+    private static String roomPrefix(String roomId) {
+        return "room:{" + roomId + "}";
+    }
+
+    /** The room id of a channel made by {@link #events} or {@link #signal}, or null when it is not one. */
+    public static String roomIdOf(String channel) {
+        if (!channel.startsWith("room:{")) {
+            return null;
+        }
+        int close = channel.indexOf('}', 6);
+        return close < 0 ? null : channel.substring(6, close);
+    }
+
+    private static String replicaPrefix(String replicaId) {
+        return "signaling:replica:{" + replicaId + "}";
     }
 }

@@ -27,6 +27,7 @@ import io.babelcall.pipeline.speech.SpeakerPipelineFactory;
 import io.babelcall.pipeline.text.TextNormalizer;
 import io.babelcall.pipeline.transcript.TranscriptProperties;
 import io.babelcall.pipeline.transcript.TranscriptStore;
+import io.babelcall.support.redis.RoomPublisher;
 import io.babelcall.support.redis.StartupRetry;
 import io.babelcall.support.web.SecurityHeadersWebFilter;
 import io.netty.channel.Channel;
@@ -107,8 +108,13 @@ public class PipelineConfiguration implements WebFluxConfigurer {
     }
 
     @Bean
+    RoomPublisher roomPublisher(ReactiveRedisConnectionFactory factory, ReactiveStringRedisTemplate redis) {
+        return new RoomPublisher(factory, redis);
+    }
+
+    @Bean
     @ConditionalOnMissingBean
-    CaptionPublisher captionPublisher(ReactiveStringRedisTemplate redis, ObjectMapper json) {
+    CaptionPublisher captionPublisher(RoomPublisher redis, ObjectMapper json) {
         return new CaptionPublisher(redis, json);
     }
 

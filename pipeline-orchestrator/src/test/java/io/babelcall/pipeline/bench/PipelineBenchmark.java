@@ -99,8 +99,7 @@ public final class PipelineBenchmark {
         @Bean
         @Primary
         io.babelcall.pipeline.speech.CaptionPublisher timedPublisher(
-                org.springframework.data.redis.core.ReactiveStringRedisTemplate redis,
-                tools.jackson.databind.ObjectMapper json) {
+                io.babelcall.support.redis.RoomPublisher redis, tools.jackson.databind.ObjectMapper json) {
             return new io.babelcall.pipeline.speech.CaptionPublisher(redis, json) {
                 @Override
                 public reactor.core.publisher.Mono<Void> publish(String roomId,

@@ -4,8 +4,12 @@ import io.babelcall.common.room.Participant;
 import io.babelcall.common.room.RedisKeys;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,10 +26,14 @@ import tools.jackson.databind.ObjectMapper;
  */
 public class PresenceStore {
 
-    /** Template for a replica's member set inside scripts (the replica id replaces the placeholder). */
-    private static final String MEMBERS_TEMPLATE = RedisKeys.signalingReplicaMembers("{replica}");
-
-    private static final String CONNECT = """
+    /*
+     * Redis Cluster: each script touches only the keys of one room (tag {roomId}), all passed in KEYS. The replica
+     * member sets (tag {replicaId}) and the global replica set live in other slots, so they are updated outside the
+     * scripts: this replica's set gains the member before CONNECT (the index is then a superset, and the sweep's
+     * removeIfReplica re-checks the presence entry, so an extra member is harmless), and a previous replica's set
+     * loses it after the script says which replica that was.
+     */
+    private static final LuaScript CONNECT = LuaScript.of("""
             local p = redis.call('HGET', KEYS[1], ARGV[1])
             if not p then return false end
             local prev = redis.call('HGET', KEYS[2], ARGV[1])
@@ -34,55 +42,69 @@ public class PresenceStore {
             redis.call('EXPIRE', KEYS[1], ttl)
             redis.call('EXPIRE', KEYS[2], ttl)
             redis.call('EXPIRE', KEYS[3], ttl)
-            redis.call('SADD', KEYS[4], ARGV[4])
-            redis.call('SADD', KEYS[5], ARGV[5])
-            if prev then
-              local old = cjson.decode(prev)
-              if old.replica ~= ARGV[5] then
-                redis.call('SREM', (string.gsub(ARGV[6], '{replica}', old.replica)), ARGV[4])
-              end
-              return {p, prev}
-            end
+            if prev then return {p, prev} end
             return {p}
-            """;
+            """);
 
-    private static final String PUT_IF_CONN = """
+    private static final LuaScript PUT_IF_CONN = LuaScript.of("""
             local cur = redis.call('HGET', KEYS[1], ARGV[1])
             if cur and cjson.decode(cur).conn == ARGV[2] then
               redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
               return 1
             end
             return 0
-            """;
+            """);
 
-    private static final String REMOVE = """
+    private static final LuaScript REMOVE = LuaScript.of("""
             local cur = redis.call('HGET', KEYS[1], ARGV[1])
-            if not cur then return 0 end
+            if not cur then return false end
             local e = cjson.decode(cur)
-            if e[ARGV[2]] ~= ARGV[3] then return 0 end
+            if e[ARGV[2]] ~= ARGV[3] then return false end
             redis.call('HDEL', KEYS[1], ARGV[1])
             redis.call('HDEL', KEYS[2], ARGV[1])
-            redis.call('SREM', (string.gsub(ARGV[5], '{replica}', e.replica)), ARGV[4])
-            return 1
-            """;
+            return e.replica
+            """);
 
-    private static final String SET_IF_EXISTS = """
+    private static final LuaScript SET_IF_EXISTS = LuaScript.of("""
             if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then
               redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
               return 1
             end
             return 0
-            """;
+            """);
 
-    private final StatefulRedisConnection<String, String> connection;
-    private final RedisCommands<String, String> redis;
+    private final StatefulConnection<String, String> connection;
+    private final RedisClusterCommands<String, String> redis;
+    private final RedisClusterAsyncCommands<String, String> async;
     private final ObjectMapper json;
     private final String replicaId;
     private final long roomTtlSeconds;
 
     public PresenceStore(RedisClient client, ObjectMapper json, String replicaId, Duration roomTtl) {
-        this.connection = client.connect();
-        this.redis = connection.sync();
+        this(client.connect(), json, replicaId, roomTtl);
+    }
+
+    /** On a Redis Cluster: every command routes to the node of its key (a script's, of its first key). */
+    public PresenceStore(RedisClusterClient client, ObjectMapper json, String replicaId, Duration roomTtl) {
+        this(client.connect(), json, replicaId, roomTtl);
+    }
+
+    private PresenceStore(StatefulRedisConnection<String, String> c, ObjectMapper json, String replicaId,
+                          Duration roomTtl) {
+        this(c, c.sync(), c.async(), json, replicaId, roomTtl);
+    }
+
+    private PresenceStore(StatefulRedisClusterConnection<String, String> c, ObjectMapper json, String replicaId,
+                          Duration roomTtl) {
+        this(c, c.sync(), c.async(), json, replicaId, roomTtl);
+    }
+
+    private PresenceStore(StatefulConnection<String, String> connection, RedisClusterCommands<String, String> redis,
+                          RedisClusterAsyncCommands<String, String> async, ObjectMapper json, String replicaId,
+                          Duration roomTtl) {
+        this.connection = connection;
+        this.redis = redis;
+        this.async = async;
         this.json = json;
         this.replicaId = replicaId;
         this.roomTtlSeconds = Math.max(1, roomTtl.toSeconds());
@@ -107,22 +129,27 @@ public class PresenceStore {
      * room no longer lists it.
      */
     public Connected connect(String roomId, String participantId, PresenceEntry entry) {
-        List<Object> r = redis.eval(CONNECT, ScriptOutputType.MULTI,
-                new String[] {RedisKeys.participants(roomId), RedisKeys.presence(roomId), RedisKeys.room(roomId),
-                        RedisKeys.signalingReplicaMembers(replicaId), RedisKeys.SIGNALING_REPLICAS},
-                participantId, json.writeValueAsString(entry), Long.toString(roomTtlSeconds),
-                member(roomId, participantId), replicaId, MEMBERS_TEMPLATE);
+        String member = member(roomId, participantId);
+        redis.sadd(RedisKeys.signalingReplicaMembers(replicaId), member);
+        redis.sadd(RedisKeys.SIGNALING_REPLICAS, replicaId);
+        List<Object> r = CONNECT.run(redis, ScriptOutputType.MULTI,
+                new String[] {RedisKeys.participants(roomId), RedisKeys.presence(roomId), RedisKeys.room(roomId)},
+                participantId, json.writeValueAsString(entry), Long.toString(roomTtlSeconds));
         if (r == null || r.isEmpty() || r.get(0) == null) {
+            redis.srem(RedisKeys.signalingReplicaMembers(replicaId), member);
             return null;
         }
         Participant p = json.readValue((String) r.get(0), Participant.class);
         PresenceEntry prev = r.size() > 1 && r.get(1) != null ? json.readValue((String) r.get(1), PresenceEntry.class) : null;
+        if (prev != null && !replicaId.equals(prev.replica())) {
+            redis.srem(RedisKeys.signalingReplicaMembers(prev.replica()), member);
+        }
         return new Connected(p, prev);
     }
 
     /** Replaces the entry only while it still belongs to connection {@code conn}. */
     public boolean putIfConn(String roomId, String participantId, String conn, PresenceEntry entry) {
-        Long r = redis.eval(PUT_IF_CONN, ScriptOutputType.INTEGER, new String[] {RedisKeys.presence(roomId)},
+        Long r = PUT_IF_CONN.run(redis, ScriptOutputType.INTEGER, new String[] {RedisKeys.presence(roomId)},
                 participantId, conn, json.writeValueAsString(entry));
         return r != null && r == 1L;
     }
@@ -138,15 +165,19 @@ public class PresenceStore {
     }
 
     private boolean remove(String roomId, String participantId, String field, String expected) {
-        Long r = redis.eval(REMOVE, ScriptOutputType.INTEGER,
+        String replica = REMOVE.run(redis, ScriptOutputType.VALUE,
                 new String[] {RedisKeys.presence(roomId), RedisKeys.participants(roomId)},
-                participantId, field, expected, member(roomId, participantId), MEMBERS_TEMPLATE);
-        return r != null && r == 1L;
+                participantId, field, expected);
+        if (replica == null) {
+            return false;
+        }
+        redis.srem(RedisKeys.signalingReplicaMembers(replica), member(roomId, participantId));
+        return true;
     }
 
     /** Stores new languages in the participant's JSON (if still listed); what the orchestrator and api read. */
     public boolean updateParticipant(String roomId, Participant p) {
-        Long r = redis.eval(SET_IF_EXISTS, ScriptOutputType.INTEGER, new String[] {RedisKeys.participants(roomId)},
+        Long r = SET_IF_EXISTS.run(redis, ScriptOutputType.INTEGER, new String[] {RedisKeys.participants(roomId)},
                 p.participantId(), json.writeValueAsString(p));
         return r != null && r == 1L;
     }
@@ -222,7 +253,7 @@ public class PresenceStore {
 
     /** The server's {@code redis_version}, asked on the presence connection; fails if Redis does not answer in time. */
     public String serverVersion(Duration timeout) throws Exception {
-        String info = connection.async().info("server").get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        String info = async.info("server").get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         return info.lines().filter(l -> l.startsWith("redis_version:"))
                 .map(l -> l.substring("redis_version:".length()).strip()).findFirst().orElse("unknown");
     }

@@ -23,17 +23,14 @@ import org.slf4j.LoggerFactory;
  * pipeline (one socket write for everything queued, auto-flush off). While a batch is in flight, new messages
  * accumulate, so under load many relays share one command and one write, and when idle a message leaves at once.
  * Relays (offer/answer/ice) go to the channel of the replica holding the target ({@code
- * signaling:replica:{id}:signal}), consecutive relays to one replica packed into one PUBLISH; room broadcasts go to
- * {@code room:{id}:signal}. Everything leaves through one outbox and one connection, in order, and one subscriber
+ * signaling:replica:{<id>}:signal}), consecutive relays to one replica packed into one PUBLISH; room broadcasts go to
+ * {@code room:{<id>}:signal}. Everything leaves through one outbox and one connection, in order, and one subscriber
  * connection receives it in that order (Lettuce calls the listener on one I/O thread), which keeps per-speaker caption
  * order and offer-before-ice order.
  */
 public class ReplicaBus {
 
     private static final Logger log = LoggerFactory.getLogger(ReplicaBus.class);
-    private static final String PREFIX = "room:";
-    private static final String SIGNAL_SUFFIX = RedisKeys.signal("").substring(PREFIX.length());
-    private static final String EVENTS_SUFFIX = RedisKeys.events("").substring(PREFIX.length());
     /** Messages waiting while Redis is unreachable before new ones are dropped (the outbox must stay bounded). */
     private static final int MAX_PENDING = 100_000;
     /** Largest packed relay batch in characters; a larger batch is split into several PUBLISHes. */
@@ -190,18 +187,22 @@ public class ReplicaBus {
         try {
             if (channel.equals(ownChannel)) {
                 RelayRecords.decode(message, l);
-            } else if (!channel.startsWith(PREFIX)) {
                 return;
-            } else if (channel.endsWith(SIGNAL_SUFFIX)) {
+            }
+            String roomId = RedisKeys.roomIdOf(channel);
+            if (roomId == null) {
+                return;
+            }
+            if (channel.equals(RedisKeys.signal(roomId))) {
                 if (Envelope.isFrom(message, replicaId)) {
                     return; // delivered locally already
                 }
                 Envelope e = Envelope.decode(message);
                 if (e != null) {
-                    l.onEnvelope(channel.substring(PREFIX.length(), channel.length() - SIGNAL_SUFFIX.length()), e);
+                    l.onEnvelope(roomId, e);
                 }
-            } else if (channel.endsWith(EVENTS_SUFFIX)) {
-                l.onCaptionEvent(channel.substring(PREFIX.length(), channel.length() - EVENTS_SUFFIX.length()), message);
+            } else if (channel.equals(RedisKeys.events(roomId))) {
+                l.onCaptionEvent(roomId, message);
             }
         } catch (RuntimeException e) {
             log.warn("cannot handle message on {}: {}", channel, e.toString());
