@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of every module, starting what the tests need:
 #   1. unit and integration tests of all Maven modules (real redis-server, Janus, Sentinel and engines, started by
-#      the tests), with the architecture rules (ArchUnit),
+#      the tests), with the architecture rules (ArchUnit), then the fault-injection suite from the jars they left
+#      (scripts/fault-test.sh: Redis outages, replica kills and SIGTERM, Sentinel failover; docs/faults.md),
 #   2. static checks: class and module sizes, the web page's lint (ESLint, Prettier),
 #   3. static checks of deploy/ (stack, compose, Prometheus config and rules, dashboards),
 #   4. the end-to-end test: the suite as ./run.sh starts it, two real headless Chromium participants,
@@ -34,6 +35,7 @@ step() { # NAME CMD...
 }
 
 step "Maven modules: unit and integration tests" ./mvnw -B -ntp -fae verify
+step "Fault injection from the jars (scripts/fault-test.sh, docs/faults.md)" scripts/fault-test.sh
 step "Sizes: no production class or page module over 400 lines without a reason" scripts/check-sizes.sh
 step "Web page lint: ESLint and Prettier (scripts/lint-web.sh)" scripts/lint-web.sh
 step "Whole suite boots as ./run.sh starts it (readiness, Prometheus, OpenAPI, Ctrl-C)" scripts/suite-smoke.sh
