@@ -31,7 +31,9 @@ import org.springframework.context.annotation.Import;
 @Import(FakeEngineConfiguration.class)
 public abstract class PipelineTestBase extends LiveServerTestBase {
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    // One client per test, HTTP/1.1: a client shared by every test class kept pooled connections to servers of
+    // contexts closed since, whose random ports later contexts may get again (a GET then hung until its time-out).
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @Autowired
     protected FakeEngines engines;
@@ -56,7 +58,7 @@ public abstract class PipelineTestBase extends LiveServerTestBase {
         if (authorization != null) {
             b.header("Authorization", authorization);
         }
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     /** A dub audio entry of the room, as the pipeline stores one; returns its URL path. */

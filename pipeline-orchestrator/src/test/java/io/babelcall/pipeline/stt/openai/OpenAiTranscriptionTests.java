@@ -122,11 +122,12 @@ class OpenAiTranscriptionTests {
             assertThat(rec.await(1)).isEqualTo("Hello there, how are you?");
         }
         System.out.println("interims: " + rec.interims + ", requests: " + server.getRequestCount());
-        assertThat(rec.interims).isNotEmpty().isSubsetOf(List.of("hello", "hello there how"));
+        // "how" is held back: each hypothesis that agreed on it ended on it (a word may still be being spoken)
+        assertThat(rec.interims).isNotEmpty().isSubsetOf(List.of("hello", "hello there"));
         for (int i = 1; i < rec.interims.size(); i++) {
             assertThat(rec.interims.get(i)).as("interims never flicker").startsWith(rec.interims.get(i - 1));
         }
-        assertThat(rec.interims).last().isEqualTo("hello there how");
+        assertThat(rec.interims).as("\"their\" never agreed with \"there\"").last().isEqualTo("hello there");
     }
 
     @Test
