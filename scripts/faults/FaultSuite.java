@@ -1,6 +1,6 @@
 // Longer than 400 lines because Java 17's source launcher (`java FaultSuite.java`, how scripts/fault-test.sh runs it
 // without a build of its own) runs exactly one source file: the processes, the scripted call, the faults and the table
-// cannot live in separate classes files. Moving it into a Maven module would allow the split (docs/faults.md).
+// cannot live in separate files. Moving it into a Maven module would allow the split (docs/faults.md).
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
