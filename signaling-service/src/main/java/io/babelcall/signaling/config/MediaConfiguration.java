@@ -1,5 +1,6 @@
 package io.babelcall.signaling.config;
 
+import io.babelcall.signaling.redis.SignalingRedis;
 import io.babelcall.signaling.media.JanusNodes;
 import io.babelcall.signaling.media.MediaProperties;
 import io.babelcall.signaling.media.SfuHealthIndicator;
@@ -7,8 +8,6 @@ import io.babelcall.signaling.media.SfuNodeStats;
 import io.babelcall.signaling.media.SfuRooms;
 import io.babelcall.signaling.media.tap.SpeechTaps;
 import io.babelcall.signaling.media.tap.TapProperties;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -47,15 +46,15 @@ public class MediaConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    StatefulRedisConnection<String, String> sfuRedis(RedisClient client) {
-        return client.connect();
+    SignalingRedis.Connection sfuRedis(SignalingRedis redis) {
+        return redis.connect();
     }
 
     @Bean
     @ConditionalOnMissingBean
-    SfuRooms sfuRooms(MediaProperties props, JanusNodes nodes, StatefulRedisConnection<String, String> sfuRedis,
+    SfuRooms sfuRooms(MediaProperties props, JanusNodes nodes, SignalingRedis.Connection sfuRedis,
                       ScheduledExecutorService janusTimers) {
-        return new SfuRooms(props, nodes, sfuRedis, janusTimers);
+        return new SfuRooms(props, nodes, sfuRedis.async(), janusTimers);
     }
 
     /** The speech tap's forwards: one thread owns them all (Redis and Janus answers hop back to it). */
@@ -75,7 +74,7 @@ public class MediaConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     @ConditionalOnProperty(name = "babelcall.signaling.media.tap.enabled", havingValue = "true", matchIfMissing = true)
-    SpeechTaps speechTaps(TapProperties tap, MediaProperties props, StatefulRedisConnection<String, String> sfuRedis,
+    SpeechTaps speechTaps(TapProperties tap, MediaProperties props, SignalingRedis.Connection sfuRedis,
                           ObjectMapper json, ScheduledExecutorService speechTapThread, MeterRegistry metrics) {
         return new SpeechTaps(tap, props.adminKey(), sfuRedis.async(), json, speechTapThread, metrics);
     }

@@ -1,5 +1,6 @@
 package io.babelcall.signaling.config;
 
+import io.babelcall.signaling.redis.SignalingRedis;
 import io.babelcall.common.token.ParticipantTokens;
 import io.babelcall.signaling.media.JanusNodes;
 import io.babelcall.signaling.media.SfuNodeMetrics;
@@ -16,10 +17,15 @@ import io.babelcall.signaling.transport.SignalingWebSocketHandler;
 import io.babelcall.signaling.transport.TokenHandshakeInterceptor;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -38,21 +44,36 @@ public class SignalingConfiguration {
 
     // Clock, token settings and ParticipantTokens come from service-support's ParticipantTokensAutoConfiguration.
 
-    /** A Lettuce client of its own: pub/sub and fire-and-forget publishes need the native API. */
+    /**
+     * A Lettuce client of its own (pub/sub and fire-and-forget publishes need the native API): a Redis Cluster when
+     * {@code spring.data.redis.cluster.nodes} is set, else one server or a Sentinel-found master.
+     */
     @Bean(destroyMethod = "shutdown")
     @ConditionalOnMissingBean
-    RedisClient signalingRedisClient(Environment env, @Value("${spring.data.redis.timeout:2s}") Duration timeout) {
-        RedisClient client = RedisClient.create(RedisConnectionSettings.uri(env, timeout));
+    SignalingRedis signalingRedis(Environment env, @Value("${spring.data.redis.timeout:2s}") Duration timeout) {
         // Every command, sync or async, fails after the timeout instead of waiting for Redis to come back.
+        TimeoutOptions timeouts = TimeoutOptions.enabled(timeout);
+        List<RedisURI> clusterNodes = RedisConnectionSettings.clusterNodes(env, timeout);
+        if (!clusterNodes.isEmpty()) {
+            RedisClusterClient client = RedisClusterClient.create(clusterNodes);
+            client.setDefaultTimeout(timeout);
+            // A failover or a resharding moves slots: MOVED/ASK answers and reconnects refresh the slot map at once.
+            client.setOptions(ClusterClientOptions.builder().timeoutOptions(timeouts)
+                    .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                            .enableAllAdaptiveRefreshTriggers().enablePeriodicRefresh(Duration.ofSeconds(30)).build())
+                    .build());
+            return SignalingRedis.cluster(client);
+        }
+        RedisClient client = RedisClient.create(RedisConnectionSettings.uri(env, timeout));
         client.setDefaultTimeout(timeout);
-        client.setOptions(ClientOptions.builder().timeoutOptions(TimeoutOptions.enabled(timeout)).build());
-        return client;
+        client.setOptions(ClientOptions.builder().timeoutOptions(timeouts).build());
+        return SignalingRedis.server(client);
     }
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    PresenceStore presenceStore(RedisClient client, ObjectMapper json, SignalingProperties props) {
-        return new PresenceStore(client, json, props.replicaId(), props.roomTtl());
+    PresenceStore presenceStore(SignalingRedis redis, ObjectMapper json, SignalingProperties props) {
+        return new PresenceStore(redis.connect(), json, props.replicaId(), props.roomTtl());
     }
 
     /** Health component {@code redis} (bean name minus the {@code HealthIndicator} suffix). */
@@ -65,8 +86,8 @@ public class SignalingConfiguration {
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    ReplicaBus replicaBus(RedisClient client, SignalingProperties props) {
-        return new ReplicaBus(client, props.replicaId());
+    ReplicaBus replicaBus(SignalingRedis redis, SignalingProperties props) {
+        return new ReplicaBus(redis, props.replicaId());
     }
 
     @Bean

@@ -5,8 +5,7 @@ import io.babelcall.common.room.RedisKeys;
 import io.babelcall.signaling.media.janus.JanusClient;
 import io.babelcall.signaling.media.janus.JanusException;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -35,17 +34,17 @@ public final class SfuRooms {
 
     private final MediaProperties props;
     private final JanusNodes nodes;
-    private final RedisAsyncCommands<String, String> redis;
+    private final RedisClusterAsyncCommands<String, String> redis;
     /** One control handle per Janus session, for create/list/destroy. */
     private final Map<JanusClient, CompletableFuture<Long>> control = new ConcurrentHashMap<>();
 
     private final ScheduledExecutorService timers;
 
-    public SfuRooms(MediaProperties props, JanusNodes nodes, StatefulRedisConnection<String, String> redis,
+    public SfuRooms(MediaProperties props, JanusNodes nodes, RedisClusterAsyncCommands<String, String> redis,
                     ScheduledExecutorService timers) {
         this.props = props;
         this.nodes = nodes;
-        this.redis = redis.async();
+        this.redis = redis;
         this.timers = timers;
     }
 

@@ -2,6 +2,7 @@ package io.babelcall.signaling.presence;
 
 import io.babelcall.common.room.Participant;
 import io.babelcall.common.room.RedisKeys;
+import io.babelcall.signaling.redis.SignalingRedis;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulConnection;
@@ -87,6 +88,11 @@ public class PresenceStore {
     /** On a Redis Cluster: every command routes to the node of its key (a script's, of its first key). */
     public PresenceStore(RedisClusterClient client, ObjectMapper json, String replicaId, Duration roomTtl) {
         this(client.connect(), json, replicaId, roomTtl);
+    }
+
+    /** On the connection given (closed with this store). */
+    public PresenceStore(SignalingRedis.Connection c, ObjectMapper json, String replicaId, Duration roomTtl) {
+        this(c.stateful(), c.sync(), c.async(), json, replicaId, roomTtl);
     }
 
     private PresenceStore(StatefulRedisConnection<String, String> c, ObjectMapper json, String replicaId,

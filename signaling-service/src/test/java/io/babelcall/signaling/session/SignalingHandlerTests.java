@@ -8,6 +8,7 @@ import io.babelcall.common.room.RedisKeys;
 import io.babelcall.signaling.config.SignalingProperties;
 import io.babelcall.signaling.metrics.SignalingMetrics;
 import io.babelcall.signaling.presence.PresenceStore;
+import io.babelcall.signaling.redis.SignalingRedis;
 import io.babelcall.signaling.relay.ReplicaBus;
 import io.babelcall.signaling.support.FakeConnection;
 import io.babelcall.signaling.support.Rooms;
@@ -63,8 +64,8 @@ class SignalingHandlerTests {
                 new SignalingProperties.Presence(Duration.ofSeconds(1), d.presence().refreshInterval(),
                         d.presence().sweepInterval()),
                 d.send(), d.roomTtl(), d.roomTtlRefresh(), d.captionStaleAfter(), id);
-        PresenceStore store = new PresenceStore(client, Rooms.JSON, id, props.roomTtl());
-        ReplicaBus bus = new ReplicaBus(client, id);
+        PresenceStore store = new PresenceStore(SignalingRedis.server(client).connect(), Rooms.JSON, id, props.roomTtl());
+        ReplicaBus bus = new ReplicaBus(SignalingRedis.server(client), id);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         SignalingHandler handler = new SignalingHandler(props, store, bus, new SignalingMetrics(registry), Rooms.JSON,
                 Clock.systemUTC());

@@ -5,9 +5,11 @@ import io.babelcall.common.room.Participant;
 import io.babelcall.common.room.RedisKeys;
 import io.babelcall.common.token.ParticipantClaims;
 import io.babelcall.common.token.ParticipantTokens;
+import io.babelcall.signaling.redis.SignalingRedis;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,15 +24,24 @@ public final class Rooms implements AutoCloseable {
     public static final String SECRET = "test-secret-test-secret-test-secret-0123456789";
     public static final ObjectMapper JSON = JsonMapper.builder().build();
 
-    private final RedisClient client;
-    private final StatefulRedisConnection<String, String> connection;
-    public final RedisCommands<String, String> redis;
+    private final SignalingRedis client;
+    private final SignalingRedis.Connection connection;
+    public final RedisClusterCommands<String, String> redis;
     public final ParticipantTokens tokens = new ParticipantTokens(SECRET, Clock.systemUTC());
 
     public Rooms(String redisUrl) {
-        this.client = RedisClient.create(redisUrl);
+        this(SignalingRedis.server(RedisClient.create(redisUrl)));
+    }
+
+    private Rooms(SignalingRedis client) {
+        this.client = client;
         this.connection = client.connect();
         this.redis = connection.sync();
+    }
+
+    /** On the Redis Cluster one of whose nodes is at {@code nodeUrl}; caption events are then sharded. */
+    public static Rooms onCluster(String nodeUrl) {
+        return new Rooms(SignalingRedis.cluster(RedisClusterClient.create(RedisURI.create(nodeUrl))));
     }
 
     public String newRoom() {
@@ -70,7 +81,11 @@ public final class Rooms implements AutoCloseable {
     }
 
     public void publishEvent(String roomId, String json) {
-        redis.publish(RedisKeys.events(roomId), json);
+        if (client.sharded()) {
+            redis.spublish(RedisKeys.events(roomId), json); // as the orchestrator publishes on a cluster
+        } else {
+            redis.publish(RedisKeys.events(roomId), json);
+        }
     }
 
     @Override

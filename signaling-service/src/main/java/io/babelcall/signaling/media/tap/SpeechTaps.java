@@ -6,7 +6,7 @@ import io.babelcall.common.room.RedisKeys;
 import io.babelcall.signaling.media.janus.JanusClient;
 import io.babelcall.support.logging.CallLog;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -42,7 +42,7 @@ public final class SpeechTaps implements AutoCloseable {
 
     private final TapProperties props;
     private final String adminKey;
-    private final RedisAsyncCommands<String, String> redis;
+    private final RedisClusterAsyncCommands<String, String> redis;
     private final ObjectMapper json;
     private final TapReplicas replicas;
     private final ScheduledExecutorService thread;
@@ -54,7 +54,7 @@ public final class SpeechTaps implements AutoCloseable {
     private long lastRefresh = System.nanoTime();
     private boolean warnedNoReplica;
 
-    public SpeechTaps(TapProperties props, String adminKey, RedisAsyncCommands<String, String> redis,
+    public SpeechTaps(TapProperties props, String adminKey, RedisClusterAsyncCommands<String, String> redis,
                       ObjectMapper json, ScheduledExecutorService thread, MeterRegistry metrics) {
         this.props = props;
         this.adminKey = adminKey;

@@ -4,7 +4,7 @@ import io.babelcall.signaling.config.FireAndForget;
 import io.babelcall.common.media.TapEndpoint;
 import io.babelcall.common.room.RedisKeys;
 import io.lettuce.core.KeyValue;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -28,12 +28,12 @@ final class TapReplicas {
 
     private static final Logger log = LoggerFactory.getLogger(TapReplicas.class);
 
-    private final RedisAsyncCommands<String, String> redis;
+    private final RedisClusterAsyncCommands<String, String> redis;
     private final ObjectMapper json;
     /** Forwards assigned to each replica since its load was last read. */
     private final Map<String, Integer> assignedSinceRead = new HashMap<>();
 
-    TapReplicas(RedisAsyncCommands<String, String> redis, ObjectMapper json) {
+    TapReplicas(RedisClusterAsyncCommands<String, String> redis, ObjectMapper json) {
         this.redis = redis;
         this.json = json;
     }
