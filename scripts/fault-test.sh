@@ -2,11 +2,11 @@
 # Fault-injection suite (docs/faults.md): Redis, the api, 2 signaling and 2 orchestrator replicas started from the
 # built jars on free loopback ports, a call with flite speech and three clients, one fault per case; prints
 # fault | expected | observed | lost | recovery and exits non-zero if any case failed.
-#   scripts/fault-test.sh              the default cases (about 6 min)
-#   FAULTS=all scripts/fault-test.sh   also the 5 s Redis outage twice more (it was a race)
+#   scripts/fault-test.sh              the default cases (about 12 min)
+#   FAULTS=all scripts/fault-test.sh   also the 5 s Redis outage twice more (it was a race) and the 60 s one
 #   FAULTS=redis-5s,orchestrator-sigterm scripts/fault-test.sh   only these cases
 # Builds the jars first when any is missing (set FAULTS_BUILD=1 to rebuild). Needs redis-server, redis-sentinel,
-# flite, sox and the local engines (pocketsphinx, apertium).
+# redis-cli, flite, sox and the local engines (pocketsphinx, apertium).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 for m in api-service signaling-service pipeline-orchestrator; do
