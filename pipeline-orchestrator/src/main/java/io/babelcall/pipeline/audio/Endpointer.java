@@ -11,7 +11,9 @@ package io.babelcall.pipeline.audio;
  * which always has dips between syllables, does not lift it.
  *
  * <p>Speech starts after {@code minSpeech} of consecutive voiced frames; the {@code preRoll} before them is passed on
- * too, so word onsets are not clipped. It ends after {@code hangover} without a voiced frame, or is cut after
+ * too, so word onsets are not clipped. It ends after {@code hangover} without a voiced frame - or after only
+ * {@code earlyHangover} when the listener says the recogniser has heard a complete phrase
+ * ({@link Listener#phraseComplete}) -, or is cut after
  * {@code maxUtterance} (a new utterance follows at once if the speaker goes on). Only the audio of utterances reaches
  * the {@link Listener}; silence costs a level and a zero-crossing count per 10 ms. One instance per stream; not
  * thread-safe.
@@ -35,6 +37,14 @@ public final class Endpointer {
 
         /** The utterance ended; {@code lastVoicedSample} is the stream index just after its last voiced frame. */
         void onSpeechEnd(EndReason reason, long lastVoicedSample);
+
+        /**
+         * Asked during a silence of at least {@code earlyHangover} (and less than {@code hangover}) after stream index
+         * {@code lastVoicedSample}: whether the utterance may end now, because what was said is complete.
+         */
+        default boolean phraseComplete(long lastVoicedSample) {
+            return false;
+        }
     }
 
     private final Listener listener;
@@ -43,6 +53,7 @@ public final class Endpointer {
     private final double maxZcr;
     private final int minSpeechFrames;
     private final int hangoverFrames;
+    private final int earlyHangoverFrames;
     private final int maxUtteranceFrames;
 
     private final short[] frame = new short[FRAME];
@@ -76,6 +87,9 @@ public final class Endpointer {
         this.maxZcr = props.maxZeroCrossingRate();
         this.minSpeechFrames = frames(props.minSpeech().toMillis());
         this.hangoverFrames = frames(props.hangover().toMillis());
+        // 0 turns the early end off
+        this.earlyHangoverFrames = props.earlyHangover().isZero() ? Integer.MAX_VALUE
+                : frames(props.earlyHangover().toMillis());
         this.maxUtteranceFrames = frames(props.maxUtterance().toMillis());
         this.blockMinima = new double[Math.max(1, (int) (props.noiseWindow().toMillis() / 100))];
         this.preRoll = new short[(frames(props.preRoll().toMillis()) + minSpeechFrames) * FRAME];
@@ -164,7 +178,8 @@ public final class Endpointer {
         } else {
             silentRun++;
         }
-        if (silentRun >= hangoverFrames) {
+        if (silentRun >= hangoverFrames
+                || (silentRun >= earlyHangoverFrames && listener.phraseComplete(lastVoicedSample))) {
             endUtterance(EndReason.ENDPOINT);
         } else if (utteranceFrames >= maxUtteranceFrames) {
             endUtterance(EndReason.FORCED);

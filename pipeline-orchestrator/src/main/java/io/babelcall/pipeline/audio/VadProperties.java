@@ -22,7 +22,8 @@ public record VadProperties(
         @DefaultValue("12") @DecimalMin("3") @DecimalMax("40") double snrDb,
         @DefaultValue("-55") @DecimalMin("-90") @DecimalMax("-10") double minLevelDb,
         @DefaultValue("0.4") @DecimalMin("0.05") @DecimalMax("1.0") double maxZeroCrossingRate,
-        @DefaultValue("2s") @NotNull Duration noiseWindow) {
+        @DefaultValue("2s") @NotNull Duration noiseWindow,
+        @DefaultValue("220ms") @NotNull Duration earlyHangover) {
 
     public VadProperties {
         check(hangover, 20, 5_000, "hangover");
@@ -30,12 +31,17 @@ public record VadProperties(
         check(minSpeech, 10, 1_000, "min-speech");
         check(maxUtterance, 1_000, 60_000, "max-utterance");
         check(noiseWindow, 200, 30_000, "noise-window");
+        check(earlyHangover, 0, 5_000, "early-hangover");
+        if (hangover != null && earlyHangover != null && earlyHangover.compareTo(hangover) > 0) {
+            throw new IllegalArgumentException("babelcall.vad.early-hangover must not exceed hangover ("
+                    + hangover.toMillis() + " ms), got " + earlyHangover.toMillis() + " ms");
+        }
     }
 
     /** Defaults, for code that builds a detector without Spring (tests, benchmark). */
     public static VadProperties defaults() {
         return new VadProperties(Duration.ofMillis(300), Duration.ofMillis(200), Duration.ofMillis(80),
-                Duration.ofSeconds(15), 12, -55, 0.4, Duration.ofSeconds(2));
+                Duration.ofSeconds(15), 12, -55, 0.4, Duration.ofSeconds(2), Duration.ofMillis(220));
     }
 
     private static void check(Duration d, long minMs, long maxMs, String name) {

@@ -43,6 +43,7 @@ final class RecognitionDriver implements TranslationFanOut.LiveGate {
     private final Speaker speaker;
     private final CaptionSequencer captions;
     private final TranslationFanOut translations;
+    private final PhraseEnd phraseEnd;
     private final long interimIntervalNanos;
     private final Object lock = new Object();
 
@@ -62,11 +63,12 @@ final class RecognitionDriver implements TranslationFanOut.LiveGate {
     private final Sinks.Empty<Void> released = Sinks.empty();
 
     RecognitionDriver(PipelineServices services, Speaker speaker, CaptionSequencer captions,
-                      TranslationFanOut translations) {
+                      TranslationFanOut translations, PhraseEnd phraseEnd) {
         this.services = services;
         this.speaker = speaker;
         this.captions = captions;
         this.translations = translations;
+        this.phraseEnd = phraseEnd;
         this.interimIntervalNanos = services.pipeline().interimInterval().toNanos();
     }
 
@@ -256,6 +258,7 @@ final class RecognitionDriver implements TranslationFanOut.LiveGate {
                 if (u == null) {
                     return;
                 }
+                phraseEnd.heard(text, System.nanoTime()); // every hypothesis, also those not published
                 pendingInterim = text;
                 pendingInterimFor = u;
                 publishInterimIfDue(System.nanoTime());

@@ -34,6 +34,7 @@ public final class SpeakerPipeline implements Endpointer.Listener {
     private final RecognitionDriver recognition;
     private final TranslationFanOut translations;
     private final CaptionSequencer captions;
+    private final PhraseEnd phraseEnd;
 
     // audio-thread state
     private long samplesIn;
@@ -54,7 +55,8 @@ public final class SpeakerPipeline implements Endpointer.Listener {
                         : authenticated.claims().spokenLanguage());
         this.captions = new CaptionSequencer(services, speaker);
         this.translations = new TranslationFanOut(services, speaker, captions);
-        this.recognition = new RecognitionDriver(services, speaker, captions, translations);
+        this.phraseEnd = new PhraseEnd(speaker.language());
+        this.recognition = new RecognitionDriver(services, speaker, captions, translations, phraseEnd);
         this.endpointer = new Endpointer(services.vad(), this);
     }
 
@@ -110,6 +112,7 @@ public final class SpeakerPipeline implements Endpointer.Listener {
 
     @Override
     public void onSpeechStart(long firstSample) {
+        phraseEnd.reset();
         recognition.speechStarted(new Utterance(UUID.randomUUID().toString(), instantOf(firstSample)));
     }
 
@@ -129,6 +132,11 @@ public final class SpeakerPipeline implements Endpointer.Listener {
         u.endOfSpeechAt = forced ? frameArrivalInstant : instantOf(lastVoicedSample);
         u.endOfSpeechNanos = forced ? frameArrivalNanos : nanosOf(lastVoicedSample);
         recognition.speechEnded(u);
+    }
+
+    @Override
+    public boolean phraseComplete(long lastVoicedSample) {
+        return phraseEnd.complete(nanosOf(lastVoicedSample));
     }
 
     private Instant instantOf(long sample) {

@@ -22,6 +22,9 @@ class EndpointerTests {
         }
 
         final List<Utt> done = new ArrayList<>();
+        /** What {@link #phraseComplete} answers; the silences it was asked about (stream positions). */
+        boolean complete;
+        final List<Long> askedAt = new ArrayList<>();
         long position;
         long first;
         long startedAt;
@@ -45,10 +48,19 @@ class EndpointerTests {
         public void onSpeechEnd(Endpointer.EndReason reason, long lastVoicedSample) {
             done.add(new Utt(first, startedAt, audio, reason, lastVoicedSample, position));
         }
+
+        @Override
+        public boolean phraseComplete(long lastVoicedSample) {
+            askedAt.add(position - lastVoicedSample);
+            return complete;
+        }
     }
 
     private static Recorder run(short[] audio, VadProperties props) {
-        Recorder r = new Recorder();
+        return run(audio, props, new Recorder());
+    }
+
+    private static Recorder run(short[] audio, VadProperties props, Recorder r) {
         Endpointer e = new Endpointer(props, r);
         for (int off = 0; off < audio.length; off += 320) { // 20 ms frames, as browsers send them
             int n = Math.min(320, audio.length - off);
@@ -82,13 +94,40 @@ class EndpointerTests {
     void hangoverIsConfigurable() {
         VadProperties d = VadProperties.defaults();
         VadProperties longer = new VadProperties(Duration.ofMillis(600), d.preRoll(), d.minSpeech(), d.maxUtterance(),
-                d.snrDb(), d.minLevelDb(), d.maxZeroCrossingRate(), d.noiseWindow());
+                d.snrDb(), d.minLevelDb(), d.maxZeroCrossingRate(), d.noiseWindow(), d.earlyHangover());
         Recorder r = run(Audio.concat(Audio.silence(RATE, 0.5), Audio.voice(RATE, 0.6), Audio.silence(RATE, 0.45),
                 Audio.voice(RATE, 0.6), Audio.silence(RATE, 1)), longer);
         assertThat(r.done).hasSize(1); // a 450 ms pause does not end the utterance with a 600 ms hangover
         assertThat(sec(r.done.get(0).endedAt() - r.done.get(0).lastVoiced())).isBetween(0.59, 0.63);
         assertThat(run(Audio.concat(Audio.silence(RATE, 0.5), Audio.voice(RATE, 0.6), Audio.silence(RATE, 0.45),
                 Audio.voice(RATE, 0.6), Audio.silence(RATE, 1)), d).done).hasSize(2); // ... but does with 300 ms
+    }
+
+    @Test
+    void aCompletePhraseEndsAfterTheEarlyHangoverAndAnIncompleteOneWaitsForTheFullOne() {
+        short[] speech = Audio.concat(Audio.silence(RATE, 1), Audio.voice(RATE, 1), Audio.silence(RATE, 1));
+        Recorder complete = new Recorder();
+        complete.complete = true;
+        run(speech, VadProperties.defaults(), complete);
+        assertThat(complete.done).hasSize(1);
+        // 220 ms early hangover (within one 20 ms input frame), asked only once the silence reached it
+        assertThat(sec(complete.done.get(0).endedAt() - complete.done.get(0).lastVoiced())).isBetween(0.21, 0.25);
+        assertThat(complete.askedAt).allSatisfy(at -> assertThat(sec(at)).isGreaterThanOrEqualTo(0.21));
+
+        Recorder incomplete = run(speech, VadProperties.defaults(), new Recorder());
+        assertThat(incomplete.done).hasSize(1);
+        assertThat(sec(incomplete.done.get(0).endedAt() - incomplete.done.get(0).lastVoiced())).isBetween(0.29, 0.33);
+        assertThat(incomplete.askedAt).isNotEmpty().allSatisfy(at -> assertThat(sec(at)).isBetween(0.21, 0.31));
+
+        // early-hangover 0: never asked, the full hangover
+        VadProperties d = VadProperties.defaults();
+        VadProperties off = new VadProperties(d.hangover(), d.preRoll(), d.minSpeech(), d.maxUtterance(), d.snrDb(),
+                d.minLevelDb(), d.maxZeroCrossingRate(), d.noiseWindow(), Duration.ZERO);
+        Recorder never = new Recorder();
+        never.complete = true;
+        run(speech, off, never);
+        assertThat(never.askedAt).isEmpty();
+        assertThat(sec(never.done.get(0).endedAt() - never.done.get(0).lastVoiced())).isBetween(0.29, 0.33);
     }
 
     @Test

@@ -20,7 +20,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -58,7 +60,10 @@ public final class PipelineBenchmark {
             "Where is the train station?",
             "Thank you very much for your help.",
             "We will meet again tomorrow morning.",
-            "Can you send me the report?"};
+            "Can you send me the report?",
+            // commas: pauses inside a sentence, where an endpoint must not cut
+            "If it rains tomorrow, we will stay at home.",
+            "Yes, I think so, but please call me first."};
 
     public static void main(String[] args) throws Exception {
         String mode = args.length > 0 ? args[0] : "all";
@@ -312,6 +317,10 @@ public final class PipelineBenchmark {
             report("end of speech -> 'es' translation published", r.latencies, r.seconds);
             System.out.println("  degraded (caption-status not ok): " + r.degraded);
             System.out.println("  " + r.interims.describe());
+            report("speech onset -> first interim published", r.firstInterims, 0);
+            System.out.printf("  sentences %d: split inside a sentence (finals beyond one per sentence) %d (%.1f %%), "
+                    + "without a final %d%n", r.sentences, r.extraFinals, 100.0 * r.extraFinals / r.sentences,
+                    r.missingFinals);
         }
     }
 
@@ -346,7 +355,8 @@ public final class PipelineBenchmark {
 
     // ------------------------------------------------------------------ plumbing
 
-    record Result(List<Double> latencies, int degraded, double seconds, InterimStability interims) {
+    record Result(List<Double> latencies, int degraded, double seconds, InterimStability interims,
+                  List<Double> firstInterims, int sentences, int extraFinals, int missingFinals) {
     }
 
     /** n speakers, each in its own room with one Spanish listener, say {@code each} sentences in real time. */
@@ -354,8 +364,11 @@ public final class PipelineBenchmark {
         ExecutorService pool = Executors.newFixedThreadPool(n);
         List<EventCollector> collectors = new ArrayList<>();
         List<Future<?>> runs = new ArrayList<>();
+        List<List<Instant>> onsets = new ArrayList<>();
         long t0 = System.nanoTime();
         for (int s = 0; s < n; s++) {
+            List<Instant> speakerOnsets = new CopyOnWriteArrayList<>();
+            onsets.add(speakerOnsets);
             String room = env.rooms.newRoom();
             String token = env.rooms.join(room, "spk", "Speaker", "en", "en", false);
             env.rooms.join(room, "lis", "Listener", "es", "es", false);
@@ -367,6 +380,8 @@ public final class PipelineBenchmark {
                     Thread.sleep(offset * 700L % 3000); // speakers do not start in lockstep
                     for (int i = 0; i < each; i++) {
                         short[] sentence = speech.get((offset + i) % speech.size());
+                        // speech onset: when the frame holding the sentence's first voiced sample is sent
+                        speakerOnsets.add(Instant.now().plusMillis(800 + SpeechTimings.firstVoicedFrameMs(sentence, 20)));
                         c.stream(Audio.concat(Audio.silence(16000, 0.8), sentence), 16000, 20, 1.0);
                     }
                     c.stream(Audio.silence(16000, 1.0), 16000, 20, 1.0);
@@ -384,18 +399,29 @@ public final class PipelineBenchmark {
         List<Double> latencies = new ArrayList<>();
         int degraded = 0;
         InterimStability interims = new InterimStability(0, 0, 0, 0, 0, List.of());
-        for (EventCollector c : collectors) {
+        List<Double> firstInterims = new ArrayList<>();
+        int extraFinals = 0;
+        int missingFinals = 0;
+        for (int s = 0; s < collectors.size(); s++) {
+            EventCollector c = collectors.get(s);
             interims = interims.plus(InterimStability.of(c.of(io.babelcall.common.caption.Transcript.class)));
+            firstInterims.addAll(SpeechTimings.firstInterimDelays(c.of(io.babelcall.common.caption.Transcript.class), onsets.get(s)));
+            // one final per sentence spoken; more = a sentence cut in two (or more) by the endpoint
+            long finals = c.of(io.babelcall.common.caption.Transcript.class).stream().filter(t -> t.isFinal()).count();
+            extraFinals += (int) Math.max(0, finals - each);
+            missingFinals += (int) Math.max(0, each - finals);
             for (Translation t : c.of(Translation.class)) {
                 if (t.isFinal() && t.endOfSpeechAt() != null) {
                     latencies.add(Duration.between(t.endOfSpeechAt(), t.publishedAt()).toNanos() / 1e6);
                 }
             }
-            degraded += (int) c.of(CaptionStatus.class).stream().filter(s -> !CaptionStatus.OK.equals(s.state())).count();
+            degraded += (int) c.of(CaptionStatus.class).stream().filter(st -> !CaptionStatus.OK.equals(st.state())).count();
             c.close();
         }
-        return new Result(latencies, degraded, seconds, interims);
+        return new Result(latencies, degraded, seconds, interims, firstInterims, n * each, extraFinals,
+                missingFinals);
     }
+
 
     static final class Env {
         final int port;
@@ -415,6 +441,12 @@ public final class PipelineBenchmark {
         List<String> all = new ArrayList<>(List.of("server.port=0", "babelcall.token.secret=" + Rooms.SECRET,
                 "logging.level.root=WARN", "logging.level.io.babelcall=ERROR", "spring.main.banner-mode=off"));
         all.addAll(List.of(props));
+        // -Dbench.props=key=value;key=value: settings to compare (e.g. an engine option before and after a change)
+        for (String p : System.getProperty("bench.props", "").split(";", -1)) {
+            if (!p.isBlank()) {
+                all.add(p.strip());
+            }
+        }
         // The extra configuration first: its EngineRouter must be registered before the engine auto-configuration's
         // @ConditionalOnMissingBean(EngineRouter) is evaluated.
         SpringApplicationBuilder b = extra == null ? new SpringApplicationBuilder(PipelineApplication.class)

@@ -1,0 +1,54 @@
+package io.babelcall.pipeline.bench;
+
+import io.babelcall.common.caption.Transcript;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Speech onsets and first interims, for the benchmark's "speech onset -> first interim" figure. */
+final class SpeechTimings {
+
+    private SpeechTimings() {
+    }
+
+    /** Milliseconds from the start of {@code pcm} to the frame holding its first sample above -55 dBFS (the VAD's floor). */
+    static long firstVoicedFrameMs(short[] pcm, int frameMs) {
+        int threshold = (int) (32768 * Math.pow(10, -55 / 20.0));
+        for (int i = 0; i < pcm.length; i++) {
+            if (Math.abs(pcm[i]) > threshold) {
+                int frame = 16000 * frameMs / 1000;
+                return (long) (i / frame) * frameMs;
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * For each utterance with an interim: its first interim's {@code publishedAt} minus the speech onset it follows (the
+     * latest onset before it), in ms.
+     */
+    static List<Double> firstInterimDelays(List<Transcript> transcripts, List<Instant> onsets) {
+        Map<String, Instant> first = new LinkedHashMap<>();
+        for (var t : transcripts) {
+            if (!t.isFinal() && t.publishedAt() != null) {
+                first.merge(t.utteranceId(), t.publishedAt(), (a, b) -> a.isBefore(b) ? a : b);
+            }
+        }
+        List<Double> out = new ArrayList<>();
+        for (Instant at : first.values()) {
+            Instant onset = null;
+            for (Instant o : onsets) {
+                if (!o.isAfter(at) && (onset == null || o.isAfter(onset))) {
+                    onset = o;
+                }
+            }
+            if (onset != null && Duration.between(onset, at).toMillis() < 3000) {
+                out.add(Duration.between(onset, at).toNanos() / 1e6);
+            }
+        }
+        return out;
+    }
+}
