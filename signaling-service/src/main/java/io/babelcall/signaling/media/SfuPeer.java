@@ -65,6 +65,7 @@ public final class SfuPeer {
     private final PublisherTap tap;
     private final Set<String> subscribed = new LinkedHashSet<>();
     private final SubscriberLayers layers = new SubscriberLayers();
+    private final HangupGate hangups = new HangupGate();
     private CompletableFuture<?> chain = CompletableFuture.completedFuture(null);
     private SfuRooms.Placement placement;
     private long publisher;
@@ -92,7 +93,7 @@ public final class SfuPeer {
 
     /** Negotiates the participant's publishing PeerConnection (first publish, or a renegotiation/ICE restart). */
     public void publish(String sdp) {
-        enqueue(() -> ensureJoined().thenCompose(v -> {
+        enqueue(() -> hangups.ready().thenCompose(r -> ensureJoined()).thenCompose(v -> {
             ObjectNode body = placement.janus().body(published ? "configure" : "publish").put("display", displayName);
             return placement.janus().request(publisher, body, jsep("offer", sdp));
         }).thenAccept(reply -> {
@@ -115,7 +116,7 @@ public final class SfuPeer {
         published = false;
         tap.stop();
         listener.state(MediaState.FAILED, "the media connection did not come up");
-        // Not "unpublish": Janus counts a publisher as published only once its PeerConnection is up.
+        hangups.hangingUp(); // not "unpublish": Janus counts a publisher as published only once its PC is up
         return placement.janus().hangup(publisher);
     }
 
@@ -320,6 +321,7 @@ public final class SfuPeer {
         @Override
         public void onHangup(String reason) {
             publisherUp = false;
+            hangups.hungUp();
             log.debug("publisher PeerConnection of {} in room {} hung up: {}", participantId, roomId, reason);
         }
 
@@ -369,28 +371,26 @@ public final class SfuPeer {
     }
 
     private Object failed(Throwable e) {
-        try (CallLog.Scope ignored = CallLog.scope(roomId, participantId)) {
-            return reportFailure(e);
-        }
-    }
-
-    private Object reportFailure(Throwable e) {
-        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-        if (cause instanceof JanusException j) {
-            switch (j.code()) {
-                case INVALID_SDP -> listener.error("invalid_sdp", "the SDP could not be negotiated");
-                case TOO_MANY_PUBLISHERS -> listener.error("room_full", "this call has as many publishers as it takes");
-                case NO_SUCH_ROOM -> {
-                    publisher = 0; // the room was destroyed meanwhile: the next request creates it again
-                    listener.error("media_unavailable", "the call's media room is gone; publish again");
+        try (CallLog.Scope ignored = CallLog.scope(roomId, participantId)) { // the caller may be another thread
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof JanusException j) {
+                switch (j.code()) {
+                    case INVALID_SDP -> listener.error("invalid_sdp", "the SDP could not be negotiated");
+                    case TOO_MANY_PUBLISHERS -> listener.error("room_full",
+                            "this call has as many publishers as it takes");
+                    case NO_SUCH_ROOM -> {
+                        publisher = 0; // the room was destroyed meanwhile: the next request creates it again
+                        listener.error("media_unavailable", "the call's media room is gone; publish again");
+                    }
+                    case 0 -> listener.state(MediaState.UNAVAILABLE, "no media server reachable");
+                    default -> listener.error("media_error", "the media server refused the request (" + j.code()
+                            + ")");
                 }
-                case 0 -> listener.state(MediaState.UNAVAILABLE, "no media server reachable");
-                default -> listener.error("media_error", "the media server refused the request (" + j.code() + ")");
+            } else {
+                listener.error("media_error", "the media server did not answer");
             }
-        } else {
-            listener.error("media_error", "the media server did not answer");
+            log.warn("SFU request of {} in room {} failed: {}", participantId, roomId, cause.toString());
         }
-        log.warn("SFU request of {} in room {} failed: {}", participantId, roomId, cause.toString());
         return null;
     }
 
