@@ -61,7 +61,7 @@ class RedisSentinelTests {
         RedisClient toReplica = RedisClient.create(redis.replica().url());
         try (StatefulRedisConnection<String, String> replica = toReplica.connect()) {
             // the room is on the replica before the master goes
-            await().atMost(Duration.ofSeconds(5)).until(() ->
+            await().atMost(Duration.ofSeconds(10)).until(() ->
                     replica.sync().hlen(RedisKeys.presence(room)) == 2);
             redis.killMaster();
             // the Sentinel disconnects the promoted node's clients: an error on the way is retried

@@ -1,8 +1,12 @@
 package io.babelcall.testsupport;
 
 import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /** Finds executables the tests run (redis-server, engines) on the PATH and in the usual system folders. */
 public final class LocalBinaries {
@@ -33,5 +37,23 @@ public final class LocalBinaries {
                     + "sudo apt-get install -y " + debianPackage + "   (./test.sh does this when run as root)");
         }
         return found;
+    }
+
+    /** Runs {@code command} (at most 30 s) and returns its output; fails with the output when it exits non-zero. */
+    static String run(List<String> command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run " + command.get(0) + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 }

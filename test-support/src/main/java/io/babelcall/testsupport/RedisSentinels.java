@@ -52,6 +52,7 @@ public final class RedisSentinels implements AutoCloseable {
             Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "stop-test-sentinel"));
             RedisSentinels s = new RedisSentinels(master, replica, process, port);
             s.awaitListening();
+            s.awaitReplicaInSync();
             return s;
         } catch (IOException e) {
             master.close();
@@ -88,6 +89,28 @@ public final class RedisSentinels implements AutoCloseable {
         }
         master.close();
         replica.close();
+    }
+
+    /** The replica's first sync can take seconds on a busy machine: tests start once it follows the master. */
+    private void awaitReplicaInSync() {
+        Path cli = LocalBinaries.require("redis-cli", "redis-tools");
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        String info = "";
+        while (System.nanoTime() < deadline) {
+            info = LocalBinaries.run(List.of(cli.toString(), "-p", Integer.toString(replica.port()), "info",
+                    "replication"));
+            if (info.contains("master_link_status:up")) {
+                return;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        close();
+        throw new IllegalStateException("the Redis replica did not sync with its master within 30 s: " + info);
     }
 
     private void awaitListening() {
