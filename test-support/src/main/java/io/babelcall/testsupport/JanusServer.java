@@ -188,12 +188,7 @@ public final class JanusServer implements AutoCloseable {
             try (Socket ignored = new Socket("127.0.0.1", wsPort)) {
                 return;
             } catch (IOException notYet) {
-                try {
-                    Thread.sleep(50);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException(e);
-                }
+                Polling.pause();
             }
         }
         kill();

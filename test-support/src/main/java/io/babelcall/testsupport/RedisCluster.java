@@ -46,7 +46,7 @@ public final class RedisCluster implements AutoCloseable {
                 create.add("127.0.0.1:" + port);
             }
             create.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
-            c.run(create);
+            LocalBinaries.run(create);
             c.awaitReady();
             return c;
         } catch (IOException | RuntimeException e) {
@@ -98,7 +98,8 @@ public final class RedisCluster implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             boolean ok = true;
             for (int port : ports) {
-                last = port + ": " + run(List.of(cli.toString(), "-p", Integer.toString(port), "cluster", "info"));
+                last = port + ": " + LocalBinaries.run(List.of(cli.toString(), "-p", Integer.toString(port), "cluster",
+                        "info"));
                 if (!last.contains("cluster_state:ok") || !last.contains("cluster_slots_assigned:16384")) {
                     ok = false;
                     break;
@@ -107,17 +108,8 @@ public final class RedisCluster implements AutoCloseable {
             if (ok) {
                 return;
             }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+            Polling.pause();
         }
         throw new IllegalStateException("Redis Cluster not ok within " + READY.toSeconds() + " s; last: " + last);
-    }
-
-    private String run(List<String> command) {
-        return LocalBinaries.run(command);
     }
 }

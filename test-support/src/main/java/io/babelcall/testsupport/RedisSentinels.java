@@ -102,12 +102,7 @@ public final class RedisSentinels implements AutoCloseable {
             if (info.contains("master_link_status:up")) {
                 return;
             }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+            Polling.pause();
         }
         close();
         throw new IllegalStateException("the Redis replica did not sync with its master within 30 s: " + info);
@@ -124,12 +119,7 @@ public final class RedisSentinels implements AutoCloseable {
                 return;
             } catch (IOException notYet) {
                 tried.add(notYet.getMessage());
-                try {
-                    Thread.sleep(50);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException(e);
-                }
+                Polling.pause();
             }
         }
         throw new IllegalStateException("redis-sentinel did not listen on " + sentinelPort + " within 20 s (last: "
