@@ -3,7 +3,6 @@ package io.babelcall.pipeline.speech;
 import io.babelcall.common.caption.CaptionStatus;
 import io.babelcall.common.caption.Transcript;
 import io.babelcall.pipeline.audio.Endpointer;
-import io.babelcall.pipeline.stt.LocalAgreement;
 import io.babelcall.pipeline.stt.RecognitionListener;
 import io.babelcall.pipeline.stt.RecognitionRequest;
 import io.babelcall.pipeline.stt.RecognitionSession;
@@ -28,11 +27,8 @@ import reactor.core.scheduler.Schedulers;
  * <p>Threads: the audio methods ({@link #frameStarting}, {@link #speechStarted}, {@link #audio}, {@link #speechEnded},
  * {@link #close}) come from the stream's worker, one at a time, and own {@link #session}; recogniser callbacks come
  * from any thread, deadlines from the pipeline's scheduler. The state they share (generation, utterances awaiting a
- * final, the pending interim) is guarded by {@link #lock}; engine calls are never made while holding it, so an engine
+ * final, the interim captions) is guarded by {@link #lock}; engine calls are never made while holding it, so an engine
  * that calls back from inside a call cannot deadlock. Sessions are closed on Reactor's bounded-elastic threads.
- *
- * <p>Longer than 400 lines because the session callbacks, the deadlines and the reporting of lost utterances share
- * one lock and one list of awaited finals; split apart, each part would need that lock and list too.
  */
 final class RecognitionDriver implements TranslationFanOut.LiveGate {
 
@@ -43,8 +39,7 @@ final class RecognitionDriver implements TranslationFanOut.LiveGate {
     private final Speaker speaker;
     private final CaptionSequencer captions;
     private final TranslationFanOut translations;
-    private final PhraseEnd phraseEnd;
-    private final long interimIntervalNanos;
+    private final InterimCaptions interims;
     private final Object lock = new Object();
 
     // audio-thread state
@@ -56,9 +51,6 @@ final class RecognitionDriver implements TranslationFanOut.LiveGate {
     private boolean sessionStale;
     private boolean closing;
     private final Deque<Utterance> awaitingFinal = new ArrayDeque<>();
-    private String pendingInterim;
-    private Utterance pendingInterimFor;
-    private long lastInterimNanos = Long.MIN_VALUE / 2;
     /** After {@link #close}: every awaited final came, failed or timed out. */
     private final Sinks.Empty<Void> released = Sinks.empty();
 
@@ -68,8 +60,7 @@ final class RecognitionDriver implements TranslationFanOut.LiveGate {
         this.speaker = speaker;
         this.captions = captions;
         this.translations = translations;
-        this.phraseEnd = phraseEnd;
-        this.interimIntervalNanos = services.pipeline().interimInterval().toNanos();
+        this.interims = new InterimCaptions(services, speaker, captions, translations, phraseEnd);
     }
 
     // ------------------------------------------------------------------ audio thread
@@ -95,7 +86,7 @@ final class RecognitionDriver implements TranslationFanOut.LiveGate {
     /** After each frame: an interim that waited for its interval may go now. */
     void frameDone(long nowNanos) {
         synchronized (lock) {
-            publishInterimIfDue(nowNanos);
+            interims.publishIfDue(current, !awaitingFinal.isEmpty(), nowNanos, this);
         }
     }
 
@@ -258,10 +249,9 @@ final class RecognitionDriver implements TranslationFanOut.LiveGate {
                 if (u == null) {
                     return;
                 }
-                phraseEnd.heard(text, System.nanoTime()); // every hypothesis, also those not published
-                pendingInterim = text;
-                pendingInterimFor = u;
-                publishInterimIfDue(System.nanoTime());
+                long now = System.nanoTime();
+                interims.heard(u, text, now);
+                interims.publishIfDue(u, false, now, RecognitionDriver.this);
             }
         }
 
@@ -285,7 +275,7 @@ final class RecognitionDriver implements TranslationFanOut.LiveGate {
                     return;
                 }
                 Utterance u = awaitingFinal.pollFirst();
-                pendingInterim = null;
+                interims.drop();
                 captions.state(ASR, null, null, CaptionStatus.OK, null);
                 publishFinal(u, text == null ? "" : text);
             }
@@ -298,7 +288,7 @@ final class RecognitionDriver implements TranslationFanOut.LiveGate {
                     return;
                 }
                 Utterance u = awaitingFinal.pollFirst();
-                pendingInterim = null;
+                interims.drop();
                 String reason = "recognizer error: " + error.getMessage();
                 asrFailed(reason);
                 lost(u, CaptionStatus.FAILED, reason);
@@ -329,7 +319,7 @@ final class RecognitionDriver implements TranslationFanOut.LiveGate {
                     speaker.id(), speaker.roomId(), services.pipeline().recognitionTimeout());
             generation++;
             sessionStale = true;
-            pendingInterim = null;
+            interims.drop();
             asrFailed("recognizer timed out");
             failAll("recognizer timed out");
         }
@@ -380,32 +370,6 @@ final class RecognitionDriver implements TranslationFanOut.LiveGate {
     }
 
     // ------------------------------------------------------------------ publishing (callers hold lock)
-
-    private void publishInterimIfDue(long now) {
-        if (pendingInterim == null || interimIntervalNanos < 0 || !awaitingFinal.isEmpty()
-                || pendingInterimFor != current || now - lastInterimNanos < interimIntervalNanos) {
-            return;
-        }
-        Utterance u = pendingInterimFor;
-        String text = services.normalizer().normalize(pendingInterim, speaker.language());
-        if (text.endsWith(".")) {
-            text = text.substring(0, text.length() - 1);
-        }
-        pendingInterim = null;
-        lastInterimNanos = now;
-        if (text.isEmpty()) {
-            return;
-        }
-        // Words two interims in a row agreed on are stable (kept by every later interim); translated interims are
-        // made of them only, so a translation never shows words the next interim takes back.
-        LocalAgreement.Shown shown = u.interims.show(text);
-        u.interimPublished = true;
-        captions.publish(u.id, s -> new Transcript(speaker.id(), u.id, s, speaker.language(), shown.text(), false, null,
-                services.clock().instant(), shown.stableChars()), null);
-        if (translations.translatesInterims() && shown.grew()) {
-            translations.interim(u, shown.stable(), now, this);
-        }
-    }
 
     /** In utterance order: the final is queued for publication, then its translations and dubs. */
     private void publishFinal(Utterance u, String raw) {
