@@ -25,7 +25,9 @@ class PlatformTests extends ApiTestSupport {
     void prometheusExposesTheBabelcallMetrics() {
         String roomId = newRoom();
         join(roomId, "Ana");
-        String scrape = web.get().uri("/actuator/prometheus").accept(MediaType.TEXT_PLAIN).exchange()
+        // a scrape with every test's request histograms is larger than WebTestClient's default 256 KB buffer
+        String scrape = web.mutate().codecs(c -> c.defaultCodecs().maxInMemorySize(8 << 20)).build()
+                .get().uri("/actuator/prometheus").accept(MediaType.TEXT_PLAIN).exchange()
                 .expectStatus().isOk()
                 .expectBody(String.class).returnResult().getResponseBody();
         assertThat(scrape)
