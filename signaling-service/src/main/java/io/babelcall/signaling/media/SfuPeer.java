@@ -167,7 +167,7 @@ public final class SfuPeer {
             subscriber = 0;
             publisher = 0;
             return CompletableFuture.allOf(detached.toArray(CompletableFuture[]::new))
-                    .thenCompose(v -> rooms.releaseIfEmpty(roomId));
+                    .thenCompose(v -> rooms.releaseIfEmpty(roomId, participantId));
         });
     }
 

@@ -6,14 +6,17 @@ import io.babelcall.signaling.media.janus.JanusClient;
 import io.babelcall.signaling.media.janus.JanusException;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -27,6 +30,9 @@ public final class SfuRooms {
     private static final Logger log = LoggerFactory.getLogger(SfuRooms.class);
     /** VideoRoom: "Room already exists". */
     static final int ROOM_EXISTS = 427;
+    /** How long a leaver may stay listed after its detach, and how often to look again meanwhile. */
+    static final Duration LEAVE_WAIT = Duration.ofSeconds(2);
+    static final Duration LEAVE_POLL = Duration.ofMillis(50);
 
     /** A room on its node: the node's session and the VideoRoom id (the Babelcall room id). */
     public record Placement(String nodeId, JanusClient janus, String room) {
@@ -125,17 +131,22 @@ public final class SfuRooms {
                 });
     }
 
-    /** Destroys the room's VideoRoom when nobody is in it any more, and unpins it. */
-    public CompletableFuture<Void> releaseIfEmpty(String roomId) {
+    /**
+     * After {@code leaver} detached: destroys the room's VideoRoom once nobody is in it any more, and unpins it.
+     * Janus answers a detach before its VideoRoom has removed the participant (the plugin is told later, on the
+     * handle's own loop), so the room is listed until the leaver is gone from it; without that wait, two participants
+     * leaving together each saw the other and the VideoRoom stayed on the node for good.
+     */
+    public CompletableFuture<Void> releaseIfEmpty(String roomId, String leaver) {
         return redis.get(RedisKeys.sfuRoom(roomId)).toCompletableFuture().thenCompose(node -> {
             JanusClient janus = node == null ? null : nodes.client(node);
             if (janus == null) {
                 return CompletableFuture.completedFuture(null);
             }
-            return controlHandle(janus).thenCompose(h -> janus.request(h,
-                            janus.body("listparticipants").put("room", roomId), null)
-                    .thenCompose(list -> {
-                        if (!list.data().path("participants").isEmpty()) {
+            long deadline = System.nanoTime() + LEAVE_WAIT.toNanos();
+            return controlHandle(janus).thenCompose(h -> participantsOnceGone(janus, h, roomId, leaver, deadline)
+                    .thenCompose(participants -> {
+                        if (!participants.isEmpty()) {
                             return CompletableFuture.completedFuture(null);
                         }
                         ObjectNode destroy = janus.body("destroy").put("room", roomId);
@@ -146,6 +157,24 @@ public final class SfuRooms {
                                 .thenAccept(n -> log.info("room {} ended on SFU node {}", roomId, node));
                     }))
                     .exceptionally(e -> null); // gone already, or the node is down: nothing to release
+        });
+    }
+
+    /** The room's participants as soon as {@code leaver} is not among them (or as they are at the deadline). */
+    private CompletableFuture<JsonNode> participantsOnceGone(JanusClient janus, long handle, String roomId,
+                                                             String leaver, long deadline) {
+        return janus.request(handle, janus.body("listparticipants").put("room", roomId), null).thenCompose(list -> {
+            JsonNode participants = list.data().path("participants");
+            boolean present = false;
+            for (JsonNode p : participants) {
+                present |= leaver.equals(p.path("id").asString());
+            }
+            if (!present || System.nanoTime() > deadline) {
+                return CompletableFuture.completedFuture(participants);
+            }
+            Executor later = CompletableFuture.delayedExecutor(LEAVE_POLL.toMillis(), TimeUnit.MILLISECONDS, timers);
+            return CompletableFuture.supplyAsync(() -> null, later)
+                    .thenCompose(v -> participantsOnceGone(janus, handle, roomId, leaver, deadline));
         });
     }
 
