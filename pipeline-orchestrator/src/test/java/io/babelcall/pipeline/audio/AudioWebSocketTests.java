@@ -170,7 +170,8 @@ class AudioWebSocketTests extends PipelineTestBase {
             try (AudioClient second = AudioClient.connect(port, token).start(16000)) {
                 assertThat(first.awaitClose(CLOSE)).isEqualTo(4000);
                 second.stream(Audio.silence(16000, 0.1), 16000, 20, 0);
-                assertThat(activeStreams()).isEqualTo(1);
+                // the old stream's close frame can reach the client just before the server has counted it out
+                await().atMost(Duration.ofSeconds(2)).until(() -> activeStreams() == 1);
                 assertThat(json.readTree(first.texts.get(0)).get("code").asString()).isEqualTo("replaced");
                 engines.recognizer.script("p1", "second stream works");
                 second.stream(utterance(16000), 16000, 20, 1.5);
