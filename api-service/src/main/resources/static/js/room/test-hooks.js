@@ -63,6 +63,7 @@ export function exposeTestHooks(view) {
           rid: r.rid ?? null,
           frameWidth: r.frameWidth || 0,
           framesEncoded: r.framesEncoded || 0,
+          bytesSent: r.bytesSent || 0,
           limitation: r.qualityLimitationReason || null,
         });
       }
