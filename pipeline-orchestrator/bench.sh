@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Pipeline benchmark (not a test): ./pipeline-orchestrator/bench.sh [overhead|local|capacity|all]
+# Pipeline benchmark (not a test): ./pipeline-orchestrator/bench.sh [overhead|local|capacity|all|wer]
+# (wer: pocketsphinx word error rate per flite voice against decoding cost, bench/WerBenchmark)
 # Needs redis-server, flite, sox and the local engines (pocketsphinx, apertium, espeak-ng); REDIS_URL to use a running
 # Redis. Results are recorded in docs/benchmarks/pipeline.md.
 set -euo pipefail
@@ -8,4 +9,7 @@ cd "$(dirname "$0")/.."
 ./mvnw -B -q -o -f pipeline-orchestrator/pom.xml dependency:build-classpath -Dmdep.includeScope=test \
     -Dmdep.outputFile="$PWD/pipeline-orchestrator/target/bench-classpath.txt" >/dev/null
 CP="pipeline-orchestrator/target/test-classes:pipeline-orchestrator/target/classes:$(cat pipeline-orchestrator/target/bench-classpath.txt)"
+if [ "${1:-}" = wer ]; then
+  exec java -Xmx1g ${BENCH_OPTS:-} -cp "$CP" io.babelcall.pipeline.bench.WerBenchmark
+fi
 exec java -Xmx2g ${BENCH_OPTS:-} -cp "$CP" io.babelcall.pipeline.bench.PipelineBenchmark "${1:-all}"

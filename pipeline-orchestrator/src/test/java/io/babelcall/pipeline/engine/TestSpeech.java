@@ -31,9 +31,14 @@ public final class TestSpeech {
 
     /** 16 kHz mono PCM16 samples of {@code text} spoken by flite's slt voice (resampled with sox if needed). */
     public static short[] speak(String text, Path dir) throws IOException, InterruptedException {
+        return speak(text, "slt", dir);
+    }
+
+    /** The same in another flite voice ({@code slt}, {@code awb}, {@code rms}, {@code kal16}, ...). */
+    public static short[] speak(String text, String voice, Path dir) throws IOException, InterruptedException {
         Path flite = LocalBinaries.require("flite", "flite");
         Path wav = Files.createTempFile(dir, "flite", ".wav");
-        run(List.of(flite.toString(), "-voice", "slt", "-t", text, "-o", wav.toString()));
+        run(List.of(flite.toString(), "-voice", voice, "-t", text, "-o", wav.toString()));
         WavFile.Info info = WavFile.parse(Files.readAllBytes(wav));
         if (info.sampleRate() != 16000 || info.channels() != 1 || info.bitsPerSample() != 16) {
             Path sox = LocalBinaries.require("sox", "sox");

@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * {@code model-dir}, {@code hmm}, {@code lm}, {@code dict}, {@code languages} (default {@code en}),
  * {@code sample-rate} (16000), {@code max-decoders} (4), {@code min-idle} (1), {@code max-decoders-per-room}
  * (max-decoders - 1, at least 1), {@code decoder-wait} (3s), {@code decode-threads} (CPU count),
- * {@code interim-interval} (100ms), {@code max-backlog} (5s), {@code fwdflat} (true), {@code bestpath} (false),
+ * {@code interim-interval} (100ms), {@code max-backlog} (5s), {@code fwdflat} (true), {@code bestpath} (true),
  * {@code extra-args}, {@code log-file} (/dev/null), {@code library} (pocketsphinx), {@code sphinxbase-library}.
  */
 public class PocketsphinxFactory implements EngineFactory<SpeechRecognizer> {
@@ -66,7 +66,7 @@ public class PocketsphinxFactory implements EngineFactory<SpeechRecognizer> {
         Duration interim = o.duration("interim-interval", Duration.ofMillis(100));
         Duration backlog = o.duration("max-backlog", Duration.ofSeconds(5));
         boolean fwdflat = o.bool("fwdflat", true);
-        boolean bestpath = o.bool("bestpath", false);
+        boolean bestpath = o.bool("bestpath", true);
         String extra = o.string("extra-args", "");
         String logFile = o.string("log-file", "/dev/null");
         String library = o.string("library", "pocketsphinx");
