@@ -2,8 +2,8 @@ package io.babelcall.pipeline.bench;
 
 import io.babelcall.common.language.LanguageCode;
 import io.babelcall.pipeline.engine.TestSpeech;
+import io.babelcall.pipeline.engine.remote.Recording;
 import io.babelcall.pipeline.engine.registry.TestEngines;
-import io.babelcall.pipeline.stt.RecognitionListener;
 import io.babelcall.pipeline.stt.RecognitionRequest;
 import io.babelcall.pipeline.stt.RecognitionSession;
 import io.babelcall.pipeline.stt.SpeechRecognizer;
@@ -16,8 +16,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Word error rate of pocketsphinx against its decoding cost, per flite voice, for a set of decoder settings: held-out
@@ -25,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * utterance calibrates the cepstral mean, as a call's first words do). Cost = decoding wall time over audio time on
  * one decode thread, the audio fed as fast as the decoder takes it (a real-time factor; compare within one run).
  *
- * <pre>pipeline-orchestrator/bench.sh wer        # -Dwer.only=lw to run the settings whose name contains "lw"</pre>
+ * <pre>pipeline-orchestrator/bench.sh wer        # -Dwer.only=bestpath: only the settings whose name contains "bestpath"</pre>
  */
 public final class WerBenchmark {
 
@@ -53,13 +51,15 @@ public final class WerBenchmark {
     static final Map<String, Map<String, String>> SETTINGS = new LinkedHashMap<>();
 
     static {
-        SETTINGS.put("shipped: fwdflat, no bestpath, lw 6.5", Map.of());
-        SETTINGS.put("no fwdflat", Map.of("fwdflat", "false"));
-        SETTINGS.put("fwdflat + bestpath", Map.of("bestpath", "true"));
-        SETTINGS.put("lw 8", Map.of("extra-args", "-lw 8"));
-        SETTINGS.put("lw 10", Map.of("extra-args", "-lw 10"));
-        SETTINGS.put("wider beams (1e-60 / 1e-40)", Map.of("extra-args", "-beam 1e-60 -pbeam 1e-60 -wbeam 1e-40"));
-        SETTINGS.put("narrower beams (1e-40 / 1e-20)", Map.of("extra-args", "-beam 1e-40 -pbeam 1e-40 -wbeam 1e-20"));
+        SETTINGS.put("shipped: fwdflat + bestpath, lw 6.5", Map.of());
+        SETTINGS.put("before: fwdflat, no bestpath", Map.of("bestpath", "false"));
+        SETTINGS.put("no fwdflat, no bestpath", Map.of("fwdflat", "false", "bestpath", "false"));
+        SETTINGS.put("no bestpath, lw 8", Map.of("bestpath", "false", "extra-args", "-lw 8"));
+        SETTINGS.put("no bestpath, lw 10", Map.of("bestpath", "false", "extra-args", "-lw 10"));
+        SETTINGS.put("no bestpath, wider beams (1e-60 / 1e-40)", Map.of("bestpath", "false",
+                "extra-args", "-beam 1e-60 -pbeam 1e-60 -wbeam 1e-40"));
+        SETTINGS.put("no bestpath, narrower beams (1e-40 / 1e-20)", Map.of("bestpath", "false",
+                "extra-args", "-beam 1e-40 -pbeam 1e-40 -wbeam 1e-20"));
         SETTINGS.put("fwdflat + bestpath, lw 5.5", Map.of("bestpath", "true", "extra-args", "-lw 5.5"));
         SETTINGS.put("fwdflat + bestpath, lw 7.5", Map.of("bestpath", "true", "extra-args", "-lw 7.5"));
         SETTINGS.put("fwdflat + bestpath, wider beams", Map.of("bestpath", "true",
@@ -105,7 +105,7 @@ public final class WerBenchmark {
             table.append("| ").append(setting.getKey());
             try {
                 for (String voice : VOICES) {
-                    Finals finals = new Finals();
+                    Recording finals = new Recording();
                     int errors = 0;
                     int words = 0;
                     try (RecognitionSession session = recognizer.open(new RecognitionRequest("bench", voice,
@@ -143,36 +143,15 @@ public final class WerBenchmark {
     }
 
     /** Feeds one utterance in 20 ms frames, ends it, and waits for its final. */
-    static String decode(RecognitionSession session, Finals finals, short[] audio) throws InterruptedException {
+    static String decode(RecognitionSession session, Recording results, short[] audio) {
         for (int i = 0; i < audio.length; i += 320) {
             session.accept(audio, i, Math.min(320, audio.length - i));
         }
         session.endUtterance();
-        Object result = finals.queue.poll(60, TimeUnit.SECONDS);
-        if (result == null) {
-            throw new IllegalStateException("no final within 60 s");
-        }
+        Object result = results.await(results.results.size() + 1);
         if (result instanceof Throwable t) {
             throw new IllegalStateException("recognition failed", t);
         }
         return (String) result;
-    }
-
-    static final class Finals implements RecognitionListener {
-        final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
-
-        @Override
-        public void onInterim(String text) {
-        }
-
-        @Override
-        public void onFinal(String text) {
-            queue.add(text);
-        }
-
-        @Override
-        public void onError(Throwable error) {
-            queue.add(error);
-        }
     }
 }
