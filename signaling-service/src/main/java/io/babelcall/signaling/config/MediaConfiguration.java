@@ -54,7 +54,9 @@ public class MediaConfiguration {
     @ConditionalOnMissingBean
     SfuRooms sfuRooms(MediaProperties props, JanusNodes nodes, SignalingRedis.Connection sfuRedis,
                       ScheduledExecutorService janusTimers) {
-        return new SfuRooms(props, nodes, sfuRedis.async(), janusTimers);
+        SfuRooms rooms = new SfuRooms(props, nodes, sfuRedis.async(), janusTimers);
+        nodes.onConnected(rooms::reconcile);
+        return rooms;
     }
 
     /** The speech tap's forwards: one thread owns them all (Redis and Janus answers hop back to it). */

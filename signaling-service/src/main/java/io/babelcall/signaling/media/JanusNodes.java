@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.ObjLongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +32,7 @@ public final class JanusNodes implements AutoCloseable {
     private final ScheduledExecutorService timers;
     private final Map<String, JanusClient> connected = new LinkedHashMap<>();
     private final List<LossListener> listeners = new ArrayList<>();
+    private final List<BiConsumer<String, JanusClient>> connectListeners = new ArrayList<>();
     private volatile ObjLongConsumer<String> answered = (node, nanos) -> { };
     private volatile boolean closed;
 
@@ -42,6 +44,16 @@ public final class JanusNodes implements AutoCloseable {
 
     public synchronized void onLoss(LossListener listener) {
         listeners.add(listener);
+    }
+
+    /** Hears every session made to a node, those made before this call included (node id, its live session). */
+    public void onConnected(BiConsumer<String, JanusClient> listener) {
+        Map<String, JanusClient> now;
+        synchronized (this) {
+            connectListeners.add(listener);
+            now = Map.copyOf(connected);
+        }
+        now.forEach(listener);
     }
 
     /** Hears every answered request's round trip (node id, nanoseconds), on the Janus client threads. */
@@ -93,10 +105,13 @@ public final class JanusNodes implements AutoCloseable {
                 return;
             }
             log.info("SFU node {} ({}) connected, session {}", node.id(), node.url(), c.sessionId());
+            List<BiConsumer<String, JanusClient>> toTell;
             synchronized (this) {
                 connected.put(node.id(), c);
+                toTell = List.copyOf(connectListeners);
             }
             c.onLost(() -> lost(node, c));
+            toTell.forEach(l -> l.accept(node.id(), c));
         });
     }
 

@@ -106,7 +106,29 @@ public final class SfuRooms {
 
     private static long count(Map<String, String> load, String node) {
         String v = load.get(node);
-        return v == null ? 0 : Long.parseLong(v);
+        return v == null ? 0 : Math.max(0, Long.parseLong(v)); // a lost node's count can dip below 0 until reconciled
+    }
+
+    /**
+     * Sets the node's room count in {@code sfu:node-rooms} to the VideoRooms it really holds, each time this replica
+     * connects to it. The count is kept by increments and decrements as rooms are pinned and end; a node that dies
+     * loses its rooms without either (and comes back empty), and a replica that dies mid-release leaves one too many:
+     * without this the least-loaded choice drifted for good. A pin made between the list and the write is counted at
+     * the next reconnect.
+     */
+    public void reconcile(String nodeId, JanusClient janus) {
+        var unused = controlHandle(janus)
+                .thenCompose(h -> janus.request(h, janus.body("list").put("admin_key", props.adminKey()), null))
+                .thenCompose(list -> {
+                    int rooms = list.data().path("list").size();
+                    log.info("SFU node {} holds {} VideoRoom(s)", nodeId, rooms);
+                    return redis.hset(RedisKeys.SFU_NODE_ROOMS, nodeId, Integer.toString(rooms)).toCompletableFuture();
+                })
+                .whenComplete((ok, e) -> {
+                    if (e != null) {
+                        log.warn("SFU node {}: room count not reconciled: {}", nodeId, e.toString());
+                    }
+                });
     }
 
     private CompletableFuture<Placement> ensureRoom(Placement p) {

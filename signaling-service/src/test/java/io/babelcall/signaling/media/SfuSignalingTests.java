@@ -132,6 +132,28 @@ class SfuSignalingTests {
     }
 
     @Test
+    void aNodesRoomCountIsSetToWhatItHoldsWhenAReplicaConnects() {
+        // counts that drifted: a node that died with rooms, a release lost with its replica
+        JanusNodes nodes = replica.getBean(JanusNodes.class);
+        for (String id : nodes.healthy()) {
+            rooms.redis.hset(RedisKeys.SFU_NODE_ROOMS, id, "42");
+        }
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        nodes.onConnected((id, janus) -> { // a listener hears the sessions made before it too
+            seen.add(id);
+            replica.getBean(SfuRooms.class).reconcile(id, janus);
+        });
+        assertThat(seen).containsExactlyInAnyOrderElementsOf(nodes.healthy());
+        for (String id : nodes.healthy()) {
+            JanusServer node = "node-1".equals(id) ? node1 : node2;
+            await().atMost(Duration.ofSeconds(5)).until(() -> !"42".equals(
+                    rooms.redis.hget(RedisKeys.SFU_NODE_ROOMS, id)));
+            assertThat(rooms.redis.hget(RedisKeys.SFU_NODE_ROOMS, id))
+                    .isEqualTo(Integer.toString(Rooms.JSON.readTree(roomsOn(node)).size()));
+        }
+    }
+
+    @Test
     void roomsGoToTheLeastLoadedNodeAndMoveWhenTheirNodeDies() throws Exception {
         Participant alice = rooms.add(room, "alice", "en", "es", false);
         WsClient a = join(alice);
