@@ -1,5 +1,6 @@
 package io.babelcall.pipeline.speech;
 
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -12,6 +13,7 @@ import org.springframework.validation.annotation.Validated;
 public record PipelineProperties(
         @DefaultValue("300ms") @NotNull Duration interimInterval,
         @DefaultValue("1s") @NotNull Duration interimTranslationInterval,
+        @DefaultValue("3") @Min(2) int stableAgreement,
         @DefaultValue("1s") @NotNull Duration listenerCacheTtl,
         @DefaultValue("5s") @NotNull Duration recognitionTimeout,
         @DefaultValue("3s") @NotNull Duration translationTimeout,

@@ -113,7 +113,8 @@ public final class SpeakerPipeline implements Endpointer.Listener {
     @Override
     public void onSpeechStart(long firstSample) {
         phraseEnd.reset();
-        recognition.speechStarted(new Utterance(UUID.randomUUID().toString(), instantOf(firstSample)));
+        recognition.speechStarted(new Utterance(UUID.randomUUID().toString(), instantOf(firstSample),
+                services.pipeline().stableAgreement()));
     }
 
     @Override

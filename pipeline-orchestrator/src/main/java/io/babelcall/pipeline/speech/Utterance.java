@@ -20,10 +20,12 @@ final class Utterance {
     /** Reported as failed or abandoned (once). */
     volatile boolean lost;
     /** Its interims' stable prefix (guarded by the recognition driver's lock). */
-    final LocalAgreement interims = new LocalAgreement();
+    final LocalAgreement interims;
 
-    Utterance(String id, Instant startedAt) {
+    /** {@code stableAgreement}: consecutive hypotheses that must agree on a word before it shows as stable. */
+    Utterance(String id, Instant startedAt, int stableAgreement) {
         this.id = id;
         this.startedAt = startedAt;
+        this.interims = new LocalAgreement(stableAgreement);
     }
 }

@@ -6,8 +6,8 @@ import java.util.Locale;
 
 /**
  * Stable-prefix policy for interim results of an engine that re-transcribes the growing utterance (local agreement
- * of two consecutive hypotheses, as in whisper_streaming): a word is committed once two consecutive hypotheses agree
- * on it and on everything before it, and the newest goes on past it (the last word heard may be a word still being
+ * of consecutive hypotheses, as in whisper_streaming): a word is committed once two (or more, as configured)
+ * consecutive hypotheses agree on it and on everything before it, and the newest goes on past it (the last word heard may be a word still being
  * spoken: "to" that becomes "tomorrow"); committed words are never withdrawn or changed. Interims show only the committed
  * prefix, so they grow and never flicker ({@link #update}), or the committed prefix followed by the rest of the newest
  * hypothesis as a tentative tail ({@link #show}: streaming recognisers, whose hypotheses are cheap). Words are compared
@@ -16,7 +16,22 @@ import java.util.Locale;
 public final class LocalAgreement {
 
     private final List<String> committed = new ArrayList<>();
-    private List<String> previous;
+    /** The hypotheses before the newest that must agree with it, oldest first. */
+    private final java.util.ArrayDeque<List<String>> previous = new java.util.ArrayDeque<>();
+    private final int agreeing;
+
+    /** Two consecutive hypotheses must agree on a word. */
+    public LocalAgreement() {
+        this(2);
+    }
+
+    /** {@code agreeing} consecutive hypotheses (at least 2) must agree on a word. */
+    public LocalAgreement(int agreeing) {
+        if (agreeing < 2) {
+            throw new IllegalArgumentException("agreeing must be at least 2, was " + agreeing);
+        }
+        this.agreeing = agreeing;
+    }
 
     /**
      * What an interim shows: {@code text} starts with the committed words (its first {@code stableChars} characters,
@@ -49,10 +64,15 @@ public final class LocalAgreement {
 
     private boolean commit(List<String> words) {
         int before = committed.size();
-        if (previous != null && startsWithCommitted(words) && startsWithCommitted(previous)) {
-            int n = before;
-            while (n < words.size() && n < previous.size() && key(words.get(n)).equals(key(previous.get(n)))) {
-                n++;
+        if (previous.size() == agreeing - 1 && startsWithCommitted(words)
+                && previous.stream().allMatch(this::startsWithCommitted)) {
+            int n = words.size();
+            for (List<String> earlier : previous) {
+                int agreed = before;
+                while (agreed < n && agreed < earlier.size() && key(words.get(agreed)).equals(key(earlier.get(agreed)))) {
+                    agreed++;
+                }
+                n = agreed;
             }
             if (n == words.size() && n > before) {
                 n--; // the newest hypothesis ends on it: a word still being spoken ("to" becoming "tomorrow")
@@ -61,7 +81,10 @@ public final class LocalAgreement {
                 committed.add(words.get(i));
             }
         }
-        previous = words;
+        previous.addLast(words);
+        if (previous.size() > agreeing - 1) {
+            previous.removeFirst();
+        }
         return committed.size() > before;
     }
 

@@ -265,7 +265,10 @@ class CaptionPipelineTests extends PipelineTestBase {
         }
     }
 
-    /** Interims say how much of their text is stable: words two interims in a row agreed on, kept by later ones. */
+    /**
+     * Interims say how much of their text is stable: words the recogniser's last {@code stable-agreement} (3)
+     * hypotheses agreed on, kept by later ones.
+     */
     @Test
     void interimsCarryAStablePrefixThatLaterInterimsKeep() throws Exception {
         String room = rooms.newRoom();
@@ -274,7 +277,9 @@ class CaptionPipelineTests extends PipelineTestBase {
         engines.recognizer.script("ann", "so far so good");
 
         try (EventCollector events = events(room); AudioClient c = AudioClient.connect(port, speaker).start(16000)) {
-            c.stream(Audio.concat(utterance(16000), utterance(16000)), 16000, 20, 1.5);
+            // 2 s of speech: four of the fake's hypotheses (one per 0.5 s), three needed to agree
+            c.stream(Audio.concat(Audio.silence(16000, 0.2), Audio.voice(16000, 2.0), Audio.silence(16000, 0.6)),
+                    16000, 20, 1.5);
             Transcript fin = events.await(Transcript.class, Transcript::isFinal, WAIT);
             List<Transcript> interims = events.of(Transcript.class).stream()
                     .filter(t -> !t.isFinal() && t.utteranceId().equals(fin.utteranceId())).toList();

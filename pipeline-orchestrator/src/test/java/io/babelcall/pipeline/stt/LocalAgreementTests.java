@@ -48,6 +48,19 @@ class LocalAgreementTests {
         assertThat(next.stableChars()).as("UTF-16 units: the emoji is two").isEqualTo(15);
     }
 
+    /** With three hypotheses to agree, a word two agreed on is not stable until a third says it too. */
+    @Test
+    void moreAgreeingHypothesesHoldWordsBackLonger() {
+        LocalAgreement a = new LocalAgreement(3);
+        assertThat(a.show("yes i think sell").stable()).isEmpty();
+        assertThat(a.show("yes i think sell but").stable()).isEmpty();
+        assertThat(a.show("yes i think so but please").stable()).isEqualTo("yes i think");
+        assertThat(a.show("yes i think so but please call").stable()).isEqualTo("yes i think");
+        assertThat(a.show("yes i think so but please call me").stable()).isEqualTo("yes i think so but please");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new LocalAgreement(1))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
     /** The newest hypothesis ending on an agreed word may still be saying it: the word waits for the next. */
     @Test
     void theLastWordHeardIsHeldBackUntilTheHypothesisGoesOnPastIt() {
