@@ -61,7 +61,7 @@ final class InterimCaptions {
         if (text.isEmpty()) {
             return;
         }
-        // Words two interims in a row agreed on are stable (kept by every later interim); translated interims are
+        // Words the last stable-agreement interims agreed on are stable (kept by every later interim); translated interims are
         // made of them only, so a translation never shows words the next interim takes back.
         LocalAgreement.Shown shown = u.interims.show(text);
         u.interimPublished = true;

@@ -1,6 +1,5 @@
 package io.babelcall.pipeline.bench;
 
-import io.babelcall.common.caption.CaptionStatus;
 import io.babelcall.common.caption.Translation;
 import io.babelcall.common.token.ParticipantTokens;
 import io.babelcall.pipeline.PipelineApplication;
@@ -10,7 +9,6 @@ import io.babelcall.pipeline.stt.RecognitionRequest;
 import io.babelcall.pipeline.stt.RecognitionSession;
 import io.babelcall.pipeline.support.Audio;
 import io.babelcall.pipeline.support.AudioClient;
-import io.babelcall.pipeline.support.EventCollector;
 import io.babelcall.pipeline.support.FakeEngines;
 import io.babelcall.pipeline.support.Rooms;
 import io.babelcall.testsupport.RedisServerExtension;
@@ -20,13 +18,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.time.Instant;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -48,9 +41,12 @@ import tools.jackson.databind.ObjectMapper;
  *       Redis. Every utterance is a new sentence, so translations miss the cache as in live speech
  *       ({@code -Dbench.repeat=true}: the same sentence, cache hits).</li>
  *   <li>{@code capacity}: N concurrent real-time speakers on the local engines, N = 1, 2, 3, ... until the p50 of
- *       end of speech -> translation is more than twice the single-speaker p50.</li>
+ *       end of speech -> translation is more than twice the single-speaker p50 (decoders raised to N + 1).</li>
+ *   <li>{@code speakers}: N (8) concurrent real-time speakers with the shipped engine settings, in a room each and
+ *       all in one room, against one speaker alone ({@link ConcurrentSpeakers}).</li>
  * </ul>
- * Prints p50/p95/p99 and throughput. Run with {@code pipeline-orchestrator/bench.sh [local|overhead|capacity|all]}.
+ * Prints p50/p95/p99 and throughput. Run with
+ * {@code pipeline-orchestrator/bench.sh [local|overhead|capacity|speakers|all]}.
  */
 public final class PipelineBenchmark {
 
@@ -81,7 +77,11 @@ public final class PipelineBenchmark {
             local(speech, Integer.getInteger("bench.utterances.local", 24));
         }
         if (mode.equals("capacity") || mode.equals("all")) {
-            capacity(speech, Integer.getInteger("bench.max.speakers", 24));
+            ConcurrentSpeakers.capacity(speech, Integer.getInteger("bench.max.speakers", 24));
+        }
+        if (mode.equals("speakers") || mode.equals("all")) {
+            ConcurrentSpeakers.atOnce(speech, Integer.getInteger("bench.speakers", 8),
+                    Integer.getInteger("bench.sentences", 6));
         }
         System.exit(0);
     }
@@ -313,115 +313,18 @@ public final class PipelineBenchmark {
                 + " utterances, real time ==");
         try (ConfigurableApplicationContext ctx = boot(null, "babelcall.engines.cache.enabled=false")) {
             Env env = new Env(ctx);
-            Result r = speakers(env, speech, 1, utterances);
-            report("end of speech -> 'es' translation published", r.latencies, r.seconds);
-            System.out.println("  degraded (caption-status not ok): " + r.degraded);
-            System.out.println("  " + r.interims.describe());
-            report("speech onset -> first interim published", r.firstInterims, 0);
+            SpeakerRun.Result r = SpeakerRun.run(env, speech, 1, utterances, SpeakerRun.Layout.ROOM_EACH);
+            report("end of speech -> 'es' translation published", r.latencies(), r.seconds());
+            System.out.println("  degraded (caption-status not ok): " + r.degraded());
+            System.out.println("  " + r.interims().describe());
+            report("speech onset -> first interim published", r.firstInterims(), 0);
             System.out.printf("  sentences %d: split inside a sentence (finals beyond one per sentence) %d (%.1f %%), "
-                    + "without a final %d%n", r.sentences, r.extraFinals, 100.0 * r.extraFinals / r.sentences,
-                    r.missingFinals);
-        }
-    }
-
-    // ------------------------------------------------------------------ capacity
-
-    private static void capacity(List<short[]> speech, int max) throws Exception {
-        System.out.println("\n== capacity: concurrent real-time speakers on the local engines (until p50 doubles) ==");
-        try (ConfigurableApplicationContext ctx = boot(null, "babelcall.engines.cache.enabled=false",
-                "babelcall.engines.instances.sphinx.options.max-decoders=" + (max + 1))) {
-            Env env = new Env(ctx);
-            double base = -1;
-            int sustained = 0;
-            for (int n = 1; n <= max; n = n < 4 ? n + 1 : n < 8 ? n + 2 : n + 4) {
-                Result r = speakers(env, speech, n, 6);
-                double p50 = pct(r.latencies, 50);
-                System.out.println("  load average: " + loadAverage());
-                System.out.printf("  %2d speakers: p50 %6.0f ms  p95 %6.0f ms  utterances %3d  degraded %d%n", n, p50,
-                        pct(r.latencies, 95), r.latencies.size(), r.degraded);
-                if (base < 0) {
-                    base = p50;
-                }
-                if (p50 > 2 * base || r.degraded > 0 || r.latencies.size() < n * 6 * 0.9) {
-                    System.out.printf("  -> latency doubled (or captions degraded) at %d speakers; sustained: %d%n", n,
-                            sustained);
-                    return;
-                }
-                sustained = n;
-            }
-            System.out.println("  -> sustained all " + sustained + " speakers tried");
+                    + "without a final %d%n", r.sentences(), r.extraFinals(), 100.0 * r.extraFinals() / r.sentences(),
+                    r.missingFinals());
         }
     }
 
     // ------------------------------------------------------------------ plumbing
-
-    record Result(List<Double> latencies, int degraded, double seconds, InterimStability interims,
-                  List<Double> firstInterims, int sentences, int extraFinals, int missingFinals) {
-    }
-
-    /** n speakers, each in its own room with one Spanish listener, say {@code each} sentences in real time. */
-    private static Result speakers(Env env, List<short[]> speech, int n, int each) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(n);
-        List<EventCollector> collectors = new ArrayList<>();
-        List<Future<?>> runs = new ArrayList<>();
-        List<List<Instant>> onsets = new ArrayList<>();
-        long t0 = System.nanoTime();
-        for (int s = 0; s < n; s++) {
-            List<Instant> speakerOnsets = new CopyOnWriteArrayList<>();
-            onsets.add(speakerOnsets);
-            String room = env.rooms.newRoom();
-            String token = env.rooms.join(room, "spk", "Speaker", "en", "en", false);
-            env.rooms.join(room, "lis", "Listener", "es", "es", false);
-            EventCollector events = new EventCollector(env.container, env.json, room);
-            collectors.add(events);
-            int offset = s;
-            runs.add(pool.submit(() -> {
-                try (AudioClient c = AudioClient.connect(env.port, token).start(16000)) {
-                    Thread.sleep(offset * 700L % 3000); // speakers do not start in lockstep
-                    for (int i = 0; i < each; i++) {
-                        short[] sentence = speech.get((offset + i) % speech.size());
-                        // speech onset: when the frame holding the sentence's first voiced sample is sent
-                        speakerOnsets.add(Instant.now().plusMillis(800 + SpeechTimings.firstVoicedFrameMs(sentence, 20)));
-                        c.stream(Audio.concat(Audio.silence(16000, 0.8), sentence), 16000, 20, 1.0);
-                    }
-                    c.stream(Audio.silence(16000, 1.0), 16000, 20, 1.0);
-                    Thread.sleep(3000); // let the last translations arrive
-                    c.stop();
-                }
-                return null;
-            }));
-        }
-        for (Future<?> f : runs) {
-            f.get();
-        }
-        pool.shutdown();
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        List<Double> latencies = new ArrayList<>();
-        int degraded = 0;
-        InterimStability interims = new InterimStability(0, 0, 0, 0, 0, List.of());
-        List<Double> firstInterims = new ArrayList<>();
-        int extraFinals = 0;
-        int missingFinals = 0;
-        for (int s = 0; s < collectors.size(); s++) {
-            EventCollector c = collectors.get(s);
-            interims = interims.plus(InterimStability.of(c.of(io.babelcall.common.caption.Transcript.class)));
-            firstInterims.addAll(SpeechTimings.firstInterimDelays(c.of(io.babelcall.common.caption.Transcript.class), onsets.get(s)));
-            // one final per sentence spoken; more = a sentence cut in two (or more) by the endpoint
-            long finals = c.of(io.babelcall.common.caption.Transcript.class).stream().filter(t -> t.isFinal()).count();
-            extraFinals += (int) Math.max(0, finals - each);
-            missingFinals += (int) Math.max(0, each - finals);
-            for (Translation t : c.of(Translation.class)) {
-                if (t.isFinal() && t.endOfSpeechAt() != null) {
-                    latencies.add(Duration.between(t.endOfSpeechAt(), t.publishedAt()).toNanos() / 1e6);
-                }
-            }
-            degraded += (int) c.of(CaptionStatus.class).stream().filter(st -> !CaptionStatus.OK.equals(st.state())).count();
-            c.close();
-        }
-        return new Result(latencies, degraded, seconds, interims, firstInterims, n * each, extraFinals,
-                missingFinals);
-    }
-
 
     static final class Env {
         final int port;
@@ -437,7 +340,7 @@ public final class PipelineBenchmark {
         }
     }
 
-    private static ConfigurableApplicationContext boot(Class<?> extra, String... props) {
+    static ConfigurableApplicationContext boot(Class<?> extra, String... props) {
         List<String> all = new ArrayList<>(List.of("server.port=0", "babelcall.token.secret=" + Rooms.SECRET,
                 "logging.level.root=WARN", "logging.level.io.babelcall=ERROR", "spring.main.banner-mode=off"));
         all.addAll(List.of(props));
@@ -454,7 +357,7 @@ public final class PipelineBenchmark {
         return b.run(all.stream().map(p -> "--" + p).toArray(String[]::new)); // args outrank application.yml
     }
 
-    private static double pct(List<Double> values, double p) {
+    static double pct(List<Double> values, double p) {
         if (values.isEmpty()) {
             return Double.NaN;
         }
@@ -464,14 +367,14 @@ public final class PipelineBenchmark {
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, idx)));
     }
 
-    private static void report(String what, List<Double> ms, double seconds) {
+    static void report(String what, List<Double> ms, double seconds) {
         System.out.println("  load average (other processes share these cores): " + loadAverage());
         System.out.printf("  %s: n=%d  p50 %.2f ms  p95 %.2f ms  p99 %.2f ms  max %.2f ms%s%n", what, ms.size(),
                 pct(ms, 50), pct(ms, 95), pct(ms, 99), ms.stream().mapToDouble(Double::doubleValue).max().orElse(0),
                 seconds > 0 ? String.format("  (%.2f utterances/s over %.0f s)", ms.size() / seconds, seconds) : "");
     }
 
-    private static String loadAverage() {
+    static String loadAverage() {
         try {
             return Files.readString(Path.of("/proc/loadavg")).trim();
         } catch (java.io.IOException e) {

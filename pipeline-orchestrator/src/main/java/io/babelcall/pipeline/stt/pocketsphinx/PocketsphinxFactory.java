@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * {@code model-dir}, {@code hmm}, {@code lm}, {@code dict}, {@code languages} (default {@code en}),
  * {@code sample-rate} (16000), {@code max-decoders} (4), {@code min-idle} (1), {@code max-decoders-per-room}
  * (max-decoders - 1, at least 1), {@code decoder-wait} (3s), {@code decode-threads} (CPU count),
- * {@code interim-interval} (100ms), {@code max-backlog} (5s), {@code fwdflat} (true), {@code bestpath} (true),
+ * {@code interim-interval} (50ms), {@code max-backlog} (5s), {@code fwdflat} (true), {@code bestpath} (true),
  * {@code extra-args}, {@code log-file} (/dev/null), {@code library} (pocketsphinx), {@code sphinxbase-library}.
  */
 public class PocketsphinxFactory implements EngineFactory<SpeechRecognizer> {
@@ -63,7 +63,7 @@ public class PocketsphinxFactory implements EngineFactory<SpeechRecognizer> {
             o.invalid("decoder-wait", "must be at most 30s (the audio waits queued), was " + decoderWait);
         }
         int threads = o.integer("decode-threads", Runtime.getRuntime().availableProcessors(), 1, 256);
-        Duration interim = o.duration("interim-interval", Duration.ofMillis(100));
+        Duration interim = o.duration("interim-interval", Duration.ofMillis(50));
         Duration backlog = o.duration("max-backlog", Duration.ofSeconds(5));
         boolean fwdflat = o.bool("fwdflat", true);
         boolean bestpath = o.bool("bestpath", true);
