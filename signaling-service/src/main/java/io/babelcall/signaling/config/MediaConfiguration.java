@@ -4,6 +4,7 @@ import io.babelcall.signaling.redis.SignalingRedis;
 import io.babelcall.signaling.media.JanusNodes;
 import io.babelcall.signaling.media.MediaProperties;
 import io.babelcall.signaling.media.SfuHealthIndicator;
+import io.babelcall.signaling.media.EmptyRoomSweeper;
 import io.babelcall.signaling.media.SfuNodeStats;
 import io.babelcall.signaling.media.SfuRooms;
 import io.babelcall.signaling.media.tap.SpeechTaps;
@@ -81,10 +82,17 @@ public class MediaConfiguration {
         return new SpeechTaps(tap, props.adminKey(), sfuRedis.async(), json, speechTapThread, metrics);
     }
 
-    /** Per-node gauges and request latency ({@code babelcall_sfu_node_*}, {@code babelcall_sfu_request_seconds}). */
+    /**
+     * Per-node gauges and request latency ({@code babelcall_sfu_node_*}, {@code babelcall_sfu_request_seconds}); its
+     * polls also feed the sweeper of VideoRooms left empty.
+     */
     @Bean(destroyMethod = "close")
-    SfuNodeStats sfuNodeStats(MediaProperties props, JanusNodes nodes, ScheduledExecutorService janusTimers) {
+    SfuNodeStats sfuNodeStats(MediaProperties props, JanusNodes nodes, ScheduledExecutorService janusTimers,
+                              SfuRooms sfuRooms) {
         SfuNodeStats stats = new SfuNodeStats(props, nodes, janusTimers);
+        if (!props.emptyRoomGrace().isZero()) {
+            stats.onListed(new EmptyRoomSweeper(props.emptyRoomGrace(), sfuRooms));
+        }
         stats.start();
         return stats;
     }

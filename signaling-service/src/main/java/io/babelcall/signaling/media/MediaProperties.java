@@ -25,6 +25,8 @@ import org.springframework.validation.annotation.Validated;
  * @param reconnectDelay  between attempts to reach a node that is down
  * @param iceTimeout      a publishing PeerConnection not up this long after its answer is torn down on the SFU
  * @param statsInterval   how often each node's rooms and publishers are read for the metrics
+ * @param emptyRoomGrace  a VideoRoom seen empty this long (in the stats polls) is destroyed: rooms whose release was
+ *                        lost (a replica died mid-release, a node was cut off); zero turns this off
  */
 @Validated
 @ConfigurationProperties("babelcall.signaling.media")
@@ -38,7 +40,8 @@ public record MediaProperties(
         @Min(2) @Max(100) int maxPublishers,
         @NotNull Duration reconnectDelay,
         @NotNull Duration iceTimeout,
-        @NotNull Duration statsInterval) {
+        @NotNull Duration statsInterval,
+        @NotNull Duration emptyRoomGrace) {
 
     /** One Janus node. */
     public record Node(@NotBlank String id, @NotNull URI url) {

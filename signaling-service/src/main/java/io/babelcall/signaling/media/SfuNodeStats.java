@@ -33,6 +33,13 @@ public final class SfuNodeStats implements MeterBinder, AutoCloseable {
     record Counts(int rooms, int participants, int publishers) {
     }
 
+    /** Hears each node's VideoRoom {@code list} as polled (on a Janus thread: keep it short). */
+    @FunctionalInterface
+    public interface RoomsListener {
+        /** The node's VideoRooms: the {@code list} array, with an id and a participant count per VideoRoom. */
+        void listed(String nodeId, JanusClient janus, JsonNode rooms);
+    }
+
     private final MediaProperties props;
     private final JanusNodes nodes;
     private final ScheduledExecutorService timers;
@@ -40,6 +47,7 @@ public final class SfuNodeStats implements MeterBinder, AutoCloseable {
     /** A VideoRoom handle per session, for the list requests. */
     private final Map<JanusClient, CompletableFuture<Long>> handles = new ConcurrentHashMap<>();
     private final Map<String, Timer> latency = new ConcurrentHashMap<>();
+    private final List<RoomsListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private ScheduledFuture<?> task;
 
     public SfuNodeStats(MediaProperties props, JanusNodes nodes, ScheduledExecutorService timers) {
@@ -68,6 +76,11 @@ public final class SfuNodeStats implements MeterBinder, AutoCloseable {
                     .maximumExpectedValue(props.requestTimeout())
                     .register(registry));
         }
+    }
+
+    /** {@code listener} hears every node's room list from the next poll on. */
+    public void onListed(RoomsListener listener) {
+        listeners.add(listener);
     }
 
     /** Starts timing requests and polling the nodes (once; the meters read what this gathers). */
@@ -101,7 +114,7 @@ public final class SfuNodeStats implements MeterBinder, AutoCloseable {
             }
             CompletableFuture<Long> handle = handles.computeIfAbsent(janus,
                     c -> c.attach(JanusClient.VIDEOROOM, (data, jsep) -> { }));
-            var unused = handle.thenCompose(h -> count(janus, h)).whenComplete((c, e) -> {
+            var unused = handle.thenCompose(h -> count(node.id(), janus, h)).whenComplete((c, e) -> {
                 if (e == null) {
                     counts.put(node.id(), c);
                 } else {
@@ -113,9 +126,16 @@ public final class SfuNodeStats implements MeterBinder, AutoCloseable {
         }
     }
 
-    private CompletableFuture<Counts> count(JanusClient janus, long handle) {
+    private CompletableFuture<Counts> count(String nodeId, JanusClient janus, long handle) {
         return janus.request(handle, janus.body("list").put("admin_key", props.adminKey()), null)
                 .thenCompose(list -> {
+                    for (RoomsListener l : listeners) {
+                        try {
+                            l.listed(nodeId, janus, list.data().path("list"));
+                        } catch (RuntimeException e) {
+                            log.warn("SFU node {}: room list listener failed: {}", nodeId, e.toString());
+                        }
+                    }
                     List<CompletableFuture<Integer>> publishers = new ArrayList<>();
                     int participants = 0;
                     for (JsonNode room : list.data().path("list")) {

@@ -182,6 +182,31 @@ public final class SfuRooms {
         });
     }
 
+    /**
+     * Destroys a VideoRoom nobody released although it stayed empty ({@link EmptyRoomSweeper}) and takes it off the
+     * node's room count. The pin goes too when the room itself has ended (its key is gone); a room that still exists
+     * keeps its pin on this live node, so a participant joining right now cannot be sent to another node. Completes
+     * false when the VideoRoom was gone already (another replica swept it, or its release came after all).
+     */
+    public CompletableFuture<Boolean> destroyAbandoned(String nodeId, JanusClient janus, String roomId) {
+        return controlHandle(janus)
+                .thenCompose(h -> janus.request(h, janus.body("destroy").put("room", roomId), null))
+                .thenCompose(destroyed -> redis.hincrby(RedisKeys.SFU_NODE_ROOMS, nodeId, -1).toCompletableFuture())
+                .thenCompose(n -> redis.exists(RedisKeys.room(roomId)).toCompletableFuture())
+                .thenCompose(roomExists -> roomExists > 0 ? CompletableFuture.completedFuture(null)
+                        : redis.get(RedisKeys.sfuRoom(roomId)).toCompletableFuture().thenCompose(pin ->
+                                nodeId.equals(pin) ? redis.del(RedisKeys.sfuRoom(roomId)).toCompletableFuture()
+                                        : CompletableFuture.completedFuture(0L)))
+                .handle((ok, e) -> {
+                    if (e == null) {
+                        log.info("room {}: empty VideoRoom on SFU node {} destroyed (nobody released it)", roomId, nodeId);
+                        return true;
+                    }
+                    log.debug("room {}: empty VideoRoom on SFU node {} not destroyed: {}", roomId, nodeId, e.toString());
+                    return false;
+                });
+    }
+
     /** The room's participants as soon as {@code leaver} is not among them (or as they are at the deadline). */
     private CompletableFuture<JsonNode> participantsOnceGone(JanusClient janus, long handle, String roomId,
                                                              String leaver, long deadline) {

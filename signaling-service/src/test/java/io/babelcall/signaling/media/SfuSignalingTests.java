@@ -52,7 +52,8 @@ class SfuSignalingTests {
         replica = SfuTestReplica.start(node1, node2,
                 "--babelcall.signaling.media.reconnect-delay=200ms",
                 "--babelcall.signaling.media.ice-timeout=2s",
-                "--babelcall.signaling.media.stats-interval=200ms");
+                "--babelcall.signaling.media.stats-interval=200ms",
+                "--babelcall.signaling.media.empty-room-grace=1s");
     }
 
     @AfterAll
@@ -129,6 +130,34 @@ class SfuSignalingTests {
         janus.detach(handle).join();
         released.get(5, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(rooms.redis.get(RedisKeys.sfuRoom(room))).as("unpinned").isNull();
+    }
+
+    @Test
+    void videoRoomsNobodyReleasedAreDestroyedOnceTheyStayedEmpty() throws Exception {
+        // Releases lost with their replica: VideoRooms pinned and created, nobody in them, nobody to destroy them.
+        SfuRooms sfu = replica.getBean(SfuRooms.class);
+        SfuRooms.Placement lost = sfu.place(room).join();
+        String ended = rooms.newRoom();
+        SfuRooms.Placement endedThere = sfu.place(ended).join();
+        rooms.redis.del(RedisKeys.room(ended)); // this call is over: its pin may go too
+        // A VideoRoom with someone in it stays, however long.
+        String busy = rooms.newRoom();
+        SfuRooms.Placement busyThere = sfu.place(busy).join();
+        long handle = busyThere.janus().attach(JanusClient.VIDEOROOM, (d, j) -> { }).join();
+        busyThere.janus().request(handle, busyThere.janus().body("join").put("ptype", "publisher").put("room", busy)
+                .put("id", "ana"), null).join();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !roomsOn(janusOf(lost)).contains("\"" + room + "\"")
+                && !roomsOn(janusOf(endedThere)).contains("\"" + ended + "\""));
+        assertThat(rooms.redis.get(RedisKeys.sfuRoom(room))).as("pin of a call that goes on").isEqualTo(lost.nodeId());
+        await().atMost(Duration.ofSeconds(5)).until(() -> rooms.redis.get(RedisKeys.sfuRoom(ended)) == null);
+        Thread.sleep(1500); // longer than the grace again
+        assertThat(roomsOn(janusOf(busyThere))).contains("\"" + busy + "\"");
+        busyThere.janus().detach(handle).join();
+    }
+
+    static JanusServer janusOf(SfuRooms.Placement p) {
+        return "node-1".equals(p.nodeId()) ? node1 : node2;
     }
 
     @Test
