@@ -4,10 +4,12 @@
 #   1. relay, 1 replica: stepped rates, rooms of 4, ice relayed to one peer each
 #   2. relay, 2 replicas: every relay crosses replicas through Redis
 #   3. idle sockets on a fresh replica, with the server's RSS
-# Knobs (env): RATES, STEP_SECONDS, ROOMS, IDLE_LEVELS, SERVER_JVM_OPTS, SCENARIOS (relay1,relay2,idle), SKIP_BUILD=1,
+#   4. (only when named in SCENARIOS) node: relay, 1 replica, load from Node.js `ws` clients (e2e/bench/signaling-relay.mjs)
+# Knobs (env): RATES, STEP_SECONDS, ROOMS, IDLE_LEVELS, SERVER_JVM_OPTS, SCENARIOS (relay1,relay2,idle,node), SKIP_BUILD=1,
 # CLIENT_EXTENSIONS (a Sec-WebSocket-Extensions header the clients ask for, e.g. "permessage-deflate" as browsers do),
 # JAR (server jar to run instead of the fresh build), SERVER_ARGS (extra Spring arguments for every replica),
 # SERVER_JAVA (java launcher for the servers, e.g. a newer JDK's bin/java; the client always runs on `java`).
+# NODE_WORKERS (worker threads of the node scenario's client, default 2).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
@@ -93,6 +95,19 @@ if [[ ",$SCENARIOS," == *",relay1,"* || ",$SCENARIOS," == *",relay2,"* ]]; then
     stop_replica "$pid2"
   fi
   stop_replica "$pid1"
+fi
+if [[ ",$SCENARIOS," == *",node,"* ]]; then
+  # The same relay, 1 replica, driven by e2e/bench/signaling-relay.mjs on Node.js's `ws` (the library most Node.js
+  # programs use) instead of the benchmark's own lean client; NODE_WORKERS worker threads share the rooms.
+  [[ -d e2e/node_modules/ws ]] || (cd e2e && npm ci --no-audit --no-fund --loglevel=error)
+  p4=$(free_port); start_replica "$p4"; pid4=$REPLICA_PID
+  tokens="signaling-service/target/bench-tokens.json"
+  client tokens --servers "ws://127.0.0.1:$p4/ws" --pids "$pid4" --redis "$redis_url" --secret "$SECRET" \
+    --rooms "$ROOMS" --out "$tokens"
+  echo; echo "== relay, 1 replica, Node.js ws client"
+  node e2e/bench/signaling-relay.mjs --server "ws://127.0.0.1:$p4/ws" --tokens "$tokens" --rates "$RATES" \
+    --step-seconds "$STEP_SECONDS" --workers "${NODE_WORKERS:-2}" --pids "$pid4"
+  stop_replica "$pid4"
 fi
 if [[ ",$SCENARIOS," == *",idle,"* ]]; then
   p3=$(free_port); start_replica "$p3"; pid3=$REPLICA_PID

@@ -72,6 +72,8 @@ public final class RelayBenchmark {
                                 .mapToInt(Integer::parseInt).toArray(),
                         Integer.parseInt(a.getOrDefault("step-seconds", "10")),
                         Boolean.parseBoolean(a.getOrDefault("cross", "false")));
+            } else if (mode.equals("tokens")) {
+                tokens(setup, Integer.parseInt(a.getOrDefault("rooms", "100")), Path.of(a.get("out")));
             } else {
                 idle(setup, servers.get(0), pids[0], Arrays.stream(a.getOrDefault("levels", "1000,2000,5000,10000")
                         .split(",")).mapToInt(Integer::parseInt).toArray(),
@@ -81,6 +83,24 @@ public final class RelayBenchmark {
             redis.shutdown();
         }
         System.exit(0);
+    }
+
+    /**
+     * Writes {@code rooms} rooms of 4 into Redis and their members' ids and tokens to {@code out}, for another load
+     * client (e2e/bench/signaling-relay.mjs): {@code {"rooms":[[{"id":..,"token":..}, ...], ...]}}.
+     */
+    static void tokens(Setup setup, int rooms, Path out) throws IOException {
+        List<List<Map<String, String>>> all = new ArrayList<>();
+        for (int r = 0; r < rooms; r++) {
+            String roomId = setup.room();
+            List<Map<String, String>> members = new ArrayList<>();
+            for (int m = 0; m < 4; m++) {
+                Participant p = setup.participant(roomId, "u" + r + "-" + m);
+                members.add(Map.of("id", p.participantId(), "token", setup.token(roomId, p)));
+            }
+            all.add(members);
+        }
+        Files.writeString(out, JSON.writeValueAsString(Map.of("rooms", all)));
     }
 
     // ------------------------------------------------------------------------------------------------ relay
