@@ -171,7 +171,11 @@ test('three participants through the SFU: one receiving connection each, no /ws/
       }, { timeoutMs: 60_000 });
       assert.equal(got.failure, undefined, `the orchestrator reported ${got.failure}`);
       assert.notEqual(got.tl.text.trim(), '', 'a translation with text');
-      console.log(`# ${p.name}: "${got.tr.text}" -> (${lang}) "${got.tl.text}"`);
+      // The server's own end of speech -> published, through the speech tap (compare call.test.mjs: /ws/audio)
+      const serverMs = got.tl.endOfSpeechAt && got.tl.publishedAt
+        ? Date.parse(got.tl.publishedAt) - Date.parse(got.tl.endOfSpeechAt) : '?';
+      console.log(`# ${p.name}: "${got.tr.text}" -> (${lang}) "${got.tl.text}" (server end of speech -> published, `
+        + `speech tap: ${serverMs} ms)`);
     }
     const dub = await waitFor(b.page, 'a played, non-silent Spanish dub of A on B', (x) => {
       const audible = x.dub.mode === 'webaudio' ? x.dub.maxPeak > 0.01 : (x.dub.elementPlayedSeconds || 0) > 0.2;
