@@ -215,10 +215,10 @@ test('three participants through the SFU: one receiving connection each, no /ws/
 
   await step('a smaller window asks the SFU for a lower layer and receives smaller frames', async () => {
     const order = ['l', 'm', 'h'];
-    // frameWidth comes in the stats a moment after the first frames are counted: wait for both (read too early,
-    // this line used to log every layer as 0 px wide)
+    // Chromium sometimes reports frameWidth 0 on every outbound layer for a long time while frames are encoded (seen
+    // after the camera was turned off and on); the widths that matter are read again below.
     const sent = await waitForMedia(a, 'A encoding three simulcast layers', (m) =>
-      order.every((rid) => m.sending.some((x) => x.rid === rid && x.framesEncoded > 0 && x.frameWidth > 0)) && m.sending);
+      order.every((rid) => m.sending.some((x) => x.rid === rid && x.framesEncoded > 0)) && m.sending);
     console.log(`# A sends ${sent.map((x) => `${x.rid} ${x.frameWidth} px (${x.limitation})`).join(', ')}`);
     /** B receives A's video at the width A encodes layer `rid` at (read again: the encoder may adapt). */
     const receivedAt = (rid) => waitForMedia(b, `A's video at layer ${rid} at B`, async (m) => {
