@@ -16,6 +16,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * N speakers saying sentences in real time through the audio WebSocket, as browsers stream them, with one Spanish
@@ -69,6 +71,7 @@ final class SpeakerRun {
             }
             collectorOf.add(collectors.size() - 1);
             String token = env.rooms.join(room, id, "Speaker " + s, "en", "en", false);
+            EventCollector events = collectors.get(collectors.size() - 1);
             int offset = s;
             runs.add(pool.submit(() -> {
                 try (AudioClient c = AudioClient.connect(env.port, token).start(16000)) {
@@ -80,7 +83,7 @@ final class SpeakerRun {
                         c.stream(Audio.concat(Audio.silence(16000, 0.8), sentence), 16000, 20, 1.0);
                     }
                     c.stream(Audio.silence(16000, 1.0), 16000, 20, 1.0);
-                    Thread.sleep(3000); // let the last translations arrive
+                    awaitTranslations(events, id, each);
                     c.stop();
                 }
                 return null;
@@ -125,5 +128,19 @@ final class SpeakerRun {
         }
         return new Result(latencies, degraded, states, seconds, interims, firstInterims, n * each, extraFinals,
                 missingFinals);
+    }
+
+    /**
+     * Until the speaker's last sentence has its final translation, or the settling time passes (sentences lost are
+     * counted afterwards, not waited for).
+     */
+    private static void awaitTranslations(EventCollector events, String speaker, int sentences) {
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> events.of(Translation.class).stream()
+                            .filter(t -> t.isFinal() && speaker.equals(t.speaker())).count() >= sentences);
+        } catch (ConditionTimeoutException e) {
+            // some were lost or degraded: reported from the events
+        }
     }
 }
