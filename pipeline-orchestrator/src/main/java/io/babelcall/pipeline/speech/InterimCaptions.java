@@ -61,8 +61,8 @@ final class InterimCaptions {
         if (text.isEmpty()) {
             return;
         }
-        // Words the last stable-agreement interims agreed on are stable (kept by every later interim); translated interims are
-        // made of them only, so a translation never shows words the next interim takes back.
+        // Words the last stable-agreement interims agreed on are stable (kept by every later interim); translated
+        // interims are made of them only, so a translation never shows words the next interim takes back.
         LocalAgreement.Shown shown = u.interims.show(text);
         u.interimPublished = true;
         captions.publish(u.id, s -> new Transcript(speaker.id(), u.id, s, speaker.language(), shown.text(), false, null,

@@ -1,10 +1,10 @@
 package io.babelcall.signaling.config;
 
 import io.babelcall.signaling.redis.SignalingRedis;
+import io.babelcall.signaling.media.EmptyRoomSweeper;
 import io.babelcall.signaling.media.JanusNodes;
 import io.babelcall.signaling.media.MediaProperties;
 import io.babelcall.signaling.media.SfuHealthIndicator;
-import io.babelcall.signaling.media.EmptyRoomSweeper;
 import io.babelcall.signaling.media.SfuNodeStats;
 import io.babelcall.signaling.media.SfuRooms;
 import io.babelcall.signaling.media.tap.SpeechTaps;

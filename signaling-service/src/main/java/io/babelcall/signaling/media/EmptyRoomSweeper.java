@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import tools.jackson.databind.JsonNode;
@@ -22,7 +23,7 @@ public final class EmptyRoomSweeper implements SfuNodeStats.RoomsListener {
     /** Destroys one VideoRoom; completes true when it was destroyed by this call. */
     @FunctionalInterface
     interface Destroyer {
-        java.util.concurrent.CompletableFuture<Boolean> destroy(String nodeId, JanusClient janus, String room);
+        CompletableFuture<Boolean> destroy(String nodeId, JanusClient janus, String room);
     }
 
     private final long graceNanos;

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -47,7 +48,7 @@ public final class SfuNodeStats implements MeterBinder, AutoCloseable {
     /** A VideoRoom handle per session, for the list requests. */
     private final Map<JanusClient, CompletableFuture<Long>> handles = new ConcurrentHashMap<>();
     private final Map<String, Timer> latency = new ConcurrentHashMap<>();
-    private final List<RoomsListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<RoomsListener> listeners = new CopyOnWriteArrayList<>();
     private ScheduledFuture<?> task;
 
     public SfuNodeStats(MediaProperties props, JanusNodes nodes, ScheduledExecutorService timers) {

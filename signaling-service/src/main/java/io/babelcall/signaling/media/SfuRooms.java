@@ -171,11 +171,8 @@ public final class SfuRooms {
                         if (!participants.isEmpty()) {
                             return CompletableFuture.completedFuture(null);
                         }
-                        ObjectNode destroy = janus.body("destroy").put("room", roomId);
-                        return janus.request(h, destroy, null)
-                                .thenCompose(r -> redis.del(RedisKeys.sfuRoom(roomId)).toCompletableFuture())
-                                .thenCompose(n -> redis.hincrby(RedisKeys.SFU_NODE_ROOMS, node, -1)
-                                        .toCompletableFuture())
+                        return destroy(node, janus, h, roomId)
+                                .thenCompose(v -> redis.del(RedisKeys.sfuRoom(roomId)).toCompletableFuture())
                                 .thenAccept(n -> log.info("room {} ended on SFU node {}", roomId, node));
                     }))
                     .exceptionally(e -> null); // gone already, or the node is down: nothing to release
@@ -190,21 +187,34 @@ public final class SfuRooms {
      */
     public CompletableFuture<Boolean> destroyAbandoned(String nodeId, JanusClient janus, String roomId) {
         return controlHandle(janus)
-                .thenCompose(h -> janus.request(h, janus.body("destroy").put("room", roomId), null))
-                .thenCompose(destroyed -> redis.hincrby(RedisKeys.SFU_NODE_ROOMS, nodeId, -1).toCompletableFuture())
-                .thenCompose(n -> redis.exists(RedisKeys.room(roomId)).toCompletableFuture())
-                .thenCompose(roomExists -> roomExists > 0 ? CompletableFuture.completedFuture(null)
-                        : redis.get(RedisKeys.sfuRoom(roomId)).toCompletableFuture().thenCompose(pin ->
-                                nodeId.equals(pin) ? redis.del(RedisKeys.sfuRoom(roomId)).toCompletableFuture()
-                                        : CompletableFuture.completedFuture(0L)))
+                .thenCompose(h -> destroy(nodeId, janus, h, roomId))
+                .thenCompose(v -> unpinIfEnded(nodeId, roomId))
                 .handle((ok, e) -> {
                     if (e == null) {
-                        log.info("room {}: empty VideoRoom on SFU node {} destroyed (nobody released it)", roomId, nodeId);
+                        log.info("room {}: empty VideoRoom on SFU node {} destroyed (nobody released it)", roomId,
+                                nodeId);
                         return true;
                     }
-                    log.debug("room {}: empty VideoRoom on SFU node {} not destroyed: {}", roomId, nodeId, e.toString());
+                    log.debug("room {}: empty VideoRoom on SFU node {} not destroyed: {}", roomId, nodeId,
+                            e.toString());
                     return false;
                 });
+    }
+
+    /** Destroys the room's VideoRoom on {@code node} and takes it off the node's room count. */
+    private CompletableFuture<Void> destroy(String node, JanusClient janus, long handle, String roomId) {
+        return janus.request(handle, janus.body("destroy").put("room", roomId), null)
+                .thenCompose(r -> redis.hincrby(RedisKeys.SFU_NODE_ROOMS, node, -1).toCompletableFuture())
+                .thenAccept(n -> { });
+    }
+
+    /** Removes the room's pin if its call has ended (room key gone) and the pin is still {@code node}. */
+    private CompletableFuture<Void> unpinIfEnded(String node, String roomId) {
+        return redis.exists(RedisKeys.room(roomId)).toCompletableFuture().thenCompose(exists -> exists > 0
+                ? CompletableFuture.completedFuture(null)
+                : redis.get(RedisKeys.sfuRoom(roomId)).toCompletableFuture().thenCompose(pin -> node.equals(pin)
+                        ? redis.del(RedisKeys.sfuRoom(roomId)).toCompletableFuture().thenAccept(n -> { })
+                        : CompletableFuture.completedFuture(null)));
     }
 
     /** The room's participants as soon as {@code leaver} is not among them (or as they are at the deadline). */
