@@ -27,9 +27,11 @@ import io.babelcall.pipeline.speech.SpeakerPipelineFactory;
 import io.babelcall.pipeline.text.TextNormalizer;
 import io.babelcall.pipeline.transcript.TranscriptProperties;
 import io.babelcall.pipeline.transcript.TranscriptStore;
+import io.babelcall.pipeline.transcript.TranscriptWriter;
 import io.babelcall.support.redis.RoomPublisher;
 import io.babelcall.support.redis.StartupRetry;
 import io.babelcall.support.web.SecurityHeadersWebFilter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.Channel;
 import java.time.Clock;
 import java.time.Duration;
@@ -124,6 +126,13 @@ public class PipelineConfiguration implements WebFluxConfigurer {
         return new TranscriptStore(redis, json, props);
     }
 
+    /** Stops right after PipelineDrain: the last finals get written, or a last try, before Redis closes. */
+    @Bean
+    @ConditionalOnMissingBean
+    TranscriptWriter transcriptWriter(TranscriptStore store, TranscriptProperties props, MeterRegistry registry) {
+        return new TranscriptWriter(store, props, registry);
+    }
+
     @Bean
     @ConditionalOnMissingBean
     DubAudioStore dubAudioStore(ReactiveRedisConnectionFactory factory, DubProperties props) {
@@ -151,7 +160,7 @@ public class PipelineConfiguration implements WebFluxConfigurer {
     @ConditionalOnMissingBean
     SpeakerPipelineFactory speakerPipelineFactory(EngineRouter engines, CaptionPublisher publisher,
                                                   ListenerDirectory directory, TextNormalizer normalizer,
-                                                  TranscriptStore transcripts, DubAudioStore dubs,
+                                                  TranscriptWriter transcripts, DubAudioStore dubs,
                                                   PipelineMetrics metrics, PipelineProperties pipeline,
                                                   VadProperties vad, Clock clock, DeadlineScheduler deadlines,
                                                   SpeakerRateLimiter speakerRateLimiter) {

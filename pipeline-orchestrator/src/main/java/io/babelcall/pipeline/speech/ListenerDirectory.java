@@ -22,7 +22,9 @@ import tools.jackson.databind.ObjectMapper;
  * Read per utterance and cached for a short time ({@code babelcall.pipeline.listener-cache-ttl}) so a busy room costs
  * about one HVALS + HKEYS per second, not one per event. While someone speaks the list is refreshed ahead of need
  * ({@link #prefetch}), so the end of an utterance finds it in memory instead of waiting for Redis on the way to its
- * translations. Unparseable entries are skipped (and logged), never fatal.
+ * translations. Unparseable entries are skipped (and logged), never fatal. While Redis does not answer (an outage),
+ * the room's last list read is used: the finals spoken meanwhile are still translated, for the transcript and for the
+ * listeners once Redis is back.
  */
 public class ListenerDirectory {
 
@@ -36,6 +38,7 @@ public class ListenerDirectory {
     private final long ttlNanos;
     private final LongSupplier nanoClock;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    private final Map<String, List<Participant>> lastRead = new ConcurrentHashMap<>();
 
     /** A read of one room's list (replayed to every caller; a failed read is retried by the next) and its start. */
     private record Cached(Mono<List<Participant>> participants, long readAtNanos) {
@@ -88,6 +91,9 @@ public class ListenerDirectory {
         if (cache.size() > MAX_CACHED_ROOMS) {
             cache.clear();
         }
+        if (lastRead.size() > MAX_CACHED_ROOMS) {
+            lastRead.clear();
+        }
         return cache.compute(roomId, (id, old) -> old != null && old.youngerThan(maxAgeNanos, now) ? old
                 : new Cached(load(id).cache(v -> FOREVER, e -> Duration.ZERO, () -> Duration.ZERO), now));
     }
@@ -106,8 +112,17 @@ public class ListenerDirectory {
         Mono<Set<String>> connected = redis.<String, String>opsForHash().keys(RedisKeys.presence(roomId))
                 .collect(Collectors.toSet());
         return Mono.zip(listed, connected, (participants, present) -> participants.stream()
-                .filter(p -> present.contains(p.participantId()))
-                .toList());
+                        .filter(p -> present.contains(p.participantId()))
+                        .toList())
+                .doOnNext(participants -> lastRead.put(roomId, participants))
+                .onErrorResume(e -> {
+                    List<Participant> last = lastRead.get(roomId);
+                    if (last == null) {
+                        return Mono.error(e);
+                    }
+                    log.debug("listeners of room {} unreadable ({}); using the last list read", roomId, e.toString());
+                    return Mono.just(last);
+                });
     }
 
     private Participant parse(String value) {

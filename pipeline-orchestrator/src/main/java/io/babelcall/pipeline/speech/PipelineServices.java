@@ -4,7 +4,7 @@ import io.babelcall.pipeline.audio.VadProperties;
 import io.babelcall.pipeline.dub.DubAudioStore;
 import io.babelcall.pipeline.engine.registry.EngineRouter;
 import io.babelcall.pipeline.text.TextNormalizer;
-import io.babelcall.pipeline.transcript.TranscriptStore;
+import io.babelcall.pipeline.transcript.TranscriptWriter;
 import java.time.Clock;
 
 /**
@@ -16,7 +16,7 @@ public record PipelineServices(
         CaptionPublisher publisher,
         ListenerDirectory directory,
         TextNormalizer normalizer,
-        TranscriptStore transcripts,
+        TranscriptWriter transcripts,
         DubAudioStore dubs,
         PipelineMetrics metrics,
         PipelineProperties pipeline,

@@ -2,6 +2,7 @@ package io.babelcall.pipeline.transcript;
 
 import io.babelcall.common.room.RedisKeys;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -44,7 +45,10 @@ public class TranscriptStore {
                 .then();
     }
 
-    /** All entries in order (at most max-entries, by the cap). */
+    /**
+     * All entries in order (at most max-entries, by the cap), the first of each utterance only: a write retried after
+     * a Redis outage may have been stored by its first try too ({@link TranscriptWriter}).
+     */
     public Mono<List<TranscriptEntry>> read(String roomId) {
         return redis.<String, String>opsForStream().range(RedisKeys.transcript(roomId), Range.unbounded())
                 .mapNotNull(r -> {
@@ -56,6 +60,8 @@ public class TranscriptStore {
                         return null;
                     }
                 })
-                .collectList();
+                .collect(LinkedHashMap<String, TranscriptEntry>::new, (byUtterance, entry) ->
+                        byUtterance.putIfAbsent(entry.utteranceId(), entry))
+                .map(byUtterance -> List.copyOf(byUtterance.values()));
     }
 }

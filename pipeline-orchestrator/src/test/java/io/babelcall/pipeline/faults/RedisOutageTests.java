@@ -1,18 +1,33 @@
 package io.babelcall.pipeline.faults;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.babelcall.common.token.ParticipantTokens;
 import io.babelcall.pipeline.PipelineApplication;
+import io.babelcall.pipeline.support.Audio;
+import io.babelcall.pipeline.support.AudioClient;
 import io.babelcall.pipeline.support.Rooms;
 import io.babelcall.testsupport.PrivateRedis;
+import io.babelcall.pipeline.transcript.TranscriptEntry;
+import io.babelcall.pipeline.transcript.TranscriptStore;
+import io.babelcall.pipeline.transcript.TranscriptWriter;
 import io.babelcall.testsupport.ReadinessProbe;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * The orchestrator on a Redis of this test's own, stalled (SIGSTOP) and resumed: readiness follows Redis, liveness
- * stays up.
+ * stays up, and the transcript loses no final.
  */
 class RedisOutageTests {
 
@@ -38,7 +53,52 @@ class RedisOutageTests {
 
     @Test
     void readinessIs503WithinASecondWhileRedisIsStalledAndRecoversByItself() {
-        int port = Integer.parseInt(orchestrator.getEnvironment().getRequiredProperty("local.server.port"));
-        new ReadinessProbe(port).followsRedisThroughAStall(redis);
+        new ReadinessProbe(port()).followsRedisThroughAStall(redis);
+    }
+
+    /**
+     * A final spoken while Redis answers nothing: its transcript write times out, waits in memory, and is written
+     * once Redis is back - with its Spanish translation, made for the listeners read before the stall. A write that
+     * timed out may also land when the stalled server resumes: the transcript still shows the utterance once.
+     */
+    @Test
+    void aFinalSpokenWhileRedisIsStalledReachesTheTranscriptWithItsTranslation() throws Exception {
+        Path dir = Files.createTempDirectory("outage");
+        short[] before = Audio.flite("Good morning everyone.", dir);
+        short[] during = Audio.flite("The train leaves from the north station at noon.", dir);
+        ReactiveStringRedisTemplate template = orchestrator.getBean(ReactiveStringRedisTemplate.class);
+        Rooms rooms = new Rooms(template, orchestrator.getBean(ObjectMapper.class),
+                orchestrator.getBean(ParticipantTokens.class));
+        TranscriptStore transcript = orchestrator.getBean(TranscriptStore.class);
+        TranscriptWriter writer = orchestrator.getBean(TranscriptWriter.class);
+        String room = rooms.newRoom();
+        String speaker = rooms.join(room, "ann", "Ann", "en", "en", false);
+        rooms.join(room, "bea", "Bea", "es", "es", false);
+        try (AudioClient client = AudioClient.connect(port(), speaker).start(16000)) {
+            client.stream(Audio.concat(Audio.silence(16000, 0.3), before, Audio.silence(16000, 1.0)), 16000, 20, 1.0);
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> entries(transcript, room).size() == 1);
+
+            redis.pause();
+            try {
+                client.stream(Audio.concat(during, Audio.silence(16000, 1.0)), 16000, 20, 1.0);
+                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> writer.waiting() == 1);
+            } finally {
+                redis.resume();
+            }
+            Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> entries(transcript, room).size() == 2);
+            TranscriptEntry late = entries(transcript, room).get(1);
+            assertThat(late.text()).containsIgnoringCase("station");
+            assertThat(late.translations()).as("translated for the listener read before the stall")
+                    .containsKey("es");
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> writer.waiting() == 0);
+        }
+    }
+
+    private static List<TranscriptEntry> entries(TranscriptStore transcript, String room) {
+        return transcript.read(room).block(Duration.ofSeconds(5));
+    }
+
+    private static int port() {
+        return Integer.parseInt(orchestrator.getEnvironment().getRequiredProperty("local.server.port"));
     }
 }
