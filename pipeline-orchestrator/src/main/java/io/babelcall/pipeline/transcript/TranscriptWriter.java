@@ -6,6 +6,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -44,7 +47,7 @@ public class TranscriptWriter implements SmartLifecycle {
     private final Deque<Pending> backlog = new ArrayDeque<>(); // guarded by itself
     private final AtomicBoolean flushing = new AtomicBoolean();
     private final Counter retried;
-    private final MeterRegistry registry;
+    private final Map<String, Counter> dropped = new HashMap<>();
     private volatile Disposable retries;
 
     public TranscriptWriter(TranscriptStore store, TranscriptProperties props, MeterRegistry registry) {
@@ -57,13 +60,18 @@ public class TranscriptWriter implements SmartLifecycle {
         this.store = store;
         this.props = props;
         this.nanoClock = nanoClock;
-        this.registry = registry;
         Gauge.builder("babelcall.transcript.backlog", this, TranscriptWriter::waiting)
                 .description("transcript entries Redis did not take yet, waiting to be written again")
                 .register(registry);
         this.retried = Counter.builder("babelcall.transcript.rewritten")
                 .description("transcript entries written on a later try, after Redis had not taken them")
                 .register(registry);
+        // registered up front: the alert on drops sees 0, not an absent series, before the first one
+        for (String cause : List.of("overflow", "age", "shutdown")) {
+            dropped.put(cause, Counter.builder("babelcall.transcript.dropped")
+                    .description("transcript entries given up after Redis did not take them")
+                    .tag("cause", cause).register(registry));
+        }
     }
 
     /**
@@ -137,9 +145,7 @@ public class TranscriptWriter implements SmartLifecycle {
     private void drop(Pending pending, String cause) {
         log.warn("utterance {} dropped from the transcript of room {} ({}): Redis did not take it in time",
                 pending.entry().utteranceId(), pending.roomId(), cause);
-        Counter.builder("babelcall.transcript.dropped")
-                .description("transcript entries given up after Redis did not take them")
-                .tag("cause", cause).register(registry).increment();
+        dropped.get(cause).increment();
     }
 
     @Override
