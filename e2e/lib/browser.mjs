@@ -40,6 +40,24 @@ export async function launchParticipant(micWav) {
       }
     };
     window.__pcCount = () => made;
+    // What an unplugged device does to its track: it stops and fires `ended` (MediaStreamTrack.stop() alone fires
+    // nothing). window.__unplug('audio' | 'video') does that to the newest live captured track of that kind.
+    const captured = [];
+    const getUserMedia = navigator.mediaDevices?.getUserMedia?.bind(navigator.mediaDevices);
+    if (getUserMedia) {
+      navigator.mediaDevices.getUserMedia = async (constraints) => {
+        const stream = await getUserMedia(constraints);
+        captured.push(...stream.getTracks());
+        return stream;
+      };
+    }
+    window.__unplug = (kind) => {
+      const track = captured.filter((t) => t.kind === kind && t.readyState === 'live').pop();
+      if (!track) return false;
+      track.stop();
+      track.dispatchEvent(new Event('ended'));
+      return true;
+    };
   });
   const page = await context.newPage();
   const sockets = [];

@@ -220,6 +220,20 @@ test('two participants: video call, translated captions, dubbing, chat, language
       await b.page.getByRole('button', { name: 'Chat', exact: true }).click(); // read: the name has no count; close
     });
 
+    await step('B\'s camera is unplugged: B\'s page says so and A sees it off; turned on again, A gets its video back', async () => {
+      assert.ok(await b.page.evaluate(() => window.__unplug('video')), 'B had a live camera track');
+      await b.page.getByRole('button', { name: 'Camera off; turn on', exact: true }).waitFor({ timeout: 5000 });
+      const said = await b.page.getByRole('status').filter({ hasText: 'Your camera stopped' }).textContent();
+      assert.match(said, /turn it on again/i);
+      await waitFor(a.page, 'A sees B\'s camera off', (s) => s.peers.find((p) => p.participantId === bId)?.video === false);
+      await b.page.getByRole('button', { name: 'Camera off; turn on', exact: true }).click();
+      await waitFor(a.page, 'A sees B\'s camera on', (s) => s.peers.find((p) => p.participantId === bId)?.video === true);
+      await waitFor(a.page, 'B\'s video plays again at A', (s) => {
+        const peer = s.peers.find((p) => p.participantId === bId);
+        return peer?.videoPlaying && peer.videoWidth > 0;
+      });
+    });
+
     await step('B narrows its window to 390 px: the call fits, every control is reachable and named', async () => {
       const page = b.page;
       await page.setViewportSize(PHONE);

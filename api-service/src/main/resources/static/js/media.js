@@ -55,10 +55,7 @@ export class LocalMedia extends EventTarget {
     ensureMediaDevices();
     const stream = await navigator.mediaDevices.getUserMedia({ audio: this.audioConstraints() });
     this.micTrack = stream.getAudioTracks()[0];
-    this.micTrack.addEventListener('ended', () => {
-      this.micTrack = null;
-      this.changed('audio');
-    });
+    this.micTrack.addEventListener('ended', () => this.endedByDevice('audio'));
     this.changed('audio');
     return this.micTrack;
   }
@@ -78,10 +75,7 @@ export class LocalMedia extends EventTarget {
       video: { width: { ideal: width }, height: { ideal: height }, frameRate: { ideal: 24, max: 30 } },
     });
     this.camTrack = stream.getVideoTracks()[0];
-    this.camTrack.addEventListener('ended', () => {
-      this.camTrack = null;
-      this.changed('video');
-    });
+    this.camTrack.addEventListener('ended', () => this.endedByDevice('video'));
     this.changed('video');
     return this.camTrack;
   }
@@ -119,6 +113,17 @@ export class LocalMedia extends EventTarget {
     this.stopScreen();
     this.stopMic();
     this.stopCam();
+  }
+
+  /**
+   * The browser ended a track we did not stop: the device was unplugged or taken, its permission revoked, or the
+   * capture failed. `ended` ({ kind }) tells the call, which must tell the others and the server as a mute would.
+   */
+  endedByDevice(kind) {
+    if (kind === 'audio') this.micTrack = null;
+    else this.camTrack = null;
+    this.dispatchEvent(new CustomEvent('ended', { detail: { kind } }));
+    this.changed(kind);
   }
 
   changed(kind) {

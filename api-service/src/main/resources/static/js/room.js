@@ -82,6 +82,7 @@ export class RoomView {
     this.on(this.dubbing, 'started', (e) => this.tiles.setDubbing(e.detail.speaker, true));
     this.on(this.dubbing, 'ended', (e) => this.tiles.setDubbing(e.detail.speaker, false));
     this.on(this.dubbing, 'blocked', () => this.needSoundGesture());
+    this.on(this.media, 'ended', (e) => this.controls.deviceEnded(e.detail.kind));
 
     this.connections = new CallSession(this);
     this.controls = new ControlBar(this);

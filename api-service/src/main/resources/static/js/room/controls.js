@@ -14,6 +14,17 @@ export class ControlBar {
     this.room = room;
     this.panel = null; // the open side panel: 'chat' | 'people' | 'settings' | null
     this.bound = false;
+    this.devicesEnded = []; // { kind, at } for each track the browser ended by itself
+  }
+
+  /** My microphone or camera stopped without my asking: the others and the server learn it as from the button. */
+  deviceEnded(kind) {
+    this.devicesEnded.push({ kind, at: Date.now() });
+    if (kind === 'audio') this.room.connections.uplink.stop();
+    this.room.afterMediaChange();
+    const what = kind === 'audio' ? 'microphone' : 'camera';
+    console.warn(`the browser ended the ${what} track`);
+    toast(`Your ${what} stopped (unplugged, in use elsewhere, or blocked). Turn it on again to go on.`, 8000);
   }
 
   bind() {

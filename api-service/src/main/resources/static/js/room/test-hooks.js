@@ -24,6 +24,7 @@ export function exposeTestHooks(view) {
             layers: Object.fromEntries(sfu.sentLayers),
             stats: sfu.stats,
           },
+          devicesEnded: view.controls.devicesEnded,
           micOn: view.media.micOn,
           camOn: view.media.camOn,
           captionMode: view.captions.mode,
