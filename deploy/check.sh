@@ -134,6 +134,26 @@ else
   done
 fi
 
+# ------------------------------------------------------------------------------------------- Sentinel option
+# redis-sentinel.yml on top of the stack: it renders, passes the same policy, and every service finds Redis through
+# the Sentinels with both passwords.
+SENTINEL="$DEPLOY/swarm/redis-sentinel.yml"
+if [ ${#STACK_RENDER[@]} != 0 ]; then
+  if [ "${STACK_RENDER[0]}" = docker-compose ]; then
+    SENTINEL_RENDER=(docker-compose -f "$STACK" -f "$SENTINEL" config)
+  else
+    SENTINEL_RENDER=("${STACK_RENDER[@]}" -c "$SENTINEL")
+  fi
+  if out="$(set -a; . "$EXAMPLE_ENV"; set +a; "${SENTINEL_RENDER[@]}" 2>&1)" \
+      && yaml_out="$(sed -n '/^[a-z_-]*:/,$p' <<<"$out")" \
+      && policy="$(python3 "$DEPLOY/tools/check_stack_policy.py" <<<"$yaml_out" 2>&1)" \
+      && wiring="$(python3 "$DEPLOY/tools/check_sentinel_wiring.py" <<<"$yaml_out" 2>&1)"; then
+    pass "swarm stack + redis-sentinel.yml renders, policy: $policy; $wiring"
+  else
+    fail "swarm stack + redis-sentinel.yml:"; indent <<<"${wiring:-${policy:-$out}}"
+  fi
+fi
+
 # ------------------------------------------------------------------------------------------- single-host compose
 COMPOSE=()
 if command -v docker >/dev/null 2>&1 && docker compose version >/dev/null 2>&1; then

@@ -21,6 +21,7 @@ declare -A value=(
   [babelcall_turn_secret]="$(openssl rand -hex 32)"                      # coturn static-auth-secret, shared with the api
   [babelcall_redis_password]="$redis_password"
   [babelcall_redis_url]="redis://:${redis_password}@redis:6379"
+  [babelcall_redis_sentinel_password]="$(openssl rand -hex 32)"          # the Sentinels' own (redis-sentinel.yml option)
   [grafana_admin_password]="$grafana_password"
   [traefik_basic_auth_users]="admin:$(openssl passwd -apr1 "$ops_password")"
   [janus_api_secret]="$(openssl rand -hex 32)"                           # Janus api_secret, shared with signaling
