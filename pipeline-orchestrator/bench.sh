@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Pipeline benchmark (not a test): ./pipeline-orchestrator/bench.sh [overhead|local|capacity|speakers|all|wer]
+# Pipeline benchmark (not a test): ./pipeline-orchestrator/bench.sh [overhead|local|capacity|speakers|all|wer|tap]
+# (tap: the speech tap against /ws/audio, end of speech -> translation, bench/TapVersusSocket; docs/benchmarks/tap.md)
 # (wer: pocketsphinx word error rate per flite voice against decoding cost, bench/WerBenchmark)
 # Needs redis-server, flite, sox and the local engines (pocketsphinx, apertium, espeak-ng); REDIS_URL to use a running
 # Redis. Results are recorded in docs/benchmarks/pipeline.md.

@@ -9,37 +9,15 @@
 //   SFU_BENCH_STEPS=2,4 SFU_BENCH_WINDOW_S=10 node e2e/bench/sfu-capacity.mjs
 // Figures seen are in docs/benchmarks/sfu.md.
 
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { makeSilentWav } from '../lib/audio.mjs';
-import { inRoom, joinForm, launchParticipant } from '../lib/browser.mjs';
+import { cpuSeconds, fillCall, janusPid, machineTicks } from '../lib/bench.mjs';
 import { startSuite } from '../lib/suite.mjs';
 
 const STEPS = (process.env.SFU_BENCH_STEPS || '2,4,6,8').split(',').map(Number);
 const WINDOW_S = Number(process.env.SFU_BENCH_WINDOW_S || 20);
-const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
-
-/** CPU seconds (user + system) the process has used. */
-function cpuSeconds(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK; // utime, stime (fields 14 and 15)
-}
-
-/** Busy and total jiffies of the whole machine. */
-function machineTicks() {
-  const [, ...v] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
-  const idle = v[3] + v[4];
-  const total = v.reduce((a, b) => a + b, 0);
-  return { busy: total - idle, total };
-}
-
-function janusPid(runDir) {
-  const out = execFileSync('pgrep', ['-f', `janus -F ${runDir}/janus`]).toString().trim().split('\n');
-  return Number(out[0]);
-}
-
 const stats = (p) => p.page.evaluate(() => window.__babelcall.mediaStats());
 
 /** Sums what a page receives through the SFU: bytes of video and audio, frames decoded per sender. */
@@ -83,15 +61,7 @@ try {
   let roomUrl;
   const rows = [];
   for (const n of STEPS) {
-    while (participants.length < n) {
-      const p = { name: `P${participants.length + 1}`, ...(await launchParticipant(silence.path)) };
-      await p.page.goto(roomUrl || `${suite.baseUrl}/`);
-      await joinForm(p.page, { name: p.name, spoken: 'en', caption: 'en', dubbing: false, micOff: true });
-      await p.page.click(roomUrl ? '#btn-join' : '#btn-create');
-      p.id = (await inRoom(p.page)).selfId;
-      roomUrl ||= p.page.url();
-      participants.push(p);
-    }
+    roomUrl = await fillCall(participants, n, suite.baseUrl, silence.path, roomUrl);
     await waitAllDecoding(participants);
     await new Promise((r) => setTimeout(r, 3000)); // let the encoders settle on their layers
     const before = { janus: cpuSeconds(pid), machine: machineTicks(), at: Date.now(),

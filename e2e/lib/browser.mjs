@@ -33,13 +33,30 @@ export async function launchParticipant(micWav) {
   await context.addInitScript(() => {
     const Native = window.RTCPeerConnection;
     let made = 0;
+    const connections = [];
     window.RTCPeerConnection = class extends Native {
       constructor(...args) {
         super(...args);
         made += 1;
+        connections.push(this);
       }
     };
     window.__pcCount = () => made;
+    // Bytes sent and received and video frames decoded over every connection the page made (mesh or SFU alike).
+    window.__rtpTotals = async () => {
+      const t = { sentBytes: 0, receivedBytes: 0, framesDecoded: 0 };
+      for (const pc of connections) {
+        if (pc.connectionState === 'closed') continue;
+        (await pc.getStats()).forEach((r) => {
+          if (r.type === 'outbound-rtp') t.sentBytes += (r.bytesSent || 0) + (r.headerBytesSent || 0);
+          if (r.type === 'inbound-rtp') {
+            t.receivedBytes += (r.bytesReceived || 0) + (r.headerBytesReceived || 0);
+            if (r.kind === 'video') t.framesDecoded += r.framesDecoded || 0;
+          }
+        });
+      }
+      return t;
+    };
     // What an unplugged device does to its track: it stops and fires `ended` (MediaStreamTrack.stop() alone fires
     // nothing). window.__unplug('audio' | 'video') does that to the newest live captured track of that kind.
     const captured = [];

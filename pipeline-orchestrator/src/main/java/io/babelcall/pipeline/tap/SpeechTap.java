@@ -114,7 +114,7 @@ public class SpeechTap implements SmartLifecycle {
     }
 
     /** Whether packets of {@code ssrc} now go to a live tap. */
-    boolean receiving(int ssrc) {
+    public boolean receiving(int ssrc) {
         return table.get(ssrc) instanceof Tap;
     }
 

@@ -16,7 +16,7 @@ import java.util.Map;
  * compared without case and punctuation, as the stable-prefix policy compares them.
  */
 record InterimStability(int updates, int rewrites, int stableChanges, int utterances, int finalsOffStable,
-                        List<String> examples) {
+                        int finalWords, int stableWords, List<String> examples) {
 
     static InterimStability of(List<Transcript> events) {
         Map<String, List<Transcript>> byUtterance = new LinkedHashMap<>();
@@ -27,6 +27,8 @@ record InterimStability(int updates, int rewrites, int stableChanges, int uttera
         int stableChanges = 0;
         int utterances = 0;
         int finalsOffStable = 0;
+        int finalWords = 0;
+        int stableWords = 0;
         List<String> examples = new ArrayList<>();
         for (List<Transcript> u : byUtterance.values()) {
             List<String> shown = null;
@@ -53,27 +55,33 @@ record InterimStability(int updates, int rewrites, int stableChanges, int uttera
             }
             if (fin != null && shown != null) {
                 utterances++;
+                // how much of the final had been shown as stable (an empty prefix trivially "starts" every final)
+                finalWords += words(fin.text()).size();
+                stableWords += Math.min(stable.size(), words(fin.text()).size());
                 if (!startsWith(words(fin.text()), stable)) {
                     finalsOffStable++;
                     examples.add("stable \"" + String.join(" ", stable) + "\" -> final \"" + fin.text() + "\"");
                 }
             }
         }
-        return new InterimStability(updates, rewrites, stableChanges, utterances, finalsOffStable, examples);
+        return new InterimStability(updates, rewrites, stableChanges, utterances, finalsOffStable, finalWords,
+                stableWords, examples);
     }
 
     InterimStability plus(InterimStability o) {
         List<String> all = new ArrayList<>(examples);
         all.addAll(o.examples);
         return new InterimStability(updates + o.updates, rewrites + o.rewrites, stableChanges + o.stableChanges,
-                utterances + o.utterances, finalsOffStable + o.finalsOffStable, all);
+                utterances + o.utterances, finalsOffStable + o.finalsOffStable, finalWords + o.finalWords,
+                stableWords + o.stableWords, all);
     }
 
     String describe() {
         return String.format(Locale.ROOT, "interim updates %d: rewrote words on screen %.1f %%, changed stable words "
-                        + "%.1f %%; utterances with interims %d: final not starting with the last stable prefix %.1f %%",
+                        + "%.1f %%; utterances with interims %d: final not starting with the last stable prefix %.1f %%; "
+                        + "final's words shown as stable before it %.1f %%",
                 updates, pct(rewrites, updates), pct(stableChanges, updates), utterances,
-                pct(finalsOffStable, utterances)) + examples.stream().limit(8).map(e -> "\n    " + e)
+                pct(finalsOffStable, utterances), pct(stableWords, finalWords)) + examples.stream().limit(8).map(e -> "\n    " + e)
                 .reduce("", String::concat);
     }
 

@@ -76,6 +76,9 @@ public final class PipelineBenchmark {
         if (mode.equals("local") || mode.equals("all")) {
             local(speech, Integer.getInteger("bench.utterances.local", 24));
         }
+        if (mode.equals("tap")) { // issue #17: the speech tap against /ws/audio
+            TapVersusSocket.compare(List.of(SENTENCES), Integer.getInteger("bench.rounds", 4));
+        }
         if (mode.equals("capacity") || mode.equals("all")) {
             ConcurrentSpeakers.capacity(speech, Integer.getInteger("bench.max.speakers", 24));
         }

@@ -95,7 +95,7 @@ final class SpeakerRun {
         pool.shutdown();
         double seconds = (System.nanoTime() - t0) / 1e9;
         List<Double> latencies = new ArrayList<>();
-        InterimStability interims = new InterimStability(0, 0, 0, 0, 0, List.of());
+        InterimStability interims = new InterimStability(0, 0, 0, 0, 0, 0, 0, List.of());
         List<Double> firstInterims = new ArrayList<>();
         int extraFinals = 0;
         int missingFinals = 0;

@@ -21,15 +21,15 @@ import java.util.concurrent.TimeUnit;
  * 32 kbit/s, in-band FEC on, as browsers send) in RTP packets of one SSRC. With DTX on, frames the encoder marks as
  * not worth sending (2 bytes or less) are skipped: the timestamp moves on, the sequence number does not, as in WebRTC.
  */
-final class OpusRtpStream {
+public final class OpusRtpStream {
 
     static final int FRAME = 960; // 20 ms at 48 kHz
-    static final int PAYLOAD_TYPE = 111;
+    public static final int PAYLOAD_TYPE = 111;
 
     /** A datagram and when to send it, relative to the start of the stream. */
     // ArrayRecordComponent: a carrier of bytes handed on once, never compared, hashed or printed
     @SuppressWarnings("ArrayRecordComponent")
-    record Datagram(long dueNanos, byte[] data) {
+    public record Datagram(long dueNanos, byte[] data) {
     }
 
     private final int ssrc;
@@ -38,7 +38,7 @@ final class OpusRtpStream {
     private int timestamp;
     private long frames;
 
-    OpusRtpStream(int ssrc, int firstSequence, boolean dtx) {
+    public OpusRtpStream(int ssrc, int firstSequence, boolean dtx) {
         this.ssrc = ssrc;
         this.sequence = firstSequence;
         this.timestamp = 0x12345678;
@@ -57,7 +57,7 @@ final class OpusRtpStream {
      * The RTP datagrams of {@code pcm48} (whole 20 ms frames; a partial last frame is dropped), each due when its
      * frame has been captured; successive calls continue the stream.
      */
-    List<Datagram> packets(short[] pcm48) {
+    public List<Datagram> packets(short[] pcm48) {
         List<Datagram> out = new ArrayList<>();
         byte[] opus = new byte[1500];
         for (int off = 0; off + FRAME <= pcm48.length; off += FRAME) {
@@ -133,7 +133,7 @@ final class OpusRtpStream {
      * The oracle: what a receiver must make of these datagrams when none is lost or out of order, i.e. each payload
      * in list order through a fresh decoder, decimated to 16 kHz.
      */
-    static short[] decode(List<Datagram> datagrams) {
+    public static short[] decode(List<Datagram> datagrams) {
         OpusDecoder decoder;
         try {
             decoder = new OpusDecoder(48_000, 1);
