@@ -9,6 +9,8 @@
 //     a caption-language switch clears the old language's lines and the interims; interim text is marked for
 //     assistive technology; words the translator did not know are marked as such; a caption-status failed or
 //     abandoned settles its utterance's line at once;
+//   - the tile grid of a large call: 16 tiles on screen, the others paged ("More participants"), no video layer
+//     asked for anyone off screen, someone off screen who speaks brought onto the first page;
 //   - the SFU media status: "Reconnecting…" in the top bar's status region while media restarts or retries after
 //     `restart` / `failed` (against an in-page stand-in for the SFU), cleared when media flows again; the
 //     unavailable notice for `unavailable`.
@@ -420,6 +422,54 @@ test('caption board: switching the caption language clears the old language\'s l
   assert.deepEqual(r.inFlight, r.after);
   assert.deepEqual(r.continued.at(-1).parts.map((p) => [p.text, p.lang]),
     [['ENand then we (interim)', 'en'], ['…translation pending', 'ca']]);
+});
+
+test('tile grid: a call of 21 shows 16 tiles, pages through the others, and asks the SFU for no video off screen', { timeout: 30_000 }, async () => {
+  const page = participant.page;
+  await page.evaluate(async () => {
+    const { TileGrid } = await import('/js/room/tiles.js');
+    document.body.replaceChildren();
+    const grid = Object.assign(document.createElement('div'), { id: 'grid' });
+    grid.style.cssText = 'display:flex;flex-wrap:wrap;width:1200px;height:700px';
+    document.body.append(grid);
+    const tiles = new TileGrid({ grid, audioContext: () => null, linkOf: () => undefined, onPlaybackBlocked: () => {} });
+    tiles.renderSelf('me', { displayName: 'Me', spokenLanguage: 'en', captionLanguage: 'es' },
+      { previewStream: new MediaStream(), sharing: false, outgoingVideo: null, micOn: false });
+    for (let i = 1; i <= 20; i++) {
+      tiles.ensure({ participantId: `p${i}`, displayName: `Person ${i}`, spokenLanguage: 'en', captionLanguage: 'es' });
+    }
+    tiles.refresh();
+    window.__tilesTest = tiles;
+  });
+  const visible = () => page.evaluate(() => [...document.querySelectorAll('#grid .tile')].filter((t) => !t.hidden)
+    .map((t) => t.dataset.participant));
+  const offLayers = () => page.evaluate(() => [...window.__tilesTest.layers()].filter(([, l]) => l === 'off')
+    .map(([id]) => id).sort());
+  const nav = page.getByRole('navigation', { name: 'More participants' });
+  const next = nav.getByRole('button', { name: 'Next participants' });
+  const previous = nav.getByRole('button', { name: 'Previous participants' });
+
+  let shown = await visible();
+  assert.equal(shown.length, 16, 'mine and 15 others on screen');
+  assert.ok(shown.includes('me'));
+  assert.match(await nav.textContent(), /Showing 1-15 of 20 others/);
+  assert.ok(await previous.isDisabled(), 'no page before the first');
+  const hidden = (await page.evaluate(() => [...window.__tilesTest.tiles.keys()])).filter((id) => !shown.includes(id));
+  assert.deepEqual(await offLayers(), hidden.sort(), 'the SFU is asked for no video of the participants off screen');
+
+  await next.click();
+  shown = await visible();
+  assert.equal(shown.length, 6, 'mine and the 5 others of the second page');
+  assert.deepEqual(shown.filter((id) => id !== 'me').sort(), hidden.sort(), 'the second page shows who was off screen');
+  assert.match(await nav.textContent(), /Showing 16-20 of 20 others/);
+  assert.ok(await next.isDisabled(), 'no page after the last');
+  assert.equal((await offLayers()).length, 15, 'the first page\'s videos are off now');
+
+  await previous.click();
+  const speaker = hidden[0];
+  await page.evaluate((id) => window.__tilesTest.setTalking(id, true), speaker);
+  assert.ok((await visible()).includes(speaker), 'someone off screen who speaks comes on the first page');
+  await page.evaluate(() => window.__tilesTest.destroy());
 });
 
 test('SFU media status: "Reconnecting…" after restart and failed until media flows again; unavailable says so', { timeout: 60_000 }, async () => {

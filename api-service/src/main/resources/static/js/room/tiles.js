@@ -28,7 +28,22 @@ export class TileGrid {
     this.linkOf = linkOf;
     this.onPlaybackBlocked = onPlaybackBlocked;
     this.tiles = new Map(); // participantId -> tile
-    this.more = el('p', { class: 'grid-more', role: 'note', hidden: true });
+    // Beyond the stage, the others in pages of STAGE_MAX - 1: page 0 is the most recent speakers.
+    this.page = 0;
+    this.moreText = el('span', { class: 'grid-more-text' });
+    const turn = (by) => () => {
+      this.page += by;
+      this.refresh();
+    };
+    this.prevPage = el('button', { type: 'button', class: 'grid-page', onclick: turn(-1) }, 'Previous participants');
+    this.nextPage = el('button', { type: 'button', class: 'grid-page', onclick: turn(1) }, 'Next participants');
+    this.more = el(
+      'nav',
+      { class: 'grid-more', 'aria-label': 'More participants', hidden: true },
+      this.prevPage,
+      this.moreText,
+      this.nextPage,
+    );
     this.resizeObserver = new ResizeObserver(() => this.layout());
     this.resizeObserver.observe(grid);
   }
@@ -246,11 +261,17 @@ export class TileGrid {
     return out;
   }
 
-  /** On stage: mine, then the most recent speakers, then the earliest to join; STAGE_MAX tiles at most. */
+  /**
+   * On stage: mine, then a page of the others - the most recent speakers first, then the earliest to join -,
+   * STAGE_MAX tiles at most. Returns how many are on stage.
+   */
   stage() {
     const peers = [...this.tiles.values()].filter((t) => !t.self);
     const order = [...peers].sort((a, b) => b.talkedAt - a.talkedAt);
-    const on = new Set(order.slice(0, STAGE_MAX - 1));
+    const size = STAGE_MAX - 1;
+    const pages = Math.max(1, Math.ceil(order.length / size));
+    this.page = Math.min(Math.max(this.page, 0), pages - 1);
+    const on = new Set(order.slice(this.page * size, (this.page + 1) * size));
     let i = 0;
     for (const tile of this.tiles.values()) {
       tile.offstage = !tile.self && !on.has(tile);
@@ -258,12 +279,14 @@ export class TileGrid {
       tile.root.style.order = tile.self ? '0' : String(1 + order.indexOf(tile));
       if (!tile.offstage) i += 1;
     }
-    const off = this.tiles.size - i;
-    this.more.hidden = off === 0;
-    this.more.textContent = off
-      ? `${off} more ${off === 1 ? 'participant' : 'participants'} (off screen until they speak)`
-      : '';
-    if (off && !this.more.isConnected) this.grid.append(this.more);
+    this.more.hidden = pages === 1;
+    this.prevPage.disabled = this.page === 0;
+    this.nextPage.disabled = this.page === pages - 1;
+    const from = this.page * size + 1;
+    this.moreText.textContent =
+      `Showing ${from}-${from + on.size - 1} of ${order.length} others` +
+      (this.page === 0 ? ' (the most recent speakers)' : '');
+    if (pages > 1 && !this.more.isConnected) this.grid.append(this.more);
     return i;
   }
 
