@@ -15,4 +15,8 @@ done
 if [ -n "${FAULTS_BUILD:-}" ]; then
   ./mvnw -B -ntp -q -DskipTests package
 fi
-exec java -Dbabelcall.root="$PWD" scripts/faults/FaultSuite.java "${FAULTS:-default}"
+# The suite is plain JDK code in scripts/faults/ (one class per file): compiled here, no Maven module.
+classes="$(mktemp -d)"
+trap 'rm -rf "$classes"' EXIT
+javac -d "$classes" scripts/faults/*.java
+java -cp "$classes" -Dbabelcall.root="$PWD" FaultSuite "${FAULTS:-default}"

@@ -14,13 +14,25 @@ final class SpeechTimings {
     private SpeechTimings() {
     }
 
+    /** -55 dBFS, the VAD's absolute floor, as a PCM16 amplitude. */
+    private static final int VOICED_FLOOR = (int) (32768 * Math.pow(10, -55 / 20.0));
+
     /** Milliseconds from the start of {@code pcm} to the frame holding its first sample above -55 dBFS (the VAD's floor). */
     static long firstVoicedFrameMs(short[] pcm, int frameMs) {
-        int threshold = (int) (32768 * Math.pow(10, -55 / 20.0));
         for (int i = 0; i < pcm.length; i++) {
-            if (Math.abs(pcm[i]) > threshold) {
+            if (Math.abs(pcm[i]) > VOICED_FLOOR) {
                 int frame = 16000 * frameMs / 1000;
                 return (long) (i / frame) * frameMs;
+            }
+        }
+        return 0;
+    }
+
+    /** Index of the 20 ms frame of {@code pcm} (at {@code rate}) holding its last sample above -55 dBFS. */
+    static int lastVoicedFrame(short[] pcm, int rate) {
+        for (int i = pcm.length - 1; i >= 0; i--) {
+            if (Math.abs(pcm[i]) > VOICED_FLOOR) {
+                return i / (rate / 50);
             }
         }
         return 0;

@@ -50,8 +50,6 @@ final class TapVersusSocket {
     record Round(List<Double> server, List<Double> client, int sentences, int finals) {
     }
 
-    private static final double VOICED_FLOOR = 32768 * Math.pow(10, -55 / 20.0);
-
     private final int apiPort;
     private final SpeechTap tap;
     private final Rooms rooms;
@@ -146,7 +144,7 @@ final class TapVersusSocket {
         for (short[] sentence : speech16) {
             short[] clip = Audio.concat(Audio.silence(16000, 0.8), sentence);
             clips.add(clip);
-            lastFrames.add(lastVoicedFrame(clip, 16000));
+            lastFrames.add(SpeechTimings.lastVoicedFrame(clip, 16000));
         }
         return socket(clips, lastFrames);
     }
@@ -161,7 +159,7 @@ final class TapVersusSocket {
         for (short[] sentence : speech48) {
             short[] clip = Audio.concat(Audio.silence(48_000, 0.8), sentence);
             clips.add(OpusRtpStream.decode(new OpusRtpStream(1, 1, false).packets(clip)));
-            lastFrames.add(lastVoicedFrame(clip, 48_000));
+            lastFrames.add(SpeechTimings.lastVoicedFrame(clip, 48_000));
         }
         return socket(clips, lastFrames);
     }
@@ -206,7 +204,7 @@ final class TapVersusSocket {
             List<Integer> marks = new ArrayList<>();
             for (short[] sentence : speech48) {
                 short[] clip = Audio.concat(Audio.silence(48_000, 0.8), sentence);
-                marks.add(all.size() + lastVoicedFrame(clip, 48_000));
+                marks.add(all.size() + SpeechTimings.lastVoicedFrame(clip, 48_000));
                 all.addAll(stream.packets(clip));
             }
             all.addAll(stream.packets(Audio.silence(48_000, 1.0)));
@@ -234,16 +232,6 @@ final class TapVersusSocket {
             socket.send(new DatagramPacket(d, d.length, to));
         }
         return start;
-    }
-
-    /** Index of the 20 ms frame holding the last sample above -55 dBFS (the VAD's floor). */
-    static int lastVoicedFrame(short[] pcm, int rate) {
-        for (int i = pcm.length - 1; i >= 0; i--) {
-            if (Math.abs(pcm[i]) > VOICED_FLOOR) {
-                return i / (rate / 50);
-            }
-        }
-        return 0;
     }
 
     /** Final {@code es} translations in order, matched to the sentences when there is one per sentence. */
