@@ -8,7 +8,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -B -q -o -f pipeline-orchestrator/pom.xml test-compile
 ./mvnw -B -q -o -f pipeline-orchestrator/pom.xml dependency:build-classpath -Dmdep.includeScope=test \
-    -Dmdep.outputFile="$PWD/pipeline-orchestrator/target/bench-classpath.txt" >/dev/null
+    -Dmdep.outputFile="$PWD/pipeline-orchestrator/target/bench-classpath.txt" >/dev/null || {
+  echo "bench.sh: cannot resolve the test classpath offline; run once online:" \
+    "./mvnw -f pipeline-orchestrator/pom.xml dependency:build-classpath" >&2
+  exit 1
+}
 CP="pipeline-orchestrator/target/test-classes:pipeline-orchestrator/target/classes:$(cat pipeline-orchestrator/target/bench-classpath.txt)"
 if [ "${1:-}" = wer ]; then
   exec java -Xmx1g ${BENCH_OPTS:-} -cp "$CP" io.babelcall.pipeline.bench.WerBenchmark

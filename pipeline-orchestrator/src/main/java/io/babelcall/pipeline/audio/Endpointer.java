@@ -14,9 +14,11 @@ package io.babelcall.pipeline.audio;
  * too, so word onsets are not clipped. It ends after {@code hangover} without a voiced frame - or after only
  * {@code earlyHangover} when the listener says the recogniser has heard a complete phrase
  * ({@link Listener#phraseComplete}) -, or is cut after
- * {@code maxUtterance} (a new utterance follows at once if the speaker goes on). Only the audio of utterances reaches
- * the {@link Listener}; silence costs a level and a zero-crossing count per 10 ms. One instance per stream; not
- * thread-safe.
+ * {@code maxUtterance} (a new utterance follows at once if the speaker goes on). After {@code speculativeFinalAfter}
+ * of silence the listener hears that the speaker paused ({@link Listener#speechPaused}: the recogniser may work out
+ * the final while the hangover runs) and, if a voiced frame comes before the end, that speech resumed. Only the audio
+ * of utterances reaches the {@link Listener}; silence costs a level and a zero-crossing count per 10 ms. One instance
+ * per stream; not thread-safe.
  */
 public final class Endpointer {
 
@@ -45,6 +47,14 @@ public final class Endpointer {
         default boolean phraseComplete(long lastVoicedSample) {
             return false;
         }
+
+        /** Silence of {@code speculativeFinalAfter} after stream index {@code lastVoicedSample}; the end may follow. */
+        default void speechPaused(long lastVoicedSample) {
+        }
+
+        /** A voiced frame after {@link #speechPaused}: the same utterance goes on. */
+        default void speechResumed() {
+        }
     }
 
     private final Listener listener;
@@ -54,6 +64,7 @@ public final class Endpointer {
     private final int minSpeechFrames;
     private final int hangoverFrames;
     private final int earlyHangoverFrames;
+    private final int pauseFrames;
     private final int maxUtteranceFrames;
 
     private final short[] frame = new short[FRAME];
@@ -76,6 +87,7 @@ public final class Endpointer {
     private boolean inSpeech;
     private int consecutiveVoiced;
     private int silentRun;
+    private boolean paused; // speechPaused was said in this silent run
     private int utteranceFrames;
     private long lastVoicedSample;
     private long utterances;
@@ -91,6 +103,8 @@ public final class Endpointer {
         this.earlyHangoverFrames = props.earlyHangover().isZero() ? Integer.MAX_VALUE
                 : frames(props.earlyHangover().toMillis());
         this.maxUtteranceFrames = frames(props.maxUtterance().toMillis());
+        this.pauseFrames = props.speculativeFinalAfter().isZero() ? Integer.MAX_VALUE
+                : frames(props.speculativeFinalAfter().toMillis());
         this.blockMinima = new double[Math.max(1, (int) (props.noiseWindow().toMillis() / 100))];
         this.preRoll = new short[(frames(props.preRoll().toMillis()) + minSpeechFrames) * FRAME];
     }
@@ -175,8 +189,13 @@ public final class Endpointer {
         if (voiced) {
             silentRun = 0;
             lastVoicedSample = frameEnd;
-        } else {
-            silentRun++;
+            if (paused) {
+                paused = false;
+                listener.speechResumed();
+            }
+        } else if (++silentRun == pauseFrames) {
+            paused = true;
+            listener.speechPaused(lastVoicedSample);
         }
         if (silentRun >= hangoverFrames
                 || (silentRun >= earlyHangoverFrames && listener.phraseComplete(lastVoicedSample))) {
@@ -193,6 +212,7 @@ public final class Endpointer {
         inSpeech = true;
         utterances++;
         silentRun = 0;
+        paused = false;
         utteranceFrames = 0;
         listener.onSpeechStart(firstSample);
         if (withPreRoll) {
@@ -210,6 +230,7 @@ public final class Endpointer {
     private void endUtterance(EndReason reason) {
         inSpeech = false;
         consecutiveVoiced = 0;
+        paused = false;
         listener.onSpeechEnd(reason, lastVoicedSample);
     }
 

@@ -23,7 +23,8 @@ public record VadProperties(
         @DefaultValue("-55") @DecimalMin("-90") @DecimalMax("-10") double minLevelDb,
         @DefaultValue("0.4") @DecimalMin("0.05") @DecimalMax("1.0") double maxZeroCrossingRate,
         @DefaultValue("2s") @NotNull Duration noiseWindow,
-        @DefaultValue("220ms") @NotNull Duration earlyHangover) {
+        @DefaultValue("220ms") @NotNull Duration earlyHangover,
+        @DefaultValue("100ms") @NotNull Duration speculativeFinalAfter) {
 
     public VadProperties {
         check(hangover, 20, 5_000, "hangover");
@@ -32,6 +33,7 @@ public record VadProperties(
         check(maxUtterance, 1_000, 60_000, "max-utterance");
         check(noiseWindow, 200, 30_000, "noise-window");
         check(earlyHangover, 0, 5_000, "early-hangover");
+        check(speculativeFinalAfter, 0, 5_000, "speculative-final-after");
         if (hangover != null && earlyHangover != null && earlyHangover.compareTo(hangover) > 0) {
             throw new IllegalArgumentException("babelcall.vad.early-hangover must not exceed hangover ("
                     + hangover.toMillis() + " ms), got " + earlyHangover.toMillis() + " ms");
@@ -41,7 +43,8 @@ public record VadProperties(
     /** Defaults, for code that builds a detector without Spring (tests, benchmark). */
     public static VadProperties defaults() {
         return new VadProperties(Duration.ofMillis(300), Duration.ofMillis(200), Duration.ofMillis(80),
-                Duration.ofSeconds(15), 12, -55, 0.4, Duration.ofSeconds(2), Duration.ofMillis(220));
+                Duration.ofSeconds(15), 12, -55, 0.4, Duration.ofSeconds(2), Duration.ofMillis(220),
+                Duration.ofMillis(100));
     }
 
     private static void check(Duration d, long minMs, long maxMs, String name) {

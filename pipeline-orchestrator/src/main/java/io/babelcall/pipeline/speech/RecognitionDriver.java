@@ -1,14 +1,12 @@
 package io.babelcall.pipeline.speech;
 
 import io.babelcall.common.caption.CaptionStatus;
-import io.babelcall.common.caption.Transcript;
 import io.babelcall.pipeline.audio.Endpointer;
 import io.babelcall.pipeline.stt.RecognitionListener;
 import io.babelcall.pipeline.stt.RecognitionRequest;
 import io.babelcall.pipeline.stt.RecognitionSession;
 import io.babelcall.pipeline.stt.SpeechRecognizer;
 import io.babelcall.support.logging.CallLog;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Optional;
@@ -33,13 +31,11 @@ import reactor.core.scheduler.Schedulers;
 final class RecognitionDriver implements TranslationFanOut.LiveGate {
 
     private static final Logger log = LoggerFactory.getLogger(RecognitionDriver.class);
-    private static final String ASR = "asr";
 
     private final PipelineServices services;
     private final Speaker speaker;
-    private final CaptionSequencer captions;
-    private final TranslationFanOut translations;
     private final InterimCaptions interims;
+    private final RecognitionOutcomes outcomes;
     private final Object lock = new Object();
 
     // audio-thread state
@@ -58,9 +54,8 @@ final class RecognitionDriver implements TranslationFanOut.LiveGate {
                       TranslationFanOut translations, PhraseEnd phraseEnd) {
         this.services = services;
         this.speaker = speaker;
-        this.captions = captions;
-        this.translations = translations;
         this.interims = new InterimCaptions(services, speaker, captions, translations, phraseEnd);
+        this.outcomes = new RecognitionOutcomes(services, speaker, captions, translations);
     }
 
     // ------------------------------------------------------------------ audio thread
@@ -112,10 +107,32 @@ final class RecognitionDriver implements TranslationFanOut.LiveGate {
             }
             u.recognized = false;
             String reason = "recognizer error: " + e.getMessage();
-            asrFailed(reason);
-            lost(u, CaptionStatus.FAILED, reason);
+            outcomes.asrFailed(reason);
+            outcomes.lost(u, CaptionStatus.FAILED, reason);
             abandonSession(reason);
         }
+    }
+
+    /** The speaker paused: the session may work out the final ahead of the endpoint. */
+    void speechPaused() {
+        RecognitionSession s = liveSession();
+        if (s != null) {
+            s.speechPaused();
+        }
+    }
+
+    /** The speaker went on after {@link #speechPaused}. */
+    void speechResumed() {
+        RecognitionSession s = liveSession();
+        if (s != null) {
+            s.speechResumed();
+        }
+    }
+
+    /** The session the current utterance's audio goes to; null when none. */
+    private RecognitionSession liveSession() {
+        Utterance u = current;
+        return u != null && u.recognized ? session : null;
     }
 
     /** The utterance being spoken, which just ended; null when none. Its end-of-speech fields are set by the caller. */
@@ -129,7 +146,7 @@ final class RecognitionDriver implements TranslationFanOut.LiveGate {
     void speechEnded(Utterance u) {
         if (!u.recognized || session == null) {
             if (u.interimPublished) { // its session was dropped mid-utterance (deadline) and nothing will finish it
-                lost(u, CaptionStatus.ABANDONED, "recognition restarted");
+                outcomes.lost(u, CaptionStatus.ABANDONED, "recognition restarted");
             }
             return;
         }
@@ -179,7 +196,7 @@ final class RecognitionDriver implements TranslationFanOut.LiveGate {
     private void openSession() {
         Optional<SpeechRecognizer> recognizer = services.engines().recognizerFor(speaker.language());
         if (recognizer.isEmpty()) {
-            asrFailed("no speech recognizer for " + speaker.language());
+            outcomes.asrFailed("no speech recognizer for " + speaker.language());
             return;
         }
         int gen;
@@ -193,7 +210,7 @@ final class RecognitionDriver implements TranslationFanOut.LiveGate {
         } catch (RuntimeException e) {
             speaker.warn(log).log("cannot open recognition for {} in room {}: {}", speaker.id(), speaker.roomId(),
                     e.toString());
-            asrFailed("recognizer unavailable: " + e.getMessage());
+            outcomes.asrFailed("recognizer unavailable: " + e.getMessage());
             session = null;
         }
     }
@@ -256,6 +273,15 @@ final class RecognitionDriver implements TranslationFanOut.LiveGate {
         }
 
         @Override
+        public void onTentativeFinal(String text) {
+            synchronized (lock) {
+                if (gen == generation && text != null && current != null && awaitingFinal.isEmpty()) {
+                    interims.tentativeFinal(text, System.nanoTime());
+                }
+            }
+        }
+
+        @Override
         public void onFinal(String text) {
             try (CallLog.Scope ignored = speaker.scope(oldestAwaited())) {
                 finished(text);
@@ -276,8 +302,8 @@ final class RecognitionDriver implements TranslationFanOut.LiveGate {
                 }
                 Utterance u = awaitingFinal.pollFirst();
                 interims.drop();
-                captions.state(ASR, null, null, CaptionStatus.OK, null);
-                publishFinal(u, text == null ? "" : text);
+                outcomes.asrOk();
+                outcomes.publishFinal(u, text == null ? "" : text);
             }
             closeIfDone();
         }
@@ -290,8 +316,8 @@ final class RecognitionDriver implements TranslationFanOut.LiveGate {
                 Utterance u = awaitingFinal.pollFirst();
                 interims.drop();
                 String reason = "recognizer error: " + error.getMessage();
-                asrFailed(reason);
-                lost(u, CaptionStatus.FAILED, reason);
+                outcomes.asrFailed(reason);
+                outcomes.lost(u, CaptionStatus.FAILED, reason);
             }
             closeIfDone();
         }
@@ -320,7 +346,7 @@ final class RecognitionDriver implements TranslationFanOut.LiveGate {
             generation++;
             sessionStale = true;
             interims.drop();
-            asrFailed("recognizer timed out");
+            outcomes.asrFailed("recognizer timed out");
             failAll("recognizer timed out");
         }
         closeIfDone();
@@ -328,7 +354,7 @@ final class RecognitionDriver implements TranslationFanOut.LiveGate {
 
     private void failAwaiting(int gen, String reason) {
         synchronized (lock) {
-            asrFailed(reason);
+            outcomes.asrFailed(reason);
             if (gen == generation) {
                 failAll(reason);
             }
@@ -338,18 +364,9 @@ final class RecognitionDriver implements TranslationFanOut.LiveGate {
     /** Every awaited final is given up: each utterance is reported failed. Caller holds lock. */
     private void failAll(String reason) {
         for (Utterance u : awaitingFinal) {
-            lost(u, CaptionStatus.FAILED, reason);
+            outcomes.lost(u, CaptionStatus.FAILED, reason);
         }
         awaitingFinal.clear();
-    }
-
-    /** {@code u} gets no final: listeners are told at once, so they can settle its interim line (once per utterance). */
-    private void lost(Utterance u, String state, String reason) {
-        if (u == null || u.finalPublished || u.lost) {
-            return;
-        }
-        u.lost = true;
-        captions.utteranceLost(u.id, state, reason);
     }
 
     private void closeIfDone() {
@@ -363,30 +380,6 @@ final class RecognitionDriver implements TranslationFanOut.LiveGate {
             closeLater(old);
             released.tryEmitEmpty();
         }
-    }
-
-    private void asrFailed(String reason) {
-        captions.state(ASR, null, null, CaptionStatus.ASR_UNAVAILABLE, reason);
-    }
-
-    // ------------------------------------------------------------------ publishing (callers hold lock)
-
-    /** In utterance order: the final is queued for publication, then its translations and dubs. */
-    private void publishFinal(Utterance u, String raw) {
-        String text = services.normalizer().normalize(raw, speaker.language());
-        if (text.isEmpty()) {
-            if (u.interimPublished) { // an interim line is on screen that no final will replace
-                lost(u, CaptionStatus.ABANDONED, "nothing recognised");
-            }
-            return; // noise the recogniser made nothing of: no caption
-        }
-        u.text = text;
-        u.finalPublished = true;
-        Instant published = services.clock().instant();
-        captions.publish(u.id, s -> new Transcript(speaker.id(), u.id, s, speaker.language(), text, true, u.endOfSpeechAt,
-                published), () -> services.metrics().eosToTranscript(System.nanoTime() - u.endOfSpeechNanos));
-        services.metrics().utterance(speaker.language());
-        translations.finalReady(u);
     }
 
     @Override

@@ -136,6 +136,16 @@ public final class SpeakerPipeline implements Endpointer.Listener {
     }
 
     @Override
+    public void speechPaused(long lastVoicedSample) {
+        recognition.speechPaused();
+    }
+
+    @Override
+    public void speechResumed() {
+        recognition.speechResumed();
+    }
+
+    @Override
     public boolean phraseComplete(long lastVoicedSample) {
         return phraseEnd.complete(nanosOf(lastVoicedSample));
     }

@@ -54,6 +54,20 @@ class EndpointerTests {
             askedAt.add(position - lastVoicedSample);
             return complete;
         }
+
+        /** Silence (samples) when each speechPaused came; speechResumed calls. */
+        final List<Long> pausedAfter = new ArrayList<>();
+        int resumed;
+
+        @Override
+        public void speechPaused(long lastVoicedSample) {
+            pausedAfter.add(position - lastVoicedSample);
+        }
+
+        @Override
+        public void speechResumed() {
+            resumed++;
+        }
     }
 
     private static Recorder run(short[] audio, VadProperties props) {
@@ -94,7 +108,8 @@ class EndpointerTests {
     void hangoverIsConfigurable() {
         VadProperties d = VadProperties.defaults();
         VadProperties longer = new VadProperties(Duration.ofMillis(600), d.preRoll(), d.minSpeech(), d.maxUtterance(),
-                d.snrDb(), d.minLevelDb(), d.maxZeroCrossingRate(), d.noiseWindow(), d.earlyHangover());
+                d.snrDb(), d.minLevelDb(), d.maxZeroCrossingRate(), d.noiseWindow(), d.earlyHangover(),
+                d.speculativeFinalAfter());
         Recorder r = run(Audio.concat(Audio.silence(RATE, 0.5), Audio.voice(RATE, 0.6), Audio.silence(RATE, 0.45),
                 Audio.voice(RATE, 0.6), Audio.silence(RATE, 1)), longer);
         assertThat(r.done).hasSize(1); // a 450 ms pause does not end the utterance with a 600 ms hangover
@@ -122,12 +137,39 @@ class EndpointerTests {
         // early-hangover 0: never asked, the full hangover
         VadProperties d = VadProperties.defaults();
         VadProperties off = new VadProperties(d.hangover(), d.preRoll(), d.minSpeech(), d.maxUtterance(), d.snrDb(),
-                d.minLevelDb(), d.maxZeroCrossingRate(), d.noiseWindow(), Duration.ZERO);
+                d.minLevelDb(), d.maxZeroCrossingRate(), d.noiseWindow(), Duration.ZERO, d.speculativeFinalAfter());
         Recorder never = new Recorder();
         never.complete = true;
         run(speech, off, never);
         assertThat(never.askedAt).isEmpty();
         assertThat(sec(never.done.get(0).endedAt() - never.done.get(0).lastVoiced())).isBetween(0.29, 0.33);
+    }
+
+    @Test
+    void aPauseIsAnnouncedAfterTheSpeculativeFinalDelayAndItsEndIfTheSpeakerGoesOn() {
+        // a 150 ms pause inside the utterance (a comma), then the end
+        short[] speech = Audio.concat(Audio.silence(RATE, 1), Audio.voice(RATE, 0.6), Audio.silence(RATE, 0.15),
+                Audio.voice(RATE, 0.6), Audio.silence(RATE, 1));
+        Recorder r = run(speech, VadProperties.defaults());
+        assertThat(r.done).hasSize(1);
+        // paused at 100 ms of silence (within one 20 ms input frame) in the comma and at the end; resumed once
+        assertThat(r.pausedAfter).hasSize(2).allSatisfy(at -> assertThat(sec(at)).isBetween(0.09, 0.13));
+        assertThat(r.resumed).isEqualTo(1);
+
+        // a pause shorter than the delay is not announced
+        Recorder shortGap = run(Audio.concat(Audio.silence(RATE, 1), Audio.voice(RATE, 0.6), Audio.silence(RATE, 0.06),
+                Audio.voice(RATE, 0.6), Audio.silence(RATE, 1)), VadProperties.defaults());
+        assertThat(shortGap.pausedAfter).hasSize(1);
+        assertThat(shortGap.resumed).isZero();
+
+        // speculative-final-after 0: never announced
+        VadProperties d = VadProperties.defaults();
+        VadProperties off = new VadProperties(d.hangover(), d.preRoll(), d.minSpeech(), d.maxUtterance(), d.snrDb(),
+                d.minLevelDb(), d.maxZeroCrossingRate(), d.noiseWindow(), d.earlyHangover(), Duration.ZERO);
+        Recorder never = run(speech, off);
+        assertThat(never.done).hasSize(1);
+        assertThat(never.pausedAfter).isEmpty();
+        assertThat(never.resumed).isZero();
     }
 
     @Test

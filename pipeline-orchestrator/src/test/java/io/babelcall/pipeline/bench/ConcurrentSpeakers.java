@@ -20,7 +20,7 @@ final class ConcurrentSpeakers {
      * each step's end of speech -> final translation against the single speaker's, and every sentence lost or
      * degraded, with the caption statuses the listeners got.
      */
-    static void atOnce(List<short[]> speech, int n, int each) throws Exception {
+    static void atOnce(List<Sentence> speech, int n, int each) throws Exception {
         System.out.println("\n== speakers: " + n + " concurrent real-time speakers, shipped engine settings, cache off, "
                 + each + " sentences each ==");
         try (ConfigurableApplicationContext ctx = boot(null, "babelcall.engines.cache.enabled=false")) {
@@ -34,7 +34,7 @@ final class ConcurrentSpeakers {
         }
     }
 
-    private static double step(PipelineBenchmark.Env env, List<short[]> speech, String what, int n, int each,
+    private static double step(PipelineBenchmark.Env env, List<Sentence> speech, String what, int n, int each,
                                SpeakerRun.Layout layout, double base) throws Exception {
         Duration cpu0 = cpu();
         SpeakerRun.Result r = SpeakerRun.run(env, speech, n, each, layout);
@@ -56,7 +56,7 @@ final class ConcurrentSpeakers {
      * of speech -> translation is more than twice the single speaker's (or a caption degrades); decoders are raised
      * to N + 1, so this measures the CPU, not the decoder limit.
      */
-    static void capacity(List<short[]> speech, int max) throws Exception {
+    static void capacity(List<Sentence> speech, int max) throws Exception {
         System.out.println("\n== capacity: concurrent real-time speakers on the local engines (until p50 doubles) ==");
         try (ConfigurableApplicationContext ctx = boot(null, "babelcall.engines.cache.enabled=false",
                 "babelcall.engines.instances.sphinx.options.max-decoders=" + (max + 1))) {

@@ -66,9 +66,9 @@ public final class PipelineBenchmark {
         String redis = RedisServerExtension.redisUrl();
         System.out.println("Redis: " + redis + "; cores: " + Runtime.getRuntime().availableProcessors());
         Path dir = Files.createTempDirectory("bench-speech");
-        List<short[]> speech = new ArrayList<>();
+        List<Sentence> speech = new ArrayList<>();
         for (String s : SENTENCES) {
-            speech.add(Audio.flite(s, dir));
+            speech.add(new Sentence(s, Audio.flite(s, dir)));
         }
         if (mode.equals("overhead") || mode.equals("all")) {
             overhead(Integer.getInteger("bench.utterances", 200));
@@ -311,7 +311,7 @@ public final class PipelineBenchmark {
 
     // ------------------------------------------------------------------ local engines
 
-    private static void local(List<short[]> speech, int utterances) throws Exception {
+    private static void local(List<Sentence> speech, int utterances) throws Exception {
         System.out.println("\n== local engines: pocketsphinx + Apertium + espeak-ng, cache off, " + utterances
                 + " utterances, real time ==");
         try (ConfigurableApplicationContext ctx = boot(null, "babelcall.engines.cache.enabled=false")) {
@@ -324,6 +324,8 @@ public final class PipelineBenchmark {
             System.out.printf("  sentences %d: split inside a sentence (finals beyond one per sentence) %d (%.1f %%), "
                     + "without a final %d%n", r.sentences(), r.extraFinals(), 100.0 * r.extraFinals() / r.sentences(),
                     r.missingFinals());
+            System.out.printf("  finals against the sentences spoken: WER %.1f %% (%d errors in %d words)%n",
+                    100.0 * r.wordErrors() / Math.max(1, r.words()), r.wordErrors(), r.words());
         }
     }
 

@@ -3,6 +3,7 @@ package io.babelcall.pipeline.bench;
 import io.babelcall.common.caption.CaptionStatus;
 import io.babelcall.common.caption.Transcript;
 import io.babelcall.common.caption.Translation;
+import io.babelcall.pipeline.engine.TestSpeech;
 import io.babelcall.pipeline.support.Audio;
 import io.babelcall.pipeline.support.AudioClient;
 import io.babelcall.pipeline.support.EventCollector;
@@ -35,17 +36,20 @@ final class SpeakerRun {
      * @param statesSeen    those statuses by state and reason
      * @param extraFinals   finals beyond one per sentence spoken (a sentence cut by the endpoint)
      * @param missingFinals sentences spoken without a final (lost)
+     * @param wordErrors    word errors of the finals against the sentences spoken (each speaker's finals and sentences
+     *                      joined, so a split sentence is scored as one)
+     * @param words         words spoken
      */
     record Result(List<Double> latencies, int degraded, Map<String, Integer> statesSeen, double seconds,
                   InterimStability interims, List<Double> firstInterims, int sentences, int extraFinals,
-                  int missingFinals) {
+                  int missingFinals, int wordErrors, int words) {
     }
 
     private SpeakerRun() {
     }
 
     /** {@code n} speakers, each saying {@code each} sentences in real time, staggered so they do not start in lockstep. */
-    static Result run(PipelineBenchmark.Env env, List<short[]> speech, int n, int each, Layout layout)
+    static Result run(PipelineBenchmark.Env env, List<Sentence> speech, int n, int each, Layout layout)
             throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(n);
         List<EventCollector> collectors = new ArrayList<>();
@@ -77,7 +81,7 @@ final class SpeakerRun {
                 try (AudioClient c = AudioClient.connect(env.port, token).start(16000)) {
                     Thread.sleep(offset * 700L % 3000); // speakers do not start in lockstep
                     for (int i = 0; i < each; i++) {
-                        short[] sentence = speech.get((offset + i) % speech.size());
+                        short[] sentence = speech.get((offset + i) % speech.size()).audio();
                         // speech onset: when the frame holding the sentence's first voiced sample is sent
                         speakerOnsets.add(Instant.now().plusMillis(800 + SpeechTimings.firstVoicedFrameMs(sentence, 20)));
                         c.stream(Audio.concat(Audio.silence(16000, 0.8), sentence), 16000, 20, 1.0);
@@ -99,6 +103,8 @@ final class SpeakerRun {
         List<Double> firstInterims = new ArrayList<>();
         int extraFinals = 0;
         int missingFinals = 0;
+        int wordErrors = 0;
+        int words = 0;
         for (int s = 0; s < n; s++) {
             String id = speakerIds.get(s);
             EventCollector c = collectors.get(collectorOf.get(s));
@@ -109,6 +115,22 @@ final class SpeakerRun {
             long finals = own.stream().filter(Transcript::isFinal).count();
             extraFinals += (int) Math.max(0, finals - each);
             missingFinals += (int) Math.max(0, each - finals);
+            StringBuilder said = new StringBuilder();
+            for (int i = 0; i < each; i++) {
+                said.append(speech.get((s + i) % speech.size()).text()).append(' ');
+            }
+            List<String> texts = own.stream().filter(Transcript::isFinal).map(Transcript::text).toList();
+            String heard = String.join(" ", texts);
+            if (Boolean.getBoolean("bench.print-errors") && texts.size() == each) {
+                for (int i = 0; i < each; i++) {
+                    String ref = speech.get((s + i) % speech.size()).text();
+                    if (TestSpeech.errors(ref, texts.get(i)) > 0) {
+                        System.out.printf("    said \"%s\", final \"%s\"%n", ref, texts.get(i));
+                    }
+                }
+            }
+            wordErrors += TestSpeech.errors(said.toString(), heard);
+            words += TestSpeech.words(said.toString()).length;
         }
         int degraded = 0;
         Map<String, Integer> states = new TreeMap<>();
@@ -127,7 +149,7 @@ final class SpeakerRun {
             c.close();
         }
         return new Result(latencies, degraded, states, seconds, interims, firstInterims, n * each, extraFinals,
-                missingFinals);
+                missingFinals, wordErrors, words);
     }
 
     /**

@@ -28,10 +28,19 @@ import reactor.core.publisher.Sinks;
  * {@code interim-interval} of new audio the growing utterance is re-transcribed (at most one interim request in
  * flight per stream; none before {@code interim-min-audio}), and {@link LocalAgreement} turns those hypotheses into
  * interims that only grow. Audio beyond {@code max-audio} in one utterance is dropped (the pipeline cuts at 15 s).
+ *
+ * <p>Speculative final ({@code speculative-final}, on by default): when the speaker pauses
+ * ({@link RecognitionSession#speechPaused()}) the utterance so far is sent at once, while the endpoint's hangover runs;
+ * if the utterance then ends without more speech, that reply is its final, so the server's time overlaps the hangover
+ * instead of following it. If the speaker goes on, the reply is ignored and the whole utterance is sent at its end as
+ * usual: one request more per pause inside an utterance, each with the utterance so far, so at most
+ * {@value #MAX_SPECULATIONS} per utterance (a long one with many pauses would otherwise send its audio many times).
  */
 public final class UtteranceRecognizer implements SpeechRecognizer, EngineHealth {
 
     private static final Logger log = LoggerFactory.getLogger(UtteranceRecognizer.class);
+    /** Speculative requests per utterance: a pause at a comma and the end, say. */
+    static final int MAX_SPECULATIONS = 2;
 
     /** The server protocol: optional stream start/end around the utterance requests. */
     public interface Transcriber {
@@ -59,8 +68,10 @@ public final class UtteranceRecognizer implements SpeechRecognizer, EngineHealth
      * @param interimMinAudio no interim request before the utterance has this much audio
      * @param maxAudio        longest utterance kept
      * @param timeout         time limit of one request (the instance's)
+     * @param speculativeFinal send the utterance at a pause, ahead of its end
      */
-    public record Settings(Duration interimInterval, Duration interimMinAudio, Duration maxAudio, Duration timeout) {
+    public record Settings(Duration interimInterval, Duration interimMinAudio, Duration maxAudio, Duration timeout,
+                           boolean speculativeFinal) {
 
         /** The utterance-buffering options shared by the utterance-level STT adapters. */
         public static Settings parse(EngineDefinition def) {
@@ -69,7 +80,8 @@ public final class UtteranceRecognizer implements SpeechRecognizer, EngineHealth
                     o.duration("interim-interval", Duration.ZERO, true),
                     o.duration("interim-min-audio", Duration.ofSeconds(1), true),
                     o.duration("max-audio", Duration.ofSeconds(30)),
-                    def.timeout());
+                    def.timeout(),
+                    o.bool("speculative-final", true));
         }
     }
 
@@ -125,6 +137,9 @@ public final class UtteranceRecognizer implements SpeechRecognizer, EngineHealth
         private int lastInterimAt;
         private boolean truncated;
         private LocalAgreement agreement = new LocalAgreement();
+        /** The request sent at the speaker's pause (its reply cached); null when none or the speaker went on. */
+        private volatile Mono<String> speculative;
+        private int speculations;
 
         Session(RecognitionRequest request, RecognitionListener listener) {
             this.request = request;
@@ -196,6 +211,37 @@ public final class UtteranceRecognizer implements SpeechRecognizer, EngineHealth
                     }, e -> log.debug("{}: interim failed: {}", name, e.toString()));
         }
 
+        @Override
+        public void speechPaused() {
+            if (closed || !settings.speculativeFinal() || length == 0 || speculative != null
+                    || speculations >= MAX_SPECULATIONS) {
+                return;
+            }
+            speculations++;
+            short[] audio = Arrays.copyOf(buffer, length);
+            int gen = generation;
+            Mono<String> sent = transcribeFinal(audio).cache();
+            speculative = sent;
+            sent.subscribe(text -> {
+                if (gen == generation && speculative == sent) {
+                    deliver(() -> listener.onTentativeFinal(text));
+                }
+            }, e -> log.debug("{}: speculative final failed: {}", name, e.toString()));
+        }
+
+        @Override
+        public void speechResumed() {
+            speculative = null; // its reply, if any, is ignored: the utterance goes on
+        }
+
+        private Mono<String> transcribeFinal(short[] audio) {
+            return started()
+                    .onErrorResume(e -> started()) // a start that failed earlier is tried once more
+                    .then(Mono.defer(() -> transcriber.transcribe(request, audio, false)))
+                    .defaultIfEmpty("")
+                    .map(String::strip);
+        }
+
         // NonAtomicVolatileUpdate: one writer, the thread calling the session (one at a time, RecognitionSession
         // contract); other threads only read generation
         @SuppressWarnings("NonAtomicVolatileUpdate")
@@ -204,6 +250,9 @@ public final class UtteranceRecognizer implements SpeechRecognizer, EngineHealth
             if (closed) {
                 return;
             }
+            Mono<String> paused = speculative;
+            speculative = null;
+            speculations = 0;
             short[] audio = Arrays.copyOf(buffer, length);
             length = 0;
             lastInterimAt = 0;
@@ -214,13 +263,11 @@ public final class UtteranceRecognizer implements SpeechRecognizer, EngineHealth
             if (audio.length == 0) {
                 job = Mono.fromRunnable(() -> deliver(() -> listener.onFinal("")));
             } else {
-                job = started()
-                        .onErrorResume(e -> started()) // a start that failed earlier is tried once more
-                        .then(Mono.defer(() -> transcriber.transcribe(request, audio, false)))
-                        .defaultIfEmpty("")
+                // nothing was said after the pause: the request sent then is the final (the silence since is not sent)
+                job = (paused != null ? paused : transcribeFinal(audio))
                         .timeout(settings.timeout(), Mono.error(() ->
                                 new EngineTimeoutException(EngineRole.STT, name, settings.timeout())))
-                        .doOnNext(text -> deliver(() -> listener.onFinal(text.strip())))
+                        .doOnNext(text -> deliver(() -> listener.onFinal(text)))
                         .onErrorResume(e -> {
                             deliver(() -> listener.onError(e));
                             return Mono.empty();

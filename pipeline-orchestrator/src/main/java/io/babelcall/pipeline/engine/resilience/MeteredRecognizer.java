@@ -119,8 +119,23 @@ public final class MeteredRecognizer implements SpeechRecognizer {
         }
 
         @Override
+        public void speechPaused() {
+            delegate.speechPaused();
+        }
+
+        @Override
+        public void speechResumed() {
+            delegate.speechResumed();
+        }
+
+        @Override
         public void onInterim(String text) {
             deliver(() -> listener.onInterim(text));
+        }
+
+        @Override
+        public void onTentativeFinal(String text) {
+            deliver(() -> listener.onTentativeFinal(text));
         }
 
         @Override

@@ -127,8 +127,27 @@ public final class ResilientRecognizer implements SpeechRecognizer {
         }
 
         @Override
+        public void speechPaused() {
+            if (current != null && current.admitted) {
+                delegate.speechPaused();
+            }
+        }
+
+        @Override
+        public void speechResumed() {
+            if (current != null && current.admitted) {
+                delegate.speechResumed();
+            }
+        }
+
+        @Override
         public void onInterim(String text) {
             deliver(() -> listener.onInterim(text));
+        }
+
+        @Override
+        public void onTentativeFinal(String text) {
+            deliver(() -> listener.onTentativeFinal(text));
         }
 
         @Override

@@ -123,6 +123,56 @@ class OriginalSttTests {
         assertThat(take(server).getTarget()).isEqualTo("/api/v1/stream-start");
     }
 
+    /**
+     * At a pause the utterance so far is sent at once; if it ends without more speech that reply is its final and
+     * nothing more is sent; if the speaker goes on, the whole utterance is sent at its end and that reply is the final.
+     */
+    @Test
+    void theUtteranceIsSentAtAPauseAndThatReplyIsTheFinalUnlessTheSpeakerGoesOn() throws Exception {
+        server.enqueue(json(200, "{\"status\":\"started\"}"));
+        server.enqueue(json(200, reply("xin chào")));          // sent at the pause of utterance 1
+        server.enqueue(json(200, reply("tôi muốn")));          // sent at the pause of utterance 2 (then ignored)
+        server.enqueue(json(200, reply("tôi muốn một ly cà phê"))); // utterance 2 at its end
+        Recording rec = new Recording();
+        short[] spoken = {11, 12, 13, 14};
+        short[] silence = {0, 0, 0, 0};
+        short[] more = {21, 22, 23};
+        try (RecognitionSession s = stt.open(REQUEST, rec)) {
+            take(server); // stream-start
+            s.accept(spoken, 0, spoken.length);
+            s.speechPaused();
+            RecordedRequest atPause = take(server);
+            assertThat(pcm(atPause)).isEqualTo(bytes(spoken));
+            s.accept(silence, 0, silence.length); // the rest of the hangover
+            s.endUtterance();
+            assertThat(rec.await(1)).isEqualTo("xin chào");
+
+            s.accept(spoken, 0, spoken.length);
+            s.speechPaused();
+            // the next request is this pause's: utterance 1 sent nothing more at its end
+            assertThat(pcm(take(server))).isEqualTo(bytes(spoken));
+            s.accept(silence, 0, silence.length);
+            s.accept(more, 0, more.length);
+            s.speechResumed();
+            s.endUtterance();
+            assertThat(rec.await(2)).isEqualTo("tôi muốn một ly cà phê");
+            RecordedRequest atEnd = take(server);
+            short[] whole = {11, 12, 13, 14, 0, 0, 0, 0, 21, 22, 23};
+            assertThat(pcm(atEnd)).isEqualTo(bytes(whole));
+        }
+        assertThat(rec.results).hasSize(2);
+    }
+
+    private static byte[] pcm(RecordedRequest r) throws Exception {
+        return Base64.getDecoder().decode(body(r).path("audio_data").asString());
+    }
+
+    private static byte[] bytes(short[] pcm) {
+        byte[] b = new byte[pcm.length * 2];
+        ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().put(pcm);
+        return b;
+    }
+
     @Test
     void healthIsGetHealth() throws Exception {
         server.enqueue(json(200, "{\"status\":\"healthy\",\"model_loaded\":true}"));

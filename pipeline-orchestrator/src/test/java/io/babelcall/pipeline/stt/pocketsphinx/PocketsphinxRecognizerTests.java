@@ -127,6 +127,61 @@ class PocketsphinxRecognizerTests {
         assertThat(a.errors).isEmpty();
     }
 
+    /**
+     * At a pause the final is worked out ahead of the endpoint; if the speaker stops there, {@code endUtterance} gives
+     * exactly that text; if the speaker goes on, what follows the pause is part of the same final.
+     */
+    @Test
+    void aSpeculativeFinalAtAPauseIsTheFinalAndSpeechAfterThePauseIsNotLost() throws Exception {
+        List<String> two = TestSpeech.pick(2);
+        short[] first = TestSpeech.concat(TestSpeech.silence(200), TestSpeech.speak(two.get(0), dir));
+        short[] second = TestSpeech.concat(TestSpeech.speak(two.get(1), dir), TestSpeech.silence(200));
+        Collector results = new Collector();
+        try (RecognitionSession session = recognizer.open(request(), results)) {
+            feed(session, first); // calibrates the speaker's cepstral mean
+            session.endUtterance();
+            await().atMost(Duration.ofSeconds(15)).until(() -> results.finals.size() == 1);
+
+            // the speaker stops: the tentative final is the final, given at once at the endpoint
+            feed(session, TestSpeech.concat(first, TestSpeech.silence(100)));
+            awaitDecoded(); // in real time, decoding keeps up with the audio (a stream behind it does not speculate)
+            session.speechPaused();
+            await().atMost(Duration.ofSeconds(15)).until(() -> results.tentatives.size() == 1);
+            feed(session, TestSpeech.silence(200)); // the rest of the hangover, not decoded
+            awaitDecoded();
+            long end = System.nanoTime();
+            session.endUtterance();
+            await().atMost(Duration.ofSeconds(5)).until(() -> results.finals.size() == 2);
+            System.out.printf("tentative \"%s\", final \"%s\" %d ms after endUtterance%n", results.tentatives.get(0),
+                    results.finals.get(1), (results.finalAt.get(1) - end) / 1_000_000);
+            assertThat(results.finals.get(1)).isEqualTo(results.tentatives.get(0));
+            assertThat(TestSpeech.wer(two.get(0), results.finals.get(1))).isLessThanOrEqualTo(0.25);
+
+            // the speaker pauses, then goes on: both parts are in the one final
+            feed(session, TestSpeech.concat(first, TestSpeech.silence(120)));
+            awaitDecoded();
+            session.speechPaused();
+            await().atMost(Duration.ofSeconds(15)).until(() -> results.tentatives.size() == 2);
+            session.accept(second, 0, 320); // the first voiced frame reaches the session before the resume
+            session.speechResumed();
+            feed(session, java.util.Arrays.copyOfRange(second, 320, second.length));
+            session.endUtterance();
+            await().atMost(Duration.ofSeconds(15)).until(() -> results.finals.size() == 3);
+
+            // a stream whose decoding is behind its audio (seconds queued) does not speculate: the machine is busy
+            feed(session, TestSpeech.concat(first, TestSpeech.silence(100)));
+            session.speechPaused();
+            session.endUtterance();
+            await().atMost(Duration.ofSeconds(15)).until(() -> results.finals.size() == 4);
+            assertThat(results.tentatives).hasSize(2);
+        }
+        String both = two.get(0) + " " + two.get(1);
+        System.out.printf("paused and went on: \"%s\" (tentative at the pause \"%s\")%n", results.finals.get(2),
+                results.tentatives.get(1));
+        assertThat(TestSpeech.wer(both, results.finals.get(2))).isLessThanOrEqualTo(0.25);
+        assertThat(results.errors).isEmpty();
+    }
+
     @Test
     void refusesAudioAtAnotherSampleRate() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> recognizer.open(
@@ -154,12 +209,18 @@ class PocketsphinxRecognizerTests {
     static final class Collector implements RecognitionListener {
         final List<String> interims = new CopyOnWriteArrayList<>();
         final List<String> finals = new CopyOnWriteArrayList<>();
+        final List<String> tentatives = new CopyOnWriteArrayList<>();
         final List<Long> finalAt = new CopyOnWriteArrayList<>();
         final List<Throwable> errors = new CopyOnWriteArrayList<>();
 
         @Override
         public void onInterim(String text) {
             interims.add(text);
+        }
+
+        @Override
+        public void onTentativeFinal(String text) {
+            tentatives.add(text);
         }
 
         @Override
