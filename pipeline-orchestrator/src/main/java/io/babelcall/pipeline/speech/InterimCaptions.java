@@ -38,11 +38,11 @@ final class InterimCaptions {
     }
 
     /**
-     * The final the recogniser gives if the speaker does not go on (worked out at a pause): the best hypothesis of the
-     * phrase for the adaptive endpoint, not shown (the final itself follows at the endpoint).
+     * The final the recogniser gives if the speaker does not go on (worked out at a pause): for the adaptive endpoint,
+     * not shown (the final itself follows at the endpoint).
      */
     void tentativeFinal(String text, long now) {
-        phraseEnd.heard(text, now);
+        phraseEnd.heardFinal(text, now);
     }
 
     /** The waiting hypothesis will not be shown (its utterance ended, failed or was abandoned). */

@@ -15,8 +15,11 @@ import org.slf4j.LoggerFactory;
  * short {@code babelcall.vad.early-hangover} instead of the full hangover (the adaptive endpoint). Complete means: the
  * newest hypothesis, given well after the silence began (its audio reaches into the silence), has the same words as
  * the one before it - no word was still being spoken or decoded -, and does not end on a word that cannot end a sentence
- * ("the", "to", "and": the speaker is mid-phrase, looking for the next word). An engine that gives no interims never
- * allows it. Fed from recogniser callbacks and asked from the audio thread: synchronized.
+ * ("the", "to", "and": the speaker is mid-phrase, looking for the next word). A speculative final worked out in this
+ * silence ({@link #heardFinal}) stands for both hypotheses: it is the recogniser's last word on the audio so far (its
+ * second pass, which may differ from the interims before it: comparing the two kept the full hangover for the very
+ * sentences it had got right). An engine that gives neither interims nor speculative finals never allows it. Fed
+ * from recogniser callbacks and asked from the audio thread: synchronized.
  */
 final class PhraseEnd {
 
@@ -40,6 +43,8 @@ final class PhraseEnd {
 
     private final Set<String> continuations;
     private final Deque<Heard> heard = new ArrayDeque<>();
+    /** The newest speculative final of this utterance; null when none. */
+    private Heard tentative;
 
     PhraseEnd(LanguageCode language) {
         this.continuations = CONTINUATIONS.getOrDefault(language.value().split("-", 2)[0], Set.of());
@@ -48,6 +53,12 @@ final class PhraseEnd {
     /** A new utterance: what was heard before belongs to the last one. */
     synchronized void reset() {
         heard.clear();
+        tentative = null;
+    }
+
+    /** The speculative final of the current utterance, worked out at a pause and received at {@code nanos}. */
+    synchronized void heardFinal(String text, long nanos) {
+        tentative = new Heard(nanos, LocalAgreement.keys(text));
     }
 
     /** The recogniser's hypothesis of the current utterance, received at {@code nanos}. */
@@ -60,6 +71,11 @@ final class PhraseEnd {
 
     /** Whether the utterance is complete, the speaker silent since {@code silenceNanos}. */
     synchronized boolean complete(long silenceNanos) {
+        if (tentative != null && tentative.nanos() >= silenceNanos) { // worked out in this silence
+            log.debug("silence {} ms: speculative final {}", (System.nanoTime() - silenceNanos) / 1_000_000,
+                    tentative.words());
+            return endsLikeASentence(tentative.words());
+        }
         if (heard.size() < 2) {
             return false;
         }
@@ -73,8 +89,11 @@ final class PhraseEnd {
         }
         // the newest hypothesis reaches into the silence and agrees with the one before it (which may be from just
         // before the silence, or the first in it when the last word was still being decoded as the silence began)
-        return newest.nanos() >= silenceNanos + DECODE_MARGIN_NANOS && !newest.words().isEmpty()
-                && newest.words().equals(previous.words())
-                && !continuations.contains(newest.words().get(newest.words().size() - 1));
+        return newest.nanos() >= silenceNanos + DECODE_MARGIN_NANOS && newest.words().equals(previous.words())
+                && endsLikeASentence(newest.words());
+    }
+
+    private boolean endsLikeASentence(List<String> words) {
+        return !words.isEmpty() && !continuations.contains(words.get(words.size() - 1));
     }
 }

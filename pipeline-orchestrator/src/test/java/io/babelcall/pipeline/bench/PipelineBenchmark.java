@@ -67,7 +67,11 @@ public final class PipelineBenchmark {
         System.out.println("Redis: " + redis + "; cores: " + Runtime.getRuntime().availableProcessors());
         Path dir = Files.createTempDirectory("bench-speech");
         List<Sentence> speech = new ArrayList<>();
-        for (String s : SENTENCES) {
+        // -Dbench.texts=FILE (a sentence per line) speaks other sentences, e.g. another benchmark's
+        String other = System.getProperty("bench.texts");
+        List<String> texts = other == null ? List.of(SENTENCES)
+                : Files.readAllLines(Path.of(other)).stream().map(String::strip).filter(t -> !t.isEmpty()).toList();
+        for (String s : texts) {
             speech.add(new Sentence(s, Audio.flite(s, dir)));
         }
         if (mode.equals("overhead") || mode.equals("all")) {

@@ -51,6 +51,32 @@ class PhraseEndTests {
     }
 
     @Test
+    void aSpeculativeFinalInThisSilenceDecidesAloneEvenWhereItDiffersFromTheInterims() {
+        PhraseEnd p = new PhraseEnd(LanguageCode.of("en"));
+        p.heard("then you're off as has a lot of", 100 * MS);
+        p.heard("then you're off as has a lot of my", 180 * MS); // the interims changed into the silence ...
+        assertThat(p.complete(120 * MS)).isFalse();
+        p.heardFinal("the new office has a lot of light", 250 * MS); // ... the second pass settled it
+        assertThat(p.complete(120 * MS)).isTrue();
+
+        PhraseEnd q = new PhraseEnd(LanguageCode.of("en"));
+        q.heard("please bring your laptop to the", 100 * MS);
+        q.heard("please bring your laptop to the", 300 * MS);
+        q.heardFinal("please bring your laptop to the", 260 * MS); // mid-phrase: the speaker looks for a word
+        assertThat(q.complete(120 * MS)).isFalse();
+
+        // one from an earlier pause of the utterance (the speaker went on) says nothing about this silence
+        PhraseEnd r = new PhraseEnd(LanguageCode.of("en"));
+        r.heardFinal("if it rains tomorrow", 200 * MS);
+        r.heard("if it rains tomorrow we will stay at", 900 * MS);
+        r.heard("if it rains tomorrow we will stay at home", 1_000 * MS);
+        assertThat(r.complete(1_050 * MS)).isFalse();
+        r.reset();
+        r.heard("yes", 1_200 * MS);
+        assertThat(r.complete(1_150 * MS)).isFalse(); // nor does one of an earlier utterance
+    }
+
+    @Test
     void nothingHeardOrANewUtteranceIsNeverComplete() {
         PhraseEnd p = new PhraseEnd(LanguageCode.of("en"));
         assertThat(p.complete(0)).isFalse(); // an engine without interims: always the full hangover

@@ -141,11 +141,18 @@ final class PocketsphinxStream implements RecognitionSession {
 
     @Override
     public void speechPaused() {
-        if (!closed && utteranceOpen && speculations < MAX_SPECULATIONS
-                && utteranceSamples <= (long) MAX_SPECULATIVE_SECONDS * sampleRate
-                && queuedSamples.get() <= MAX_LAG_MILLIS * sampleRate / 1000) {
+        if (closed || !utteranceOpen) {
+            return;
+        }
+        int queued = queuedSamples.get();
+        if (speculations < MAX_SPECULATIONS && utteranceSamples <= (long) MAX_SPECULATIVE_SECONDS * sampleRate
+                && queued <= MAX_LAG_MILLIS * sampleRate / 1000) {
             speculations++;
             tasks.submit(this::speculate);
+        } else if (log.isDebugEnabled()) {
+            log.debug("pocketsphinx '{}': no speculative final at this pause ({} so far, {} ms of audio in the "
+                    + "utterance, {} ms queued)", name, speculations, utteranceSamples * 1000 / sampleRate,
+                    queued * 1000L / sampleRate);
         }
     }
 
@@ -277,6 +284,8 @@ final class PocketsphinxStream implements RecognitionSession {
             return;
         }
         tentative = null;
+        log.debug("pocketsphinx '{}': the speaker went on after a speculative final; decoding {} chunks again", name,
+                utteranceAudio.size());
         try {
             decoder.start();
             sinceInterim = 0;
