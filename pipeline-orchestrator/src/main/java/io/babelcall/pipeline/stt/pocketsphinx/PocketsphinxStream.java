@@ -24,9 +24,8 @@ import reactor.core.scheduler.Schedulers;
  * ({@code ps_end_utt}: the second pass and rescoring run while the endpoint's hangover still does) and its text kept;
  * the silence accepted after it is held, not decoded, and {@link RecognitionSession#endUtterance()} gives the kept text
  * at once. If the speaker goes on ({@link RecognitionSession#speechResumed()}), the decoder starts the utterance again
- * and decodes all its audio once more, so the result is the one an undisturbed decoder gives. (Going on with a new
- * segment instead, keeping the text before the pause, cost no decoding but cut words at their inner pauses - "train
- * | station" became "trains case and" -: WER 6.8 -> 22.8 % in the benchmark.) That re-decoding is bounded: a stream
+ * and decodes all its audio once more, so the result is the one an undisturbed decoder gives (going on with a new
+ * segment instead cut words at their inner pauses: docs/engines.md). That re-decoding is bounded: a stream
  * speculates at most {@value #MAX_SPECULATIONS} times per utterance, only in its first
  * {@value #MAX_SPECULATIVE_SECONDS} s, and only while its decoding keeps up with its audio (less than
  * {@value #MAX_LAG_MILLIS} ms queued): spare CPU is used, a busy machine is left alone.
@@ -51,9 +50,7 @@ final class PocketsphinxStream implements RecognitionSession {
 
     private final String name;
     private final int sampleRate;
-    private final int interimSamples;
-    private final int maxQueuedSamples;
-    private final Duration shedAfter;
+    private final Shared shared;
     private final DecoderPool pool;
     private final AtomicInteger openSessions;
 
@@ -87,9 +84,7 @@ final class PocketsphinxStream implements RecognitionSession {
     PocketsphinxStream(Shared shared, String room, RecognitionListener listener) {
         this.name = shared.name();
         this.sampleRate = shared.sampleRate();
-        this.interimSamples = shared.interimSamples();
-        this.maxQueuedSamples = shared.maxQueuedSamples();
-        this.shedAfter = shared.shedAfter();
+        this.shared = shared;
         this.pool = shared.pool();
         this.openSessions = shared.openSessions();
         this.room = room == null ? "" : room;
@@ -113,7 +108,7 @@ final class PocketsphinxStream implements RecognitionSession {
         if (u <= shedThrough.get()) {
             return; // the rest of a dropped utterance
         }
-        if (queuedSamples.addAndGet(length) > maxQueuedSamples) {
+        if (queuedSamples.addAndGet(length) > shared.maxQueuedSamples()) {
             // Decoding fell far behind this stream's audio: drop this utterance rather than grow without bound.
             queuedSamples.addAndGet(-length);
             overrun = true;
@@ -134,7 +129,7 @@ final class PocketsphinxStream implements RecognitionSession {
         boolean wasOverrun = overrun;
         overrun = false;
         utteranceOpen = false;
-        Disposable deadline = Schedulers.parallel().schedule(() -> shed(u, lateFinal()), shedAfter.toMillis(),
+        Disposable deadline = Schedulers.parallel().schedule(() -> shed(u, lateFinal()), shared.shedAfter().toMillis(),
                 TimeUnit.MILLISECONDS);
         tasks.submit(() -> finish(wasOverrun, deadline));
     }
@@ -149,10 +144,9 @@ final class PocketsphinxStream implements RecognitionSession {
                 && queued <= MAX_LAG_MILLIS * sampleRate / 1000) {
             speculations++;
             tasks.submit(this::speculate);
-        } else if (log.isDebugEnabled()) {
-            log.debug("pocketsphinx '{}': no speculative final at this pause ({} so far, {} ms of audio in the "
-                    + "utterance, {} ms queued)", name, speculations, utteranceSamples * 1000 / sampleRate,
-                    queued * 1000L / sampleRate);
+        } else {
+            log.debug("pocketsphinx '{}': no speculative final at this pause ({} made, {} samples said, {} queued)",
+                    name, speculations, utteranceSamples, queued);
         }
     }
 
@@ -189,11 +183,11 @@ final class PocketsphinxStream implements RecognitionSession {
     }
 
     private String queuedTooMuch() {
-        return "more than " + maxQueuedSamples * 1000L / sampleRate + " ms of audio queued";
+        return "more than " + shared.maxQueuedSamples() * 1000L / sampleRate + " ms of audio queued";
     }
 
     private String lateFinal() {
-        return "final not reached within " + shedAfter.toMillis() + " ms of the end of the utterance";
+        return "final not reached within " + shared.shedAfter().toMillis() + " ms of the end of the utterance";
     }
 
     private void begin(long u) {
@@ -250,7 +244,7 @@ final class PocketsphinxStream implements RecognitionSession {
             }
             decoder.process(chunk);
             sinceInterim += chunk.length;
-            if (sinceInterim >= interimSamples) {
+            if (sinceInterim >= shared.interimSamples()) {
                 sinceInterim = 0;
                 String hyp = decoder.hypothesis();
                 if (!hyp.isEmpty()) {
@@ -284,8 +278,7 @@ final class PocketsphinxStream implements RecognitionSession {
             return;
         }
         tentative = null;
-        log.debug("pocketsphinx '{}': the speaker went on after a speculative final; decoding {} chunks again", name,
-                utteranceAudio.size());
+        log.debug("pocketsphinx '{}': speaker went on after a speculative final, decoding again", name);
         try {
             decoder.start();
             sinceInterim = 0;
