@@ -37,14 +37,6 @@ final class InterimCaptions {
         pendingFor = u;
     }
 
-    /**
-     * The final the recogniser gives if the speaker does not go on (worked out at a pause): for the adaptive endpoint,
-     * not shown (the final itself follows at the endpoint).
-     */
-    void tentativeFinal(String text, long now) {
-        phraseEnd.heardFinal(text, now);
-    }
-
     /** The waiting hypothesis will not be shown (its utterance ended, failed or was abandoned). */
     void drop() {
         pending = null;

@@ -36,6 +36,7 @@ final class RecognitionDriver implements TranslationFanOut.LiveGate {
     private final Speaker speaker;
     private final InterimCaptions interims;
     private final RecognitionOutcomes outcomes;
+    private final PhraseEnd phraseEnd;
     private final Object lock = new Object();
 
     // audio-thread state
@@ -56,6 +57,7 @@ final class RecognitionDriver implements TranslationFanOut.LiveGate {
         this.speaker = speaker;
         this.interims = new InterimCaptions(services, speaker, captions, translations, phraseEnd);
         this.outcomes = new RecognitionOutcomes(services, speaker, captions, translations);
+        this.phraseEnd = phraseEnd;
     }
 
     // ------------------------------------------------------------------ audio thread
@@ -276,7 +278,7 @@ final class RecognitionDriver implements TranslationFanOut.LiveGate {
         public void onTentativeFinal(String text) {
             synchronized (lock) {
                 if (gen == generation && text != null && current != null && awaitingFinal.isEmpty()) {
-                    interims.tentativeFinal(text, System.nanoTime());
+                    phraseEnd.heardFinal(text, System.nanoTime()); // for the adaptive endpoint; not shown
                 }
             }
         }

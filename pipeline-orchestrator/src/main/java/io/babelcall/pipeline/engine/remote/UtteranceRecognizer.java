@@ -218,12 +218,10 @@ public final class UtteranceRecognizer implements SpeechRecognizer, EngineHealth
                 return;
             }
             speculations++;
-            short[] audio = Arrays.copyOf(buffer, length);
-            int gen = generation;
-            Mono<String> sent = transcribeFinal(audio).cache();
+            Mono<String> sent = transcribeFinal(Arrays.copyOf(buffer, length)).cache();
             speculative = sent;
             sent.subscribe(text -> {
-                if (gen == generation && speculative == sent) {
+                if (speculative == sent) { // neither resumed nor ended since
                     deliver(() -> listener.onTentativeFinal(text));
                 }
             }, e -> log.debug("{}: speculative final failed: {}", name, e.toString()));

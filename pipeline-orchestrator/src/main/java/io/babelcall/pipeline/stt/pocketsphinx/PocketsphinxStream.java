@@ -38,9 +38,9 @@ import reactor.core.scheduler.Schedulers;
 final class PocketsphinxStream implements RecognitionSession {
 
     private static final Logger log = LoggerFactory.getLogger(PocketsphinxStream.class);
-    static final int MAX_SPECULATIONS = 3;
-    static final int MAX_SPECULATIVE_SECONDS = 10;
-    static final int MAX_LAG_MILLIS = 200;
+    private static final int MAX_SPECULATIONS = 3;
+    private static final int MAX_SPECULATIVE_SECONDS = 10;
+    private static final int MAX_LAG_MILLIS = 200;
 
     /** What the streams of one {@link PocketsphinxRecognizer} share. */
     record Shared(String name, int sampleRate, int interimSamples, int maxQueuedSamples, Duration shedAfter,
@@ -52,7 +52,6 @@ final class PocketsphinxStream implements RecognitionSession {
     private final int sampleRate;
     private final Shared shared;
     private final DecoderPool pool;
-    private final AtomicInteger openSessions;
 
     private final String room;
     private final RecognitionListener listener;
@@ -86,7 +85,6 @@ final class PocketsphinxStream implements RecognitionSession {
         this.sampleRate = shared.sampleRate();
         this.shared = shared;
         this.pool = shared.pool();
-        this.openSessions = shared.openSessions();
         this.room = room == null ? "" : room;
         this.listener = listener;
         this.tasks = new StreamTasks(shared.decodeThreads(), this.room, shared.queuedTasks());
@@ -165,7 +163,7 @@ final class PocketsphinxStream implements RecognitionSession {
             }
             closed = true;
         }
-        openSessions.decrementAndGet();
+        shared.openSessions().decrementAndGet();
         Lease l = pending;
         if (l != null) {
             pool.cancel(l, new IllegalStateException("stream closed"));
@@ -299,16 +297,14 @@ final class PocketsphinxStream implements RecognitionSession {
             } else if (wasOverrun || dropped) {
                 // this stream's own backlog: an overload of the stream, not a failure of the engine
                 callback(() -> listener.onError(overload(wasOverrun ? queuedTooMuch() : lateFinal())));
-            } else if (tentative != null && decoder != null) {
-                String text = tentative; // nothing was said after the pause: the speculative final stands
-                speakerCmn = decoder.cmn();
-                pool.recentCmn(speakerCmn);
-                callback(() -> listener.onFinal(text));
-            } else if (decoder == null || !decoder.inUtterance()) {
+            } else if (decoder == null || (tentative == null && !decoder.inUtterance())) {
                 callback(() -> listener.onFinal(""));
             } else {
-                decoder.end();
-                String text = decoder.hypothesis();
+                // nothing said after a pause: the speculative final stands (the decoder's utterance ended there)
+                if (tentative == null) {
+                    decoder.end();
+                }
+                String text = tentative != null ? tentative : decoder.hypothesis();
                 speakerCmn = decoder.cmn();
                 pool.recentCmn(speakerCmn);
                 callback(() -> listener.onFinal(text));
