@@ -58,6 +58,13 @@ public class PipelineMetrics {
                 .record(Duration.ofNanos(Math.max(0, nanos)));
     }
 
+    /** A translation of a speculative final {@code started}, or {@code used} for its utterance's final. */
+    public void speculativeTranslation(String outcome) {
+        Counter.builder("babelcall.pipeline.speculative.translations")
+                .description("translations of speculative finals: started, and used for the final")
+                .tag("outcome", outcome).register(registry).increment();
+    }
+
     public void rejected(String reason) {
         rejectedCounter(reason).increment();
     }

@@ -18,7 +18,8 @@ public record PipelineProperties(
         @DefaultValue("5s") @NotNull Duration recognitionTimeout,
         @DefaultValue("3s") @NotNull Duration translationTimeout,
         @DefaultValue("5s") @NotNull Duration synthesisTimeout,
-        @DefaultValue("16s") @NotNull Duration shutdownDrain) {
+        @DefaultValue("16s") @NotNull Duration shutdownDrain,
+        @DefaultValue("true") boolean speculativeTranslation) {
 
     public PipelineProperties {
         positive(recognitionTimeout, "recognition-timeout");

@@ -279,6 +279,7 @@ final class RecognitionDriver implements TranslationFanOut.LiveGate {
             synchronized (lock) {
                 if (gen == generation && text != null && current != null && awaitingFinal.isEmpty()) {
                     phraseEnd.heardFinal(text, System.nanoTime()); // for the adaptive endpoint; not shown
+                    outcomes.tentativeFinal(current, text);
                 }
             }
         }

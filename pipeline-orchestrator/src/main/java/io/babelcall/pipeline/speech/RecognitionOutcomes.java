@@ -44,6 +44,19 @@ final class RecognitionOutcomes {
         translations.finalReady(u);
     }
 
+    /**
+     * A speculative final of {@code u}, the speaker silent but the endpoint not reached: its translations start now, to
+     * be used if the final says the same.
+     */
+    void tentativeFinal(Utterance u, String raw) {
+        if (services.pipeline().speculativeTranslation()) {
+            String text = services.normalizer().normalize(raw, speaker.language());
+            if (!text.isEmpty()) {
+                translations.speculate(u, text);
+            }
+        }
+    }
+
     /** {@code u} gets no final: listeners are told at once, so they can settle its interim line (once per utterance). */
     void lost(Utterance u, String state, String reason) {
         if (u == null || u.finalPublished || u.lost) {

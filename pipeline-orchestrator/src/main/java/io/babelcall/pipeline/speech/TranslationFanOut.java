@@ -7,6 +7,7 @@ import io.babelcall.common.language.LanguageCode;
 import io.babelcall.common.room.Participant;
 import io.babelcall.pipeline.dub.DubAudioStore;
 import io.babelcall.pipeline.transcript.TranscriptEntry;
+import io.babelcall.pipeline.translation.TranslatedText;
 import io.babelcall.pipeline.translation.Translator;
 import io.babelcall.pipeline.tts.SpeechSynthesizer;
 import io.babelcall.pipeline.tts.SynthesizedSpeech;
@@ -87,6 +88,42 @@ final class TranslationFanOut {
      */
     Mono<Void> flushed() {
         return translationQueue.barrier().then(Mono.defer(dubQueue::barrier));
+    }
+
+    /** Translations of a speculative final's {@code text}, started before the endpoint, per caption language. */
+    record Speculation(String text, Map<LanguageCode, Mono<TranslatedText>> translations) {
+    }
+
+    /**
+     * Starts translating a speculative final of {@code u} into each listener's caption language, so that its final, if
+     * it says the same, finds them ready or under way ({@link #translate}); nothing is published from here.
+     */
+    void speculate(Utterance u, String text) {
+        Speculation previous = u.speculation;
+        if (previous != null && previous.text().equals(text)) {
+            return;
+        }
+        LanguageCode language = speaker.language();
+        CallLog.Ids ids = speaker.ids(u);
+        services.directory().connectedParticipants(speaker.roomId()).subscribe(ids.wrap(participants -> {
+            if (u.finalPublished || u.lost) {
+                return; // the final came first
+            }
+            Map<LanguageCode, Mono<TranslatedText>> started = new HashMap<>();
+            for (LanguageCode target : targets(participants).captions()) {
+                services.engines().translatorFor(language, target).ifPresent(translator -> {
+                    Mono<TranslatedText> call = Mono.defer(() -> translator.translateMarked(text, language, target))
+                            .timeout(services.pipeline().translationTimeout(), services.deadlines())
+                            .cache();
+                    call.subscribe(null, ids.wrap((Throwable e) -> speaker.debug(log).log(
+                            "speculative translation to {} failed: {}", target, e.toString())));
+                    services.metrics().speculativeTranslation("started");
+                    started.put(target, call);
+                });
+            }
+            u.speculation = new Speculation(text, started);
+        }), ids.wrap((Throwable e) -> speaker.debug(log).log("cannot read listeners of room {}: {}",
+                speaker.roomId(), e.toString())));
     }
 
     /** The final of {@code u} was queued for publication: translate, dub and record it, after the previous one. */
@@ -191,8 +228,15 @@ final class TranslationFanOut {
                     "no translation engine for " + language + "->" + target);
             return Mono.empty();
         }
-        return Mono.defer(() -> translator.get().translateMarked(u.text, language, target))
-                .timeout(services.pipeline().translationTimeout(), services.deadlines())
+        Mono<TranslatedText> fresh = Mono.defer(() -> translator.get().translateMarked(u.text, language, target))
+                .timeout(services.pipeline().translationTimeout(), services.deadlines());
+        Mono<TranslatedText> call = fresh;
+        Speculation speculation = u.speculation;
+        if (speculation != null && speculation.text().equals(u.text) && speculation.translations().containsKey(target)) {
+            services.metrics().speculativeTranslation("used");
+            call = speculation.translations().get(target).onErrorResume(e -> fresh); // failed: asked once more
+        }
+        return call
                 .filter(translated -> !translated.text().isBlank())
                 .switchIfEmpty(Mono.error(() -> new IllegalStateException("empty translation")))
                 .flatMap(translated -> {

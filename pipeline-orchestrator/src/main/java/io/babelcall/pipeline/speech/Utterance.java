@@ -19,6 +19,8 @@ final class Utterance {
     volatile boolean interimPublished;
     /** Reported as failed or abandoned (once). */
     volatile boolean lost;
+    /** Translations started from its newest speculative final; null when none. */
+    volatile TranslationFanOut.Speculation speculation;
     /** Its interims' stable prefix (guarded by the recognition driver's lock). */
     final LocalAgreement interims;
 

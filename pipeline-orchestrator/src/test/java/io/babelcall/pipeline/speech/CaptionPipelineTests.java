@@ -298,6 +298,38 @@ class CaptionPipelineTests extends PipelineTestBase {
         }
     }
 
+    /**
+     * A speculative final is translated while the endpoint still waits. The final that says the same is published with
+     * that translation (no second call); a final that says something else is translated itself and never shown with
+     * the speculative one.
+     */
+    @Test
+    void aSpeculativeFinalsTranslationServesOnlyAFinalThatSaysTheSame() throws Exception {
+        String room = rooms.newRoom();
+        String speaker = rooms.join(room, "ann", "Ann", "en", "en", false);
+        rooms.join(room, "bea", "Bea", "es", "es", false);
+        engines.recognizer.speculate(true);
+        engines.recognizer.script("ann", "the same words", "other words");
+        engines.recognizer.tentative("ann", "the same words");
+        engines.recognizer.tentative("ann", "not what was said");
+        double started = counter("babelcall.pipeline.speculative.translations", "outcome", "started");
+        double used = counter("babelcall.pipeline.speculative.translations", "outcome", "used");
+        try (EventCollector events = events(room); AudioClient c = AudioClient.connect(port, speaker).start(16000)) {
+            c.stream(Audio.concat(utterance(16000), utterance(16000)), 16000, 20, 1.5);
+            events.await(Translation.class, t -> t.text().contains("Other words"), WAIT);
+            c.stop();
+            events.awaitSettled(Duration.ofMillis(200), WAIT);
+
+            assertThat(events.of(Translation.class)).extracting(Translation::text)
+                    .containsExactly("[es] The same words.", "[es] Other words.");
+            // the first speculation served its final; the second was spent, and the second final was translated
+            assertThat(engines.translator.calls("es")).isEqualTo(3);
+            assertThat(counter("babelcall.pipeline.speculative.translations", "outcome", "started") - started)
+                    .isEqualTo(2);
+            assertThat(counter("babelcall.pipeline.speculative.translations", "outcome", "used") - used).isEqualTo(1);
+        }
+    }
+
     private double counter(String name, String tag, String value) {
         var c = meters.find(name).tag(tag, value).counter();
         return c == null ? 0 : c.count();

@@ -65,7 +65,23 @@ public class FakeEngines implements EngineRouter {
         public final AtomicLong samplesAccepted = new AtomicLong();
         public final AtomicInteger utterances = new AtomicInteger();
         private final Map<String, Deque<String>> scripts = new ConcurrentHashMap<>();
+        private final Map<String, Deque<String>> tentatives = new ConcurrentHashMap<>();
         private volatile boolean stalled;
+        private volatile boolean speculating;
+
+        /**
+         * While on, a pause of the speaker gets a speculative final: the text given by {@link #tentative} for it, else
+         * the sentence its utterance's final will be.
+         */
+        public void speculate(boolean on) {
+            speculating = on;
+            tentatives.clear();
+        }
+
+        /** The speculative final of the speaker's next pause (once), e.g. one the final will not confirm. */
+        public void tentative(String speakerId, String text) {
+            tentatives.computeIfAbsent(speakerId, k -> new ArrayDeque<>()).add(text);
+        }
 
         /** While on, utterances get no final at all (a hung engine). */
         public void stall(boolean stall) {
@@ -101,6 +117,17 @@ public class FakeEngines implements EngineRouter {
                     if (sinceInterim >= 8000) { // an interim per 0.5 s of speech
                         sinceInterim = 0;
                         listener.onInterim("so far " + samples / 16 + " ms");
+                    }
+                }
+
+                @Override
+                public void speechPaused() {
+                    if (speculating && !stalled) {
+                        Deque<String> given = tentatives.get(request.speakerId());
+                        String tentative = given == null ? null : given.pollFirst();
+                        Deque<String> script = scripts.get(request.speakerId());
+                        String next = script == null ? null : script.peekFirst();
+                        listener.onTentativeFinal(tentative != null ? tentative : next == null ? "hello world" : next);
                     }
                 }
 

@@ -49,6 +49,7 @@ public abstract class PipelineTestBase extends LiveServerTestBase {
     void setUpRooms() {
         rooms = newRooms();
         engines.translator.reset();
+        engines.recognizer.speculate(false);
     }
 
     /** GET on this server; {@code authorization} is the whole header value ("Bearer ...") or null for none. */
