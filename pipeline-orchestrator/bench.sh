@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Pipeline benchmark (not a test): ./pipeline-orchestrator/bench.sh [overhead|local|capacity|speakers|all|wer|tap]
+#   or ./pipeline-orchestrator/bench.sh final-pass FILE.wav... (pocketsphinx's final pass on recordings' utterances)
 # (tap: the speech tap against /ws/audio, end of speech -> translation, bench/TapVersusSocket; docs/benchmarks/tap.md)
 # (wer: pocketsphinx word error rate per flite voice against decoding cost, bench/WerBenchmark)
 # Needs redis-server, flite, sox and the local engines (pocketsphinx, apertium, espeak-ng); REDIS_URL to use a running
@@ -14,6 +15,10 @@ cd "$(dirname "$0")/.."
   exit 1
 }
 CP="pipeline-orchestrator/target/test-classes:pipeline-orchestrator/target/classes:$(cat pipeline-orchestrator/target/bench-classpath.txt)"
+if [ "${1:-}" = final-pass ]; then
+  shift
+  exec java -Xmx1g ${BENCH_OPTS:-} -cp "$CP" io.babelcall.pipeline.bench.FinalPassBenchmark "$@"
+fi
 if [ "${1:-}" = wer ]; then
   exec java -Xmx1g ${BENCH_OPTS:-} -cp "$CP" io.babelcall.pipeline.bench.WerBenchmark
 fi

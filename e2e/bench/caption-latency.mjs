@@ -9,16 +9,18 @@
 //   MEDIA=sfu BENCH_ROUNDS=2 node e2e/bench/caption-latency.mjs
 //   BENCH_CAMERAS=off node e2e/bench/caption-latency.mjs    # both cameras off: two video calls' encoders and
 //                                                           # decoders leave the two cores to the pipeline
+//   BENCH_CPUS=shared BENCH_CAMERAS=off node ...          # browsers and suite on the same cores (below)
+//   BENCH_UPLINK_WAV=/tmp/up.wav BENCH_CAMERAS=off node ... # also writes what A's page sent (and the WAV it played)
 // Any service setting can be compared through the environment, e.g. BABELCALL_VAD_SPECULATIVEFINALAFTER=0ms.
 // Figures seen are in docs/benchmarks/pipeline.md.
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { makeSilentWav, makeSpeechWav, measureWav } from '../lib/audio.mjs';
 import { machineTicks } from '../lib/bench.mjs';
-import { inRoom, joinForm, launchParticipant, snapshot, waitFor } from '../lib/browser.mjs';
+import { CHROMIUM, inRoom, joinForm, launchParticipant, snapshot, waitFor } from '../lib/browser.mjs';
 import { startSuite } from '../lib/suite.mjs';
 
 // Sentences of this benchmark only (no test and no other benchmark speaks them).
@@ -40,6 +42,13 @@ const COUNT = Math.min(SENTENCES.length, Number(process.env.BENCH_SENTENCES || S
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 1);
 const GAP_S = 2;
 const CAMERAS = process.env.BENCH_CAMERAS !== 'off';
+// Where the browsers run. Chromium run as root raises its own threads (ten audio threads to real-time SCHED_RR, ~70
+// to nice -8), so on shared cores it preempts the server at will; a user's browser runs on another machine. So by
+// default (BENCH_CPUS=split) the browsers get the last CPU and the suite (and this script) the others, as if on two
+// machines; BENCH_CPUS=shared lets everything share every CPU (the rounds before 2026-12-05 19:40).
+const CPUS = process.env.BENCH_CPUS || 'split';
+// BENCH_UPLINK_WAV=FILE writes what A's page sent to the orchestrator (PCM16 16 kHz), e.g. to decode it again offline.
+const UPLINK_WAV = process.env.BENCH_UPLINK_WAV;
 
 const pct = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -71,6 +80,48 @@ async function join(page, form) {
     await page.click('#preview-cam');
     await page.waitForSelector('#preview-cam[aria-pressed="false"]');
   }
+}
+
+/** With BENCH_CPUS=split: this process (and the suite it starts) on all CPUs but the last; returns a launcher of
+ * CHROMIUM pinned to the last one. Otherwise CHROMIUM itself. */
+function placeOnCpus(dir) {
+  if (CPUS === 'shared') return CHROMIUM;
+  if (CPUS !== 'split') throw new Error(`BENCH_CPUS must be split or shared, was ${CPUS}`);
+  const n = os.availableParallelism();
+  if (n < 2) throw new Error('BENCH_CPUS=split needs at least 2 CPUs; use BENCH_CPUS=shared');
+  execFileSync('taskset', ['-a', '-cp', `0-${n - 2}`, String(process.pid)], { stdio: 'ignore' });
+  const launcher = path.join(dir, 'chromium-on-last-cpu');
+  writeFileSync(launcher, `#!/bin/sh\nexec taskset -c ${n - 1} ${CHROMIUM} "$@"\n`, { mode: 0o755 });
+  return launcher;
+}
+
+/** Keeps a copy of every binary frame A's page sends (its audio uplink's PCM). */
+async function recordUplink(page) {
+  await page.addInitScript(() => {
+    window.__uplinkPcm = [];
+    const send = WebSocket.prototype.send;
+    WebSocket.prototype.send = function sendAndKeep(data) {
+      if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) window.__uplinkPcm.push(new Uint8Array(data.slice?.(0) ?? data));
+      return send.call(this, data);
+    };
+  });
+}
+
+async function saveUplink(page, file) {
+  const b64 = await page.evaluate(() => {
+    const all = window.__uplinkPcm || [];
+    const bytes = new Uint8Array(all.reduce((n, x) => n + x.length, 0));
+    let at = 0;
+    for (const x of all) { bytes.set(x, at); at += x.length; }
+    let s = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    return btoa(s);
+  });
+  const raw = `${file}.raw`;
+  writeFileSync(raw, Buffer.from(b64, 'base64'));
+  execFileSync('sox', ['-t', 'raw', '-r', '16000', '-e', 'signed', '-b', '16', '-c', '1', raw, file]);
+  rmSync(raw);
+  console.log(`# A's uplink written to ${file}`);
 }
 
 /** One round: A speaks every sentence once; per sentence, what B's page showed and when. */
@@ -107,6 +158,8 @@ async function round(a, b, aId, speech) {
       translationMs: es && es.shownAt ? es.shownAt - ends[k] : null,
       serverMs: es ? Date.parse(es.publishedAt) - Date.parse(es.endOfSpeechAt) : null,
       serverEosLagMs: eos - ends[k],
+      deliveryMs: es && es.receivedAt ? es.receivedAt - Date.parse(es.publishedAt) : null,
+      renderMs: es && es.shownAt ? es.shownAt - es.receivedAt : null,
     });
   }
   return rows;
@@ -117,14 +170,16 @@ const speech = speechFile(work);
 const silence = makeSilentWav(work, 'quiet');
 const media = process.env.MEDIA || 'mesh';
 console.log(`# ${COUNT} sentences, ${speech.durationS.toFixed(1)} s of audio, ${ROUNDS} round(s), media ${media}, `
-  + `cameras ${CAMERAS ? 'on' : 'off'}`);
+  + `cameras ${CAMERAS ? 'on' : 'off'}, CPUs ${CPUS}`);
+const executablePath = placeOnCpus(work);
 const suite = await startSuite({ media });
 const participants = [];
 try {
-  const b = await launchParticipant(silence.path);
+  const b = await launchParticipant(silence.path, { executablePath });
   participants.push(b);
-  const a = await launchParticipant(speech.path);
+  const a = await launchParticipant(speech.path, { executablePath });
   participants.push(a);
+  if (UPLINK_WAV) await recordUplink(a.page);
   await b.page.goto(`${suite.baseUrl}/`);
   await join(b.page, { name: 'Listener', spoken: 'es', caption: 'es', dubbing: false, micOff: true });
   await b.page.click('#btn-create');
@@ -144,9 +199,14 @@ try {
     for (const x of got) {
       console.log(`  ${String(x.sentence + 1).padStart(2)} "${x.text}": transcript ${Math.round(x.transcriptMs)} ms, `
         + `translation ${x.translationMs == null ? '-' : Math.round(x.translationMs)} ms, server ${x.serverMs ?? '-'} ms `
-        + `(server's end of speech ${Math.round(x.serverEosLagMs)} ms after the WAV's)`);
+        + `(server's end of speech ${Math.round(x.serverEosLagMs)} ms after the WAV's; Spanish published -> received `
+        + `${x.deliveryMs ?? '-'} ms -> shown ${x.renderMs ?? '-'} ms)`);
     }
     rows.push(...got);
+  }
+  if (UPLINK_WAV) {
+    await saveUplink(a.page, UPLINK_WAV);
+    cpSync(speech.path, UPLINK_WAV.replace(/(\.wav)?$/, '-spoken.wav'));
   }
   const sentences = COUNT * ROUNDS;
   const tr = rows.map((x) => x.transcriptMs);
@@ -154,12 +214,14 @@ try {
   const server = rows.filter((x) => x.serverMs != null).map((x) => x.serverMs);
   const lag = rows.map((x) => x.serverEosLagMs);
   const line = (what, xs) => console.log(`${what}: n=${xs.length} p50 ${pct(xs, 50).toFixed(0)} ms  p95 ${pct(xs, 95).toFixed(0)} ms`);
-  console.log(`\n== end of speech (WAV) -> on B's screen, ${media}, cameras ${CAMERAS ? 'on' : 'off'}, ${sentences} sentences spoken, ${rows.length} finals`
+  console.log(`\n== end of speech (WAV) -> on B's screen, ${media}, cameras ${CAMERAS ? 'on' : 'off'}, CPUs ${CPUS}, ${sentences} sentences spoken, ${rows.length} finals`
     + ` (beyond one per sentence: ${Math.max(0, rows.length - sentences)})`);
   line('  English final on screen', tr);
   line('  Spanish translation on screen', es);
   line('  orchestrator: its end of speech -> Spanish published', server);
   line('  orchestrator\'s end of speech after the WAV\'s', lag);
+  line('  Spanish translation published -> received by B\'s page', rows.filter((x) => x.deliveryMs != null).map((x) => x.deliveryMs));
+  line('  Spanish translation received -> shown (next frame)', rows.filter((x) => x.renderMs != null).map((x) => x.renderMs));
   console.log(`  load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 } finally {
   for (const p of participants) await p.browser.close().catch(() => {});

@@ -6,12 +6,13 @@ import { chromium } from 'playwright-core';
 
 export const CHROMIUM = process.env.E2E_CHROMIUM || '/usr/bin/chromium';
 
-export async function launchParticipant(micWav) {
+/** `executablePath`: another launcher of the same Chromium (e.g. a benchmark's wrapper); the file is checked, not its target. */
+export async function launchParticipant(micWav, { executablePath = CHROMIUM } = {}) {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`${CHROMIUM} not found: install the Debian package 'chromium' (or set E2E_CHROMIUM)`);
   }
   const browser = await chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath,
     headless: true,
     args: [
       '--headless',

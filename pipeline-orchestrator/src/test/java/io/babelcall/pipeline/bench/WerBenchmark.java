@@ -60,6 +60,7 @@ public final class WerBenchmark {
         SETTINGS.put("shipped: fwdflat + bestpath, lw 6.5", Map.of());
         SETTINGS.put("before: fwdflat, no bestpath", Map.of("bestpath", "false"));
         SETTINGS.put("no fwdflat, no bestpath", Map.of("fwdflat", "false", "bestpath", "false"));
+        SETTINGS.put("no fwdflat, bestpath", Map.of("fwdflat", "false", "bestpath", "true"));
         SETTINGS.put("no bestpath, lw 8", Map.of("bestpath", "false", "extra-args", "-lw 8"));
         SETTINGS.put("no bestpath, lw 10", Map.of("bestpath", "false", "extra-args", "-lw 10"));
         SETTINGS.put("no bestpath, wider beams (1e-60 / 1e-40)", Map.of("bestpath", "false",

@@ -141,7 +141,8 @@ final class PocketsphinxStream implements RecognitionSession {
         if (speculations < MAX_SPECULATIONS && utteranceSamples <= (long) MAX_SPECULATIVE_SECONDS * sampleRate
                 && queued <= MAX_LAG_MILLIS * sampleRate / 1000) {
             speculations++;
-            tasks.submit(this::speculate);
+            long pausedAt = System.nanoTime();
+            tasks.submit(() -> speculate(pausedAt));
         } else {
             log.debug("pocketsphinx '{}': no speculative final at this pause ({} made, {} samples said, {} queued)",
                     name, speculations, utteranceSamples, queued);
@@ -255,14 +256,17 @@ final class PocketsphinxStream implements RecognitionSession {
     }
 
     /** The speaker paused: the final of the audio so far, ahead of the endpoint. */
-    private void speculate() {
+    private void speculate(long pausedAt) {
         if (tentative != null || failure != null || dropped || closed || decoder == null
                 || !decoder.inUtterance()) {
             return;
         }
         try {
+            long started = System.nanoTime();
             decoder.end();
             String text = decoder.hypothesis();
+            log.debug("pocketsphinx '{}': speculative final {} ms after the pause ({} ms to end the utterance)", name,
+                    (System.nanoTime() - pausedAt) / 1_000_000, (System.nanoTime() - started) / 1_000_000);
             tentative = text;
             callback(() -> listener.onTentativeFinal(text));
         } catch (RuntimeException e) {

@@ -1,0 +1,113 @@
+package io.babelcall.pipeline.bench;
+
+import io.babelcall.common.language.LanguageCode;
+import io.babelcall.pipeline.engine.remote.Recording;
+import io.babelcall.pipeline.engine.registry.TestEngines;
+import io.babelcall.pipeline.stt.RecognitionRequest;
+import io.babelcall.pipeline.stt.RecognitionSession;
+import io.babelcall.pipeline.stt.SpeechRecognizer;
+import io.babelcall.pipeline.stt.pocketsphinx.PocketsphinxFactory;
+import io.babelcall.pipeline.tts.WavFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How long pocketsphinx's final pass ({@code ps_end_utt}: fwdflat and bestpath) takes on the utterances of recordings,
+ * e.g. what a browser's page sent (`BENCH_UPLINK_WAV` of e2e/bench/caption-latency.mjs) against the WAV its fake
+ * microphone played: the same final-pass time means the audio is not what makes the server slower behind browsers.
+ * Each utterance (voiced stretches joined across gaps under 600 ms, 200 ms before and 100 ms after) is fed as fast as
+ * the decoder takes it; once decoded, its end is timed until the final. The files alternate, {@code -Dreplay.rounds}
+ * times (2). Options as {@code -Dreplay.option.NAME=VALUE} (e.g. {@code -Dreplay.option.fwdflat=false}).
+ *
+ * <pre>pipeline-orchestrator/bench.sh final-pass /tmp/uplink.wav /tmp/uplink-spoken.wav   # 16 kHz mono PCM16</pre>
+ */
+public final class FinalPassBenchmark {
+
+    private static final int FRAME = 320;
+    private static final int VOICED_PEAK = 655; // -34 dBFS
+    private static final int JOIN_GAP_SAMPLES = 9600;
+
+    private FinalPassBenchmark() {
+    }
+
+    public static void main(String[] files) throws Exception {
+        Map<String, String> options = new HashMap<>(Map.of("max-decoders", "1", "min-idle", "1",
+                "decode-threads", "1", "max-backlog", "60s"));
+        String prefix = "replay.option.";
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith(prefix))
+                .forEach(k -> options.put(k.substring(prefix.length()), System.getProperty(k)));
+        SpeechRecognizer recognizer = TestEngines.create(new PocketsphinxFactory(), "sphinx", Duration.ofSeconds(60),
+                options);
+        try {
+            for (int round = 0; round < Integer.getInteger("replay.rounds", 2); round++) {
+                for (String file : files) {
+                    replay(recognizer, Path.of(file));
+                }
+            }
+        } finally {
+            ((AutoCloseable) recognizer).close();
+        }
+    }
+
+    private static void replay(SpeechRecognizer recognizer, Path file) throws Exception {
+        WavFile.Info info = WavFile.parse(Files.readAllBytes(file));
+        if (info.sampleRate() != 16000 || info.channels() != 1 || info.bitsPerSample() != 16) {
+            throw new IllegalArgumentException(file + ": 16 kHz mono PCM16 needed (sox IN -r 16000 -c 1 -b 16 OUT)");
+        }
+        short[] pcm = WavFile.pcm16Samples(Files.readAllBytes(file));
+        Recording finals = new Recording();
+        List<Long> millis = new ArrayList<>();
+        try (RecognitionSession session = recognizer.open(new RecognitionRequest("bench", "replay",
+                LanguageCode.of("en"), 16000), finals)) {
+            for (int[] span : utterances(pcm)) {
+                int from = Math.max(0, span[0] - 3200);
+                int to = Math.min(pcm.length, span[1] + 1600);
+                for (int i = from; i < to; i += FRAME) {
+                    session.accept(pcm, i, Math.min(FRAME, to - i));
+                }
+                Thread.sleep(200 + (to - from) / 16); // decoded by then (real-time factor ~0.1)
+                long start = System.nanoTime();
+                session.endUtterance();
+                Object result = finals.await(finals.results.size() + 1);
+                long ms = (System.nanoTime() - start) / 1_000_000;
+                millis.add(ms);
+                System.out.printf("  %s %5.2f s: final pass %3d ms  \"%s\"%n", file.getFileName(), (to - from) / 16000.0,
+                        ms, result);
+            }
+        }
+        List<Long> sorted = millis.stream().sorted().toList();
+        System.out.printf("%s: %d utterances, final pass p50 %d ms, max %d ms, total %d ms; load average %.1f%n", file,
+                sorted.size(), sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1),
+                sorted.stream().mapToLong(Long::longValue).sum(),
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    }
+
+    /** Voiced stretches (20 ms frames with a peak at or above -34 dBFS) joined across gaps under 600 ms. */
+    private static List<int[]> utterances(short[] pcm) {
+        List<int[]> spans = new ArrayList<>();
+        int start = -1;
+        int lastVoiced = -1;
+        for (int f = 0; f + FRAME <= pcm.length; f += FRAME) {
+            int peak = 0;
+            for (int i = f; i < f + FRAME; i++) {
+                peak = Math.max(peak, Math.abs(pcm[i]));
+            }
+            if (peak >= VOICED_PEAK) {
+                start = start < 0 ? f : start;
+                lastVoiced = f + FRAME;
+            } else if (start >= 0 && f - lastVoiced > JOIN_GAP_SAMPLES) {
+                spans.add(new int[] {start, lastVoiced});
+                start = -1;
+            }
+        }
+        if (start >= 0) {
+            spans.add(new int[] {start, lastVoiced});
+        }
+        return spans;
+    }
+}
