@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +49,8 @@ final class TranslationFanOut {
     private final long interimIntervalNanos;
     private final Map<LanguageCode, Long> lastInterim = new HashMap<>();
     private final Set<LanguageCode> interimInFlight = new HashSet<>();
+    /** Targets whose last translation failed: not speculated on (a failing engine gets no extra calls) until one works. */
+    private final Set<LanguageCode> failing = ConcurrentHashMap.newKeySet();
 
     TranslationFanOut(PipelineServices services, Speaker speaker, CaptionSequencer captions) {
         this.services = services;
@@ -111,9 +114,14 @@ final class TranslationFanOut {
             }
             Map<LanguageCode, Mono<TranslatedText>> started = new HashMap<>();
             for (LanguageCode target : targets(participants).captions()) {
+                if (failing.contains(target)) {
+                    continue;
+                }
                 services.engines().translatorFor(language, target).ifPresent(translator -> {
                     Mono<TranslatedText> call = Mono.defer(() -> translator.translateMarked(text, language, target))
                             .timeout(services.pipeline().translationTimeout(), services.deadlines())
+                            .doOnSuccess(ok -> failing.remove(target))
+                            .doOnError(e -> failing.add(target))
                             .cache();
                     call.subscribe(null, ids.wrap((Throwable e) -> speaker.debug(log).log(
                             "speculative translation to {} failed: {}", target, e.toString())));
@@ -228,18 +236,21 @@ final class TranslationFanOut {
                     "no translation engine for " + language + "->" + target);
             return Mono.empty();
         }
-        Mono<TranslatedText> fresh = Mono.defer(() -> translator.get().translateMarked(u.text, language, target))
-                .timeout(services.pipeline().translationTimeout(), services.deadlines());
-        Mono<TranslatedText> call = fresh;
+        Mono<TranslatedText> call;
         Speculation speculation = u.speculation;
         if (speculation != null && speculation.text().equals(u.text) && speculation.translations().containsKey(target)) {
+            // that call was this final's, made earlier: its failure is the final's too (not asked twice)
             services.metrics().speculativeTranslation("used");
-            call = speculation.translations().get(target).onErrorResume(e -> fresh); // failed: asked once more
+            call = speculation.translations().get(target);
+        } else {
+            call = Mono.defer(() -> translator.get().translateMarked(u.text, language, target))
+                    .timeout(services.pipeline().translationTimeout(), services.deadlines());
         }
         return call
                 .filter(translated -> !translated.text().isBlank())
                 .switchIfEmpty(Mono.error(() -> new IllegalStateException("empty translation")))
                 .flatMap(translated -> {
+                    failing.remove(target);
                     captions.state("mt:" + target, u.id, target, CaptionStatus.OK, null);
                     long eos = u.endOfSpeechNanos;
                     // unknown words (passed through untranslated) are marked, never shown as a translation;
@@ -251,6 +262,7 @@ final class TranslationFanOut {
                             .thenReturn(translated.text());
                 })
                 .onErrorResume(speaker.ids(u).wrap((Throwable e) -> {
+                    failing.add(target);
                     speaker.warn(log).log("translation {}->{} failed for room {}: {}", language, target,
                             speaker.roomId(), e.toString());
                     captions.state("mt:" + target, u.id, target, CaptionStatus.UNTRANSLATED, reason(e));

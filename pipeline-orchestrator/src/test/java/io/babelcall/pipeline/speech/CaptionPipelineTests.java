@@ -330,6 +330,39 @@ class CaptionPipelineTests extends PipelineTestBase {
         }
     }
 
+    /**
+     * A failing translator is asked once per final even when a speculative final was translated (that call was the
+     * final's), and is not speculated on again until a translation works: a failing engine gets no extra calls (they
+     * would open its circuit breaker and keep it open past its recovery).
+     */
+    @Test
+    void aFailingTranslatorIsAskedOncePerFinalAndNotSpeculatedOnUntilItWorksAgain() throws Exception {
+        String room = rooms.newRoom();
+        String speaker = rooms.join(room, "ann", "Ann", "en", "en", false);
+        rooms.join(room, "bea", "Bea", "es", "es", false);
+        engines.recognizer.speculate(true);
+        engines.recognizer.script("ann", "first failure", "second failure", "works again", "speculated again");
+        engines.translator.fail("es", true);
+        double used = counter("babelcall.pipeline.speculative.translations", "outcome", "used");
+        try (EventCollector events = events(room); AudioClient c = AudioClient.connect(port, speaker).start(16000)) {
+            c.stream(Audio.concat(utterance(16000), utterance(16000)), 16000, 20, 1.5);
+            String second = events.finals(2, WAIT).get(1).utteranceId();
+            events.await(CaptionStatus.class, s -> CaptionStatus.UNTRANSLATED.equals(s.state())
+                    && second.equals(s.utteranceId()), WAIT);
+            // the first final used its speculation's (failed) call; the second was not speculated on
+            assertThat(engines.translator.calls("es")).isEqualTo(2);
+
+            engines.translator.fail("es", false);
+            c.stream(utterance(16000), 16000, 20, 1.5);
+            events.await(Translation.class, t -> t.text().contains("Works again"), WAIT);
+            assertThat(engines.translator.calls("es")).isEqualTo(3); // still not speculated on: its own call
+            c.stream(utterance(16000), 16000, 20, 1.5);
+            events.await(Translation.class, t -> t.text().contains("Speculated again"), WAIT);
+            assertThat(engines.translator.calls("es")).isEqualTo(4);
+            assertThat(counter("babelcall.pipeline.speculative.translations", "outcome", "used") - used).isEqualTo(2);
+        }
+    }
+
     private double counter(String name, String tag, String value) {
         var c = meters.find(name).tag(tag, value).counter();
         return c == null ? 0 : c.count();
