@@ -58,6 +58,8 @@ final class DecoderPool implements AutoCloseable {
     private final int maxPerRoom;
     private final Duration maxWait;
     private final Executor loader;
+    /** Decoded once by each decoder made ahead of need; null: none. */
+    private final short[] warmUpAudio;
     private final Deque<Decoder> idle = new ArrayDeque<>();
     private final Map<String, Integer> leasedByRoom = new HashMap<>();
     private final List<Waiting> waiting = new ArrayList<>();
@@ -68,7 +70,7 @@ final class DecoderPool implements AutoCloseable {
     private volatile float[] recentCmn;
 
     DecoderPool(PocketsphinxLibrary lib, Pointer config, int maxDecoders, int minIdle, int maxPerRoom,
-                Duration maxWait, Executor loader) {
+                Duration maxWait, Executor loader, short[] warmUpAudio) {
         this.lib = lib;
         this.config = config;
         this.maxDecoders = maxDecoders;
@@ -76,6 +78,7 @@ final class DecoderPool implements AutoCloseable {
         this.maxPerRoom = Math.min(maxPerRoom, maxDecoders);
         this.maxWait = maxWait;
         this.loader = loader;
+        this.warmUpAudio = warmUpAudio;
     }
 
     /** Starts creating the idle decoders in the background. */
@@ -273,16 +276,31 @@ final class DecoderPool implements AutoCloseable {
         }
     }
 
+    private void warmUp(Decoder d) {
+        long started = System.nanoTime();
+        d.warmUp(warmUpAudio);
+        log.debug("pocketsphinx decoder warmed up in {} ms", (System.nanoTime() - started) / 1_000_000);
+    }
+
     /** Caller holds the lock. */
     private void startCreation() {
         creating++;
+        // warmed only when nobody waits for it: a stream waiting would wait for the warm-up too
+        boolean warm = warmUpAudio != null && waiting.isEmpty();
         loader.execute(() -> {
             Decoder d = null;
             RuntimeException failure = null;
             try {
                 d = new Decoder(lib, config);
+                if (warm) {
+                    warmUp(d);
+                }
                 lastError = null;
             } catch (RuntimeException e) {
+                if (d != null) {
+                    d.close();
+                    d = null;
+                }
                 lastError = e.getMessage();
                 failure = e;
                 log.warn("cannot create a pocketsphinx decoder: {}", e.getMessage());

@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
  * {@code sample-rate} (16000), {@code max-decoders} (4), {@code min-idle} (1), {@code max-decoders-per-room}
  * (max-decoders - 1, at least 1), {@code decoder-wait} (3s), {@code decode-threads} (CPU count),
  * {@code interim-interval} (50ms), {@code max-backlog} (5s), {@code fwdflat} (true), {@code bestpath} (true),
+ * {@code warm-up} (true: each decoder made ahead of need decodes a second of speech-like sound once),
  * {@code extra-args}, {@code log-file} (/dev/null), {@code library} (pocketsphinx), {@code sphinxbase-library}.
  */
 public class PocketsphinxFactory implements EngineFactory<SpeechRecognizer> {
@@ -67,6 +68,7 @@ public class PocketsphinxFactory implements EngineFactory<SpeechRecognizer> {
         Duration backlog = o.duration("max-backlog", Duration.ofSeconds(5));
         boolean fwdflat = o.bool("fwdflat", true);
         boolean bestpath = o.bool("bestpath", true);
+        boolean warmUp = o.bool("warm-up", true);
         String extra = o.string("extra-args", "");
         String logFile = o.string("log-file", "/dev/null");
         String library = o.string("library", "pocketsphinx");
@@ -116,7 +118,8 @@ public class PocketsphinxFactory implements EngineFactory<SpeechRecognizer> {
         }
         RoomFairThreads decodeThreads = new RoomFairThreads("stt-" + def.name() + "-", threads);
         ExecutorService loader = loaderThread("stt-" + def.name() + "-loader");
-        DecoderPool pool = new DecoderPool(lib, config, maxDecoders, minIdle, maxPerRoom, decoderWait, loader);
+        DecoderPool pool = new DecoderPool(lib, config, maxDecoders, minIdle, maxPerRoom, decoderWait, loader,
+                warmUp ? WarmUpAudio.speechLike() : null);
         // A stream whose final is still behind its own queued audio at 3/4 of the time limit gives the utterance up as
         // overload (not counted by the breaker) before the time limit would count it as an engine failure.
         PocketsphinxRecognizer recognizer = new PocketsphinxRecognizer(def.name(), languages, sampleRate,
