@@ -236,12 +236,12 @@ final class TranslationFanOut {
                     "no translation engine for " + language + "->" + target);
             return Mono.empty();
         }
-        Mono<TranslatedText> call;
         Speculation speculation = u.speculation;
-        if (speculation != null && speculation.text().equals(u.text) && speculation.translations().containsKey(target)) {
+        Mono<TranslatedText> call = speculation != null && speculation.text().equals(u.text)
+                ? speculation.translations().get(target) : null;
+        if (call != null) {
             // that call was this final's, made earlier: its failure is the final's too (not asked twice)
             services.metrics().speculativeTranslation("used");
-            call = speculation.translations().get(target);
         } else {
             call = Mono.defer(() -> translator.get().translateMarked(u.text, language, target))
                     .timeout(services.pipeline().translationTimeout(), services.deadlines());

@@ -1,5 +1,7 @@
 package io.babelcall.pipeline.bench;
 
+import static org.awaitility.Awaitility.await;
+
 import io.babelcall.common.language.LanguageCode;
 import io.babelcall.pipeline.engine.remote.Recording;
 import io.babelcall.pipeline.engine.registry.TestEngines;
@@ -7,6 +9,7 @@ import io.babelcall.pipeline.stt.RecognitionRequest;
 import io.babelcall.pipeline.stt.RecognitionSession;
 import io.babelcall.pipeline.stt.SpeechRecognizer;
 import io.babelcall.pipeline.stt.pocketsphinx.PocketsphinxFactory;
+import io.babelcall.pipeline.stt.pocketsphinx.PocketsphinxProbe;
 import io.babelcall.pipeline.tts.WavFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +50,8 @@ public final class FinalPassBenchmark {
         SpeechRecognizer recognizer = TestEngines.create(new PocketsphinxFactory(), "sphinx", Duration.ofSeconds(60),
                 options);
         try {
-            Thread.sleep(3000); // the pool makes its first decoder in the background, as before anyone speaks to a server
+            // the pool makes its first decoder in the background, as it does before anyone speaks to a server
+            await().atMost(Duration.ofSeconds(30)).until(() -> PocketsphinxProbe.decoderReady(recognizer));
             for (int round = 0; round < Integer.getInteger("replay.rounds", 2); round++) {
                 for (String file : files) {
                     replay(recognizer, Path.of(file));
@@ -76,7 +80,8 @@ public final class FinalPassBenchmark {
                     session.accept(pcm, i, Math.min(FRAME, to - i));
                 }
                 if (!WHOLE) {
-                    Thread.sleep(200 + (to - from) / 16); // decoded by then (real-time factor ~0.1)
+                    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(2))
+                            .until(() -> PocketsphinxProbe.decodedEverything(recognizer));
                 }
                 long start = WHOLE ? fed : System.nanoTime();
                 session.endUtterance();
