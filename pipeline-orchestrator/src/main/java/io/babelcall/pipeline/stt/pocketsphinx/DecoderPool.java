@@ -10,7 +10,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,13 +20,19 @@ import reactor.core.scheduler.Schedulers;
 /**
  * Warm decoders shared by all streams of one instance. A stream leases a decoder for one utterance only (from its
  * first voiced frame to its end), so memory scales with the number of people speaking at the same moment, not with
- * open streams; models are loaded when a decoder is created (on the loader thread, never a decode thread), never per
- * utterance. {@code minIdle} decoders are kept ready, at most {@code maxDecoders} exist.
+ * open streams; models are loaded when a decoder is created (on a loader thread, never a decode thread), never per
+ * utterance. {@code minIdle} decoders are kept ready (not remade while a lone utterance is decoded: {@link
+ * #refill()}), at most {@code maxDecoders} exist.
  *
  * <p>Sharing: one room leases at most {@code maxPerRoom} decoders at once, so it cannot take every decoder from the
  * other rooms. A stream that finds none free (all busy, its room at its limit, or one still being made) waits up to
  * {@code maxWait}; a freed decoder goes to the waiter whose room holds the fewest, the oldest first. A decoder comes
  * back into the pool only when its utterance has ended ({@link Decoder#inUtterance()} false); otherwise it is freed.
+ *
+ * <p>Two loader threads: a decoder a stream waits for is made on {@code urgentLoader} (normal priority), one made
+ * ahead of need (and warmed) on {@code backgroundLoader} (low priority: {@link
+ * io.babelcall.pipeline.engine.BackgroundThreads}), so a waiting stream never queues behind it. {@link #close()}
+ * stops both.
  */
 final class DecoderPool implements AutoCloseable {
 
@@ -57,7 +63,8 @@ final class DecoderPool implements AutoCloseable {
     private final int minIdle;
     private final int maxPerRoom;
     private final Duration maxWait;
-    private final Executor loader;
+    private final ExecutorService urgentLoader;
+    private final ExecutorService backgroundLoader;
     /** Decoded once by each decoder made ahead of need; null: none. */
     private final short[] warmUpAudio;
     private final Deque<Decoder> idle = new ArrayDeque<>();
@@ -70,14 +77,15 @@ final class DecoderPool implements AutoCloseable {
     private volatile float[] recentCmn;
 
     DecoderPool(PocketsphinxLibrary lib, Pointer config, int maxDecoders, int minIdle, int maxPerRoom,
-                Duration maxWait, Executor loader, short[] warmUpAudio) {
+                Duration maxWait, ExecutorService urgentLoader, ExecutorService backgroundLoader, short[] warmUpAudio) {
         this.lib = lib;
         this.config = config;
         this.maxDecoders = maxDecoders;
         this.minIdle = Math.min(minIdle, maxDecoders);
         this.maxPerRoom = Math.min(maxPerRoom, maxDecoders);
         this.maxWait = maxWait;
-        this.loader = loader;
+        this.urgentLoader = urgentLoader;
+        this.backgroundLoader = backgroundLoader;
         this.warmUpAudio = warmUpAudio;
     }
 
@@ -189,6 +197,15 @@ final class DecoderPool implements AutoCloseable {
         return lastError;
     }
 
+    private synchronized boolean loneUtteranceNow() {
+        return loneUtterance();
+    }
+
+    /** Whether exactly one decoder is leased. Caller holds the lock. */
+    private boolean loneUtterance() {
+        return leasedByRoom.size() == 1 && leasedByRoom.values().iterator().next() == 1;
+    }
+
     private int leased(String room) {
         return leasedByRoom.getOrDefault(room, 0);
     }
@@ -269,7 +286,17 @@ final class DecoderPool implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes decoders ahead of need, up to {@code minIdle}, except while exactly one utterance is being decoded: that
+     * one's decoder comes back when it ends, and on a small machine loading a model and warming it took as much CPU
+     * as the utterance and put its captions seconds behind (docs/benchmarks/pipeline.md, round 13). A second speaker
+     * who starts meanwhile gets one made at once (as from an empty pool); with two or more speaking, more may follow,
+     * and one is made ahead again. Caller holds the lock.
+     */
     private void refill() {
+        if (loneUtterance()) {
+            return;
+        }
         int toCreate = Math.max(0, Math.min(minIdle - idle.size() - creating, maxDecoders - total - creating));
         for (int i = 0; i < toCreate; i++) {
             startCreation();
@@ -285,14 +312,16 @@ final class DecoderPool implements AutoCloseable {
     /** Caller holds the lock. */
     private void startCreation() {
         creating++;
-        // warmed only when nobody waits for it: a stream waiting would wait for the warm-up too
-        boolean warm = warmUpAudio != null && waiting.isEmpty();
-        loader.execute(() -> {
+        // made ahead of need (and then warmed) only when nobody waits for it: a waiting stream would wait for the
+        // warm-up too, and for a background thread that busy decode threads may keep from the CPU
+        boolean ahead = waiting.isEmpty();
+        boolean warm = warmUpAudio != null && ahead;
+        (ahead ? backgroundLoader : urgentLoader).execute(() -> {
             Decoder d = null;
             RuntimeException failure = null;
             try {
                 d = new Decoder(lib, config);
-                if (warm) {
+                if (warm && !loneUtteranceNow()) {
                     warmUp(d);
                 }
                 lastError = null;
@@ -331,6 +360,15 @@ final class DecoderPool implements AutoCloseable {
 
     @Override
     public void close() {
+        // decoders still being made are finished first, then freed with the idle ones
+        urgentLoader.shutdown();
+        backgroundLoader.shutdown();
+        try {
+            urgentLoader.awaitTermination(5, TimeUnit.SECONDS);
+            backgroundLoader.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         List<Waiting> refused;
         synchronized (this) {
             closed = true;

@@ -2,6 +2,7 @@ package io.babelcall.pipeline.stt.pocketsphinx;
 
 import com.sun.jna.Pointer;
 import io.babelcall.common.language.LanguageCode;
+import io.babelcall.pipeline.engine.BackgroundThreads;
 import io.babelcall.pipeline.engine.spi.ConfigErrors;
 import io.babelcall.pipeline.engine.spi.EngineDefinition;
 import io.babelcall.pipeline.engine.spi.EngineFactory;
@@ -117,22 +118,25 @@ public class PocketsphinxFactory implements EngineFactory<SpeechRecognizer> {
             return null;
         }
         RoomFairThreads decodeThreads = new RoomFairThreads("stt-" + def.name() + "-", threads);
-        ExecutorService loader = loaderThread("stt-" + def.name() + "-loader");
-        DecoderPool pool = new DecoderPool(lib, config, maxDecoders, minIdle, maxPerRoom, decoderWait, loader,
-                warmUp ? WarmUpAudio.speechLike() : null);
+        DecoderPool pool = new DecoderPool(lib, config, maxDecoders, minIdle, maxPerRoom, decoderWait,
+                loaderThread("stt-" + def.name() + "-loader", false),
+                loaderThread("stt-" + def.name() + "-preloader", true), warmUp ? WarmUpAudio.speechLike() : null);
         // A stream whose final is still behind its own queued audio at 3/4 of the time limit gives the utterance up as
         // overload (not counted by the breaker) before the time limit would count it as an engine failure.
         PocketsphinxRecognizer recognizer = new PocketsphinxRecognizer(def.name(), languages, sampleRate,
                 (int) (interim.toMillis() * sampleRate / 1000), (int) (backlog.toMillis() * sampleRate / 1000),
-                def.timeout().multipliedBy(3).dividedBy(4), lib, config, pool, decodeThreads, loader);
+                def.timeout().multipliedBy(3).dividedBy(4), lib, config, pool, decodeThreads);
         pool.warmUp();
         return recognizer;
     }
 
-    /** One thread that makes decoders (model loading), so decode threads never wait for it. */
-    private static ExecutorService loaderThread(String name) {
+    /**
+     * A thread that makes decoders (model loading, warm-up), so decode threads never wait for it; {@code background}:
+     * at low priority, so a decoder made for the next speaker never slows the one speaking now.
+     */
+    private static ExecutorService loaderThread(String name, boolean background) {
         ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                r -> {
+                background ? BackgroundThreads.factory(name) : r -> {
                     Thread t = new Thread(r, name);
                     t.setDaemon(true);
                     return t;

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import reactor.core.publisher.Mono;
@@ -34,15 +33,14 @@ final class PocketsphinxRecognizer implements SpeechRecognizer, EngineHealth, Au
     private final Pointer config;
     private final DecoderPool pool;
     private final RoomFairThreads decodeThreads;
-    private final ExecutorService loader;
     private final AtomicInteger openSessions = new AtomicInteger();
     private final AtomicInteger queuedTasks = new AtomicInteger();
     private final PocketsphinxStream.Shared shared;
 
-    /** Threads: {@code decodeThreads} decode, {@code loader} makes the pool's decoders; both are shut down by close. */
+    /** Threads: {@code decodeThreads} decode, the pool's own make its decoders; all are shut down by close. */
     PocketsphinxRecognizer(String name, Set<LanguageCode> languages, int sampleRate, int interimSamples,
                            int maxQueuedSamples, Duration shedAfter, PocketsphinxLibrary lib, Pointer config,
-                           DecoderPool pool, RoomFairThreads decodeThreads, ExecutorService loader) {
+                           DecoderPool pool, RoomFairThreads decodeThreads) {
         this.name = name;
         this.languages = Set.copyOf(languages);
         this.sampleRate = sampleRate;
@@ -50,7 +48,6 @@ final class PocketsphinxRecognizer implements SpeechRecognizer, EngineHealth, Au
         this.config = config;
         this.pool = pool;
         this.decodeThreads = decodeThreads;
-        this.loader = loader;
         this.shared = new PocketsphinxStream.Shared(name, sampleRate, interimSamples, maxQueuedSamples, shedAfter, pool,
                 decodeThreads, openSessions, queuedTasks);
     }
@@ -99,10 +96,8 @@ final class PocketsphinxRecognizer implements SpeechRecognizer, EngineHealth, Au
     @Override
     public void close() {
         decodeThreads.shutdown();
-        loader.shutdown();
         try {
             decodeThreads.awaitTermination(5, TimeUnit.SECONDS);
-            loader.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
