@@ -175,9 +175,9 @@ const executablePath = placeOnCpus(work);
 const suite = await startSuite({ media });
 const participants = [];
 try {
-  const b = await launchParticipant(silence.path, { executablePath });
+  const b = await launchParticipant(silence.path, { executablePath, keepPriority: true });
   participants.push(b);
-  const a = await launchParticipant(speech.path, { executablePath });
+  const a = await launchParticipant(speech.path, { executablePath, keepPriority: true });
   participants.push(a);
   if (UPLINK_WAV) await recordUplink(a.page);
   await b.page.goto(`${suite.baseUrl}/`);
