@@ -31,7 +31,7 @@ import reactor.core.scheduler.Schedulers;
  *
  * <p>Two loader threads: a decoder a stream waits for is made on {@code urgentLoader} (normal priority), one made
  * ahead of need (and warmed) on {@code backgroundLoader} (low priority: {@link
- * io.babelcall.pipeline.engine.BackgroundThreads}), so a waiting stream never queues behind it. {@link #close()}
+ * io.babelcall.pipeline.engine.spi.BackgroundThreads}), so a waiting stream never queues behind it. {@link #close()}
  * stops both.
  */
 final class DecoderPool implements AutoCloseable {
@@ -197,8 +197,9 @@ final class DecoderPool implements AutoCloseable {
         return lastError;
     }
 
-    private synchronized boolean loneUtteranceNow() {
-        return loneUtterance();
+    /** Whether a decoder just made ahead of need should still be warmed: nobody waits for it, no lone utterance. */
+    private synchronized boolean warmUpWanted() {
+        return waiting.isEmpty() && !loneUtterance();
     }
 
     /** Whether exactly one decoder is leased. Caller holds the lock. */
@@ -321,7 +322,7 @@ final class DecoderPool implements AutoCloseable {
             RuntimeException failure = null;
             try {
                 d = new Decoder(lib, config);
-                if (warm && !loneUtteranceNow()) {
+                if (warm && warmUpWanted()) {
                     warmUp(d);
                 }
                 lastError = null;

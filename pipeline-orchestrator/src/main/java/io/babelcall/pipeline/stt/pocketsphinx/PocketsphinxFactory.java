@@ -2,7 +2,7 @@ package io.babelcall.pipeline.stt.pocketsphinx;
 
 import com.sun.jna.Pointer;
 import io.babelcall.common.language.LanguageCode;
-import io.babelcall.pipeline.engine.BackgroundThreads;
+import io.babelcall.pipeline.engine.spi.BackgroundThreads;
 import io.babelcall.pipeline.engine.spi.ConfigErrors;
 import io.babelcall.pipeline.engine.spi.EngineDefinition;
 import io.babelcall.pipeline.engine.spi.EngineFactory;

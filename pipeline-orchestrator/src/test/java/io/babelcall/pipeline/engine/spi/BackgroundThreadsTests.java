@@ -1,4 +1,4 @@
-package io.babelcall.pipeline.engine;
+package io.babelcall.pipeline.engine.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.babelcall.pipeline.engine;
+package io.babelcall.pipeline.engine.spi;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
