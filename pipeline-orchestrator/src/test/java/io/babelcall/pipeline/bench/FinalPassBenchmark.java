@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,7 +93,9 @@ public final class FinalPassBenchmark {
                                 .until(() -> PocketsphinxProbe.decodedEverything(recognizer));
                         if (finals.interims.subList(interimsBefore, finals.interims.size()).stream()
                                 .anyMatch(t -> !t.isBlank())) {
-                            firstWordAt = (i + FRAME - span[0]) / 16;
+                            // onset as the socket benchmark's: the first 10 ms at the VAD's floor
+                            long onsetMs = SpeechTimings.firstLevelFrameMs(Arrays.copyOfRange(pcm, from, to), 20);
+                            firstWordAt = (int) ((i + FRAME - from) / 16 - onsetMs);
                         }
                     }
                 }

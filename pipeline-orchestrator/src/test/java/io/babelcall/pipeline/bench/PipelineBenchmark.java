@@ -325,6 +325,8 @@ public final class PipelineBenchmark {
             System.out.println("  degraded (caption-status not ok): " + r.degraded());
             System.out.println("  " + r.interims().describe());
             report("speech onset -> first interim published", r.firstInterims(), 0);
+            report("(onset at the first sample over -55 dBFS, rounds 1-12) -> first interim", r.firstInterimsFromPeak(),
+                    0);
             System.out.printf("  sentences %d: split inside a sentence (finals beyond one per sentence) %d (%.1f %%), "
                     + "without a final %d%n", r.sentences(), r.extraFinals(), 100.0 * r.extraFinals() / r.sentences(),
                     r.missingFinals());

@@ -34,6 +34,8 @@ final class SpeakerRun {
      * @param latencies     end of speech -> final {@code es} translation published, ms
      * @param degraded      caption statuses other than ok
      * @param statesSeen    those statuses by state and reason
+     * @param firstInterims speech onset (the first 10 ms at the VAD's floor) -> first interim published, ms
+     * @param firstInterimsFromPeak the same from the first sample over that floor (rounds 1-12), ms
      * @param extraFinals   finals beyond one per sentence spoken (a sentence cut by the endpoint)
      * @param missingFinals sentences spoken without a final (lost)
      * @param wordErrors    word errors of the finals against the sentences spoken (each speaker's finals and sentences
@@ -41,8 +43,8 @@ final class SpeakerRun {
      * @param words         words spoken
      */
     record Result(List<Double> latencies, int degraded, Map<String, Integer> statesSeen, double seconds,
-                  InterimStability interims, List<Double> firstInterims, int sentences, int extraFinals,
-                  int missingFinals, int wordErrors, int words) {
+                  InterimStability interims, List<Double> firstInterims, List<Double> firstInterimsFromPeak,
+                  int sentences, int extraFinals, int missingFinals, int wordErrors, int words) {
     }
 
     private SpeakerRun() {
@@ -57,11 +59,14 @@ final class SpeakerRun {
         List<Integer> collectorOf = new ArrayList<>();
         List<Future<?>> runs = new ArrayList<>();
         List<List<Instant>> onsets = new ArrayList<>();
+        List<List<Instant>> peakOnsets = new ArrayList<>();
         String shared = null;
         long t0 = System.nanoTime();
         for (int s = 0; s < n; s++) {
             List<Instant> speakerOnsets = new CopyOnWriteArrayList<>();
             onsets.add(speakerOnsets);
+            List<Instant> speakerPeakOnsets = new CopyOnWriteArrayList<>();
+            peakOnsets.add(speakerPeakOnsets);
             String id = "spk" + s;
             speakerIds.add(id);
             String room;
@@ -82,8 +87,10 @@ final class SpeakerRun {
                     Thread.sleep(offset * 700L % 3000); // speakers do not start in lockstep
                     for (int i = 0; i < each; i++) {
                         short[] sentence = speech.get((offset + i) % speech.size()).audio();
-                        // speech onset: when the frame holding the sentence's first voiced sample is sent
-                        speakerOnsets.add(Instant.now().plusMillis(800 + SpeechTimings.firstVoicedFrameMs(sentence, 20)));
+                        // speech onset: when the frame holding the sentence's first 10 ms at the VAD's floor is sent
+                        Instant sent = Instant.now().plusMillis(800);
+                        speakerOnsets.add(sent.plusMillis(SpeechTimings.firstLevelFrameMs(sentence, 20)));
+                        speakerPeakOnsets.add(sent.plusMillis(SpeechTimings.firstVoicedFrameMs(sentence, 20)));
                         c.stream(Audio.concat(Audio.silence(16000, 0.8), sentence), 16000, 20, 1.0);
                     }
                     c.stream(Audio.silence(16000, 1.0), 16000, 20, 1.0);
@@ -101,6 +108,7 @@ final class SpeakerRun {
         List<Double> latencies = new ArrayList<>();
         InterimStability interims = new InterimStability(0, 0, 0, 0, 0, 0, 0, List.of());
         List<Double> firstInterims = new ArrayList<>();
+        List<Double> firstInterimsFromPeak = new ArrayList<>();
         int extraFinals = 0;
         int missingFinals = 0;
         int wordErrors = 0;
@@ -111,6 +119,7 @@ final class SpeakerRun {
             List<Transcript> own = c.of(Transcript.class).stream().filter(t -> id.equals(t.speaker())).toList();
             interims = interims.plus(InterimStability.of(own));
             firstInterims.addAll(SpeechTimings.firstInterimDelays(own, onsets.get(s)));
+            firstInterimsFromPeak.addAll(SpeechTimings.firstInterimDelays(own, peakOnsets.get(s)));
             // one final per sentence spoken; more = a sentence cut in two (or more) by the endpoint
             long finals = own.stream().filter(Transcript::isFinal).count();
             extraFinals += (int) Math.max(0, finals - each);
@@ -148,8 +157,8 @@ final class SpeakerRun {
             }
             c.close();
         }
-        return new Result(latencies, degraded, states, seconds, interims, firstInterims, n * each, extraFinals,
-                missingFinals, wordErrors, words);
+        return new Result(latencies, degraded, states, seconds, interims, firstInterims, firstInterimsFromPeak,
+                n * each, extraFinals, missingFinals, wordErrors, words);
     }
 
     /**

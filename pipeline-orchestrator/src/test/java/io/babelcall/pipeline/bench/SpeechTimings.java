@@ -17,7 +17,32 @@ final class SpeechTimings {
     /** -55 dBFS, the VAD's absolute floor, as a PCM16 amplitude. */
     private static final int VOICED_FLOOR = (int) (32768 * Math.pow(10, -55 / 20.0));
 
-    /** Milliseconds from the start of {@code pcm} to the frame holding its first sample above -55 dBFS (the VAD's floor). */
+    /**
+     * Milliseconds from the start of {@code pcm} to the frame of {@code frameMs} holding its first 10 ms whose level
+     * (RMS, as the VAD measures it) reaches -55 dBFS, the VAD's floor: speech onset. flite starts each utterance with
+     * ~200 ms of noise at -62 to -69 dBFS whose single samples reach -50 dBFS, so a sample peak over the floor
+     * ({@link #firstVoicedFrameMs}) can put the onset up to ~200 ms before the speech.
+     */
+    static long firstLevelFrameMs(short[] pcm, int frameMs) {
+        int analysis = 160;
+        double floor = Math.pow(VOICED_FLOOR, 2);
+        for (int f = 0; f + analysis <= pcm.length; f += analysis) {
+            double sum = 0;
+            for (int i = f; i < f + analysis; i++) {
+                sum += (double) pcm[i] * pcm[i];
+            }
+            if (sum / analysis >= floor) {
+                int frame = 16000 * frameMs / 1000;
+                return (long) (f / frame) * frameMs;
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * Milliseconds from the start of {@code pcm} to the frame holding its first sample above -55 dBFS (the onset of
+     * rounds 1-12, kept for comparison: see {@link #firstLevelFrameMs}).
+     */
     static long firstVoicedFrameMs(short[] pcm, int frameMs) {
         for (int i = 0; i < pcm.length; i++) {
             if (Math.abs(pcm[i]) > VOICED_FLOOR) {
