@@ -132,7 +132,8 @@ public class PocketsphinxFactory implements EngineFactory<SpeechRecognizer> {
 
     /**
      * A thread that makes decoders (model loading, warm-up), so decode threads never wait for it; {@code background}:
-     * at low priority, so a decoder made for the next speaker never slows the one speaking now.
+     * at low priority, for decoders made ahead of need (when they are made at all is the pool's policy: {@link
+     * DecoderPool}).
      */
     private static ExecutorService loaderThread(String name, boolean background) {
         ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
