@@ -85,18 +85,13 @@ public final class FinalPassBenchmark {
                 int to = Math.min(pcm.length, span[1] + 1600);
                 long fed = System.nanoTime();
                 int interimsBefore = finals.interims.size();
-                int firstWordAt = -1;
+                // onset as the socket benchmark's: the first 10 ms at the VAD's floor
+                long onsetMs = FIRST_WORD ? SpeechTimings.firstLevelFrameMs(Arrays.copyOfRange(pcm, from, to), 20) : 0;
+                long firstWordAt = -1;
                 for (int i = from; i < to; i += FRAME) {
                     session.accept(pcm, i, Math.min(FRAME, to - i));
-                    if (FIRST_WORD && firstWordAt < 0) {
-                        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(1))
-                                .until(() -> PocketsphinxProbe.decodedEverything(recognizer));
-                        if (finals.interims.subList(interimsBefore, finals.interims.size()).stream()
-                                .anyMatch(t -> !t.isBlank())) {
-                            // onset as the socket benchmark's: the first 10 ms at the VAD's floor
-                            long onsetMs = SpeechTimings.firstLevelFrameMs(Arrays.copyOfRange(pcm, from, to), 20);
-                            firstWordAt = (int) ((i + FRAME - from) / 16 - onsetMs);
-                        }
+                    if (FIRST_WORD && firstWordAt < 0 && hypothesisAfter(recognizer, finals, interimsBefore)) {
+                        firstWordAt = (i + FRAME - from) / 16 - onsetMs;
                     }
                 }
                 if (!WHOLE) {
@@ -107,10 +102,18 @@ public final class FinalPassBenchmark {
                 session.endUtterance();
                 Object result = finals.await(finals.results.size() + 1);
                 long ms = FIRST_WORD ? firstWordAt : (System.nanoTime() - start) / 1_000_000;
+                if (ms < 0) {
+                    System.out.printf("  %s: no hypothesis before the end, not counted  \"%s\"%n", file.getFileName(),
+                            result);
+                    continue;
+                }
                 millis.add(ms);
                 System.out.printf("  %s %5.2f s: %s %3d ms  \"%s\"%n", file.getFileName(), (to - from) / 16000.0,
                         what(), ms, result);
             }
+        }
+        if (millis.isEmpty()) {
+            return;
         }
         List<Long> sorted = millis.stream().sorted().toList();
         System.out.printf("%s: %d utterances, %s p50 %d ms, max %d ms, total %d ms (first %d ms); load average %.1f%n",
@@ -118,6 +121,13 @@ public final class FinalPassBenchmark {
                 sorted.get(sorted.size() - 1),
                 sorted.stream().mapToLong(Long::longValue).sum(), millis.get(0),
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    }
+
+    /** Once the audio given so far is decoded: whether a non-empty hypothesis came after the first {@code from}. */
+    private static boolean hypothesisAfter(SpeechRecognizer recognizer, Recording finals, int from) {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(1))
+                .until(() -> PocketsphinxProbe.decodedEverything(recognizer));
+        return finals.interims.subList(from, finals.interims.size()).stream().anyMatch(t -> !t.isBlank());
     }
 
     private static String what() {

@@ -1,6 +1,7 @@
 package io.babelcall.pipeline.bench;
 
 import io.babelcall.common.caption.Transcript;
+import io.babelcall.pipeline.audio.Endpointer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,7 +25,7 @@ final class SpeechTimings {
      * ({@link #firstVoicedFrameMs}) can put the onset up to ~200 ms before the speech.
      */
     static long firstLevelFrameMs(short[] pcm, int frameMs) {
-        int analysis = 160;
+        int analysis = Endpointer.FRAME;
         double floor = Math.pow(VOICED_FLOOR, 2);
         for (int f = 0; f + analysis <= pcm.length; f += analysis) {
             double sum = 0;

@@ -6,11 +6,10 @@ import static org.awaitility.Awaitility.await;
 import com.sun.jna.Pointer;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -91,39 +90,12 @@ class DecoderPoolTests {
         assertThat(madeAhead).hasValue(2);
     }
 
-    /** A one-thread loader that counts the decoders it is asked to make. */
+    /** A one-thread loader that counts the decoders it starts making. */
     private static ExecutorService counting(AtomicInteger counter) {
-        ExecutorService thread = Executors.newSingleThreadExecutor();
-        return new AbstractExecutorService() {
+        return new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>()) {
             @Override
-            public void execute(Runnable task) {
+            protected void beforeExecute(Thread t, Runnable r) {
                 counter.incrementAndGet();
-                thread.execute(task);
-            }
-
-            @Override
-            public void shutdown() {
-                thread.shutdown();
-            }
-
-            @Override
-            public List<Runnable> shutdownNow() {
-                return thread.shutdownNow();
-            }
-
-            @Override
-            public boolean isShutdown() {
-                return thread.isShutdown();
-            }
-
-            @Override
-            public boolean isTerminated() {
-                return thread.isTerminated();
-            }
-
-            @Override
-            public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-                return thread.awaitTermination(timeout, unit);
             }
         };
     }
