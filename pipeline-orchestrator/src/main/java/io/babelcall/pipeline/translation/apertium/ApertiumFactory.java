@@ -25,11 +25,13 @@ import java.util.stream.Stream;
  * Type {@code apertium}: local pipelines from the installed {@code .mode} files. Options: {@code modes-dir}
  * ({@code /usr/share/apertium/modes}), {@code modes} (directions to use, e.g. {@code eng-spa,spa-eng}; default every
  * installed plain direction), {@code preload} (true: start and warm every pipeline at start-up), {@code max-chars}
- * (2000), {@code stall-timeout} (the instance timeout).
+ * (2000), {@code stall-timeout} (the instance timeout), {@code start-timeout} (30 s: a fresh pipeline's first answer).
  */
 public class ApertiumFactory implements EngineFactory<Translator> {
 
     public static final String TYPE = "apertium";
+    /** A fresh pipeline's first answer: 8 pipelines cold-started at once took 4.4 s of two cores (the default 2 s killed them). */
+    static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     private static final Map<String, String> PACKAGES = Map.of(
             "lrx-proc", "apertium-lex-tools",
             "lt-proc", "lttoolbox",
@@ -56,6 +58,7 @@ public class ApertiumFactory implements EngineFactory<Translator> {
         boolean preload = o.bool("preload", true);
         int maxChars = o.integer("max-chars", 2000, 1, 100_000);
         Duration stall = o.duration("stall-timeout", def.timeout());
+        Duration start = o.duration("start-timeout", START_TIMEOUT);
 
         if (!Files.isDirectory(dir)) {
             errors.add(o.property("modes-dir"), dir + " does not exist; install Apertium language pairs, e.g.: "
@@ -110,7 +113,7 @@ public class ApertiumFactory implements EngineFactory<Translator> {
                             + "install it with: apt-get install -y " + pkg);
                 }
             }
-            pipelines.putIfAbsent(new TranslationPair(source.get(), target.get()), new ApertiumPipeline(mode, stall));
+            pipelines.putIfAbsent(new TranslationPair(source.get(), target.get()), new ApertiumPipeline(mode, stall, start));
         }
         if (!missing.isEmpty() || pipelines.isEmpty()) {
             pipelines.values().forEach(ApertiumPipeline::close);

@@ -20,7 +20,10 @@ import org.slf4j.LoggerFactory;
  * One long-lived Apertium pipeline (the processes of one {@code .mode}, chained with OS pipes, all in null-flush mode).
  * Each request is written as one block ended by NUL; the pipeline answers each block with one block ended by NUL, in
  * order, so several requests may be in flight and are matched first-in first-out. A pipeline that exits or stops
- * answering within {@code stallTimeout} is killed (its pending requests fail) and restarted on the next request.
+ * answering within {@code stallTimeout} is killed (its pending requests fail) and restarted on the next request. Until
+ * a fresh pipeline has answered once it has {@code startTimeout} instead: its processes are still loading their
+ * dictionaries (~0.6 s of CPU each, several seconds when the services start together on a busy machine), and killing
+ * it then would only make the next request start it again from nothing.
  */
 final class ApertiumPipeline implements AutoCloseable {
 
@@ -28,14 +31,16 @@ final class ApertiumPipeline implements AutoCloseable {
 
     private final ApertiumMode mode;
     private final Duration stallTimeout;
+    private final Duration startTimeout;
     private Running running; // guarded by this
     private boolean closed;
     private int starts;
     private volatile String lastError;
 
-    ApertiumPipeline(ApertiumMode mode, Duration stallTimeout) {
+    ApertiumPipeline(ApertiumMode mode, Duration stallTimeout, Duration startTimeout) {
         this.mode = mode;
         this.stallTimeout = stallTimeout;
+        this.startTimeout = startTimeout.compareTo(stallTimeout) > 0 ? startTimeout : stallTimeout;
     }
 
     String name() {
@@ -63,9 +68,11 @@ final class ApertiumPipeline implements AutoCloseable {
                 return result;
             }
         }
-        CompletableFuture.delayedExecutor(stallTimeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+        long limitMs = (r.answered ? stallTimeout : startTimeout).toMillis();
+        CompletableFuture.delayedExecutor(limitMs, TimeUnit.MILLISECONDS).execute(() -> {
             if (!result.isDone()) {
-                kill(r, "apertium pipeline " + mode.name() + " stalled for " + stallTimeout.toMillis() + " ms");
+                kill(r, "apertium pipeline " + mode.name() + (r.answered ? " stalled for " : " not started within ")
+                        + limitMs + " ms");
             }
         });
         return result.thenApply(ApertiumStreamFormat::reformat);
@@ -143,6 +150,7 @@ final class ApertiumPipeline implements AutoCloseable {
                     }
                     String text = block.toString(StandardCharsets.UTF_8);
                     block.reset();
+                    r.answered = true;
                     if (next != null) {
                         next.complete(text);
                     } else {
@@ -207,6 +215,7 @@ final class ApertiumPipeline implements AutoCloseable {
         final InputStream stdout;
         final Deque<CompletableFuture<String>> pending = new ArrayDeque<>();
         volatile boolean dead;
+        volatile boolean answered; // a block came back: the processes are loaded
 
         Running(List<Process> processes) {
             this.processes = processes;
