@@ -73,20 +73,34 @@ cleanup() {
   trap - INT TERM EXIT
   echo
   echo "==> stopping"
-  local i
+  # The services first, Redis and Janus once they are gone: a service whose Redis vanished before it would spend its
+  # shutdown reconnecting and logging errors (and could not withdraw what it registered there).
+  local i services=() infrastructure=()
   for i in "${!PIDS[@]}"; do
-    # Each service runs in its own process group (setsid), so engine subprocesses stop with it.
-    kill -TERM -- "-${PIDS[$i]}" 2>/dev/null || kill -TERM "${PIDS[$i]}" 2>/dev/null || true
+    case "${NAMES[$i]}" in
+      redis | janus) infrastructure+=("$i") ;;
+      *) services+=("$i") ;;
+    esac
   done
+  stop_group "${services[@]}"
+  stop_group "${infrastructure[@]}"
+  echo "==> stopped"
+}
+# stop_group INDEX...: SIGTERM to each process, up to 25 s for all of them to exit, then SIGKILL; then whatever is left
+# of their process groups (each runs in its own, via setsid: engine subprocesses) gets SIGTERM. The process itself is
+# signalled first so that it closes its subprocesses as it shuts down instead of seeing them die under it.
+stop_group() {
+  local i
+  for i in "$@"; do kill -TERM "${PIDS[$i]}" 2>/dev/null || true; done
   local deadline=$((SECONDS + 25))
-  for i in "${!PIDS[@]}"; do
+  for i in "$@"; do
     while kill -0 "${PIDS[$i]}" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.2; done
     if kill -0 "${PIDS[$i]}" 2>/dev/null; then
       echo "    ${NAMES[$i]} did not stop in time; killing"
       kill -KILL -- "-${PIDS[$i]}" 2>/dev/null || kill -KILL "${PIDS[$i]}" 2>/dev/null || true
     fi
+    kill -TERM -- "-${PIDS[$i]}" 2>/dev/null || true
   done
-  echo "==> stopped"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
