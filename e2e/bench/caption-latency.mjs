@@ -11,6 +11,7 @@
 //                                                           # decoders leave the two cores to the pipeline
 //   BENCH_CPUS=shared BENCH_CAMERAS=off node ...          # browsers and suite on the same cores (below)
 //   BENCH_UPLINK_WAV=/tmp/up.wav BENCH_CAMERAS=off node ... # also writes what A's page sent (and the WAV it played)
+//   BENCH_LISTENER_CSS='.cap { backdrop-filter: blur(4px) }' node ...  # extra CSS on B's page: what styling costs
 // Any service setting can be compared through the environment, e.g. BABELCALL_VAD_SPECULATIVEFINALAFTER=0ms.
 // Figures seen are in docs/benchmarks/pipeline.md.
 
@@ -49,6 +50,9 @@ const CAMERAS = process.env.BENCH_CAMERAS !== 'off';
 const CPUS = process.env.BENCH_CPUS || 'split';
 // BENCH_UPLINK_WAV=FILE writes what A's page sent to the orchestrator (PCM16 16 kHz), e.g. to decode it again offline.
 const UPLINK_WAV = process.env.BENCH_UPLINK_WAV;
+// BENCH_LISTENER_CSS=RULES adds a style sheet to B's page once it is in the room (e.g. the caption styling of a build
+// before, to compare its rendering cost in one build).
+const LISTENER_CSS = process.env.BENCH_LISTENER_CSS;
 
 const pct = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -157,8 +161,11 @@ async function round(a, b, aId, speech) {
       transcriptMs: tr.shownAt - ends[k],
       translationMs: es && es.shownAt ? es.shownAt - ends[k] : null,
       serverMs: es ? Date.parse(es.publishedAt) - Date.parse(es.endOfSpeechAt) : null,
+      serverTranscriptMs: tr.publishedAt ? Date.parse(tr.publishedAt) - eos : null,
       serverEosLagMs: eos - ends[k],
       deliveryMs: es && es.receivedAt ? es.receivedAt - Date.parse(es.publishedAt) : null,
+      deliveryEnMs: tr.publishedAt ? tr.receivedAt - Date.parse(tr.publishedAt) : null,
+      renderEnMs: tr.shownAt ? tr.shownAt - tr.receivedAt : null,
       renderMs: es && es.shownAt ? es.shownAt - es.receivedAt : null,
     });
   }
@@ -184,6 +191,7 @@ try {
   await join(b.page, { name: 'Listener', spoken: 'es', caption: 'es', dubbing: false, micOff: true });
   await b.page.click('#btn-create');
   await inRoom(b.page);
+  if (LISTENER_CSS) await b.page.addStyleTag({ content: LISTENER_CSS });
   await a.page.goto(b.page.url());
   await join(a.page, { name: 'Speaker', spoken: 'en', caption: 'en', dubbing: false, micOff: true });
   await a.page.click('#btn-join');
@@ -199,8 +207,10 @@ try {
     for (const x of got) {
       console.log(`  ${String(x.sentence + 1).padStart(2)} "${x.text}": transcript ${Math.round(x.transcriptMs)} ms, `
         + `translation ${x.translationMs == null ? '-' : Math.round(x.translationMs)} ms, server ${x.serverMs ?? '-'} ms `
+        + `(English ${x.serverTranscriptMs ?? '-'} ms) `
         + `(server's end of speech ${Math.round(x.serverEosLagMs)} ms after the WAV's; Spanish published -> received `
-        + `${x.deliveryMs ?? '-'} ms -> shown ${x.renderMs ?? '-'} ms)`);
+        + `${x.deliveryMs ?? '-'} ms -> shown ${x.renderMs ?? '-'} ms; English ${x.deliveryEnMs ?? '-'} ms -> `
+        + `${x.renderEnMs ?? '-'} ms)`);
     }
     rows.push(...got);
   }
@@ -218,9 +228,11 @@ try {
     + ` (beyond one per sentence: ${Math.max(0, rows.length - sentences)})`);
   line('  English final on screen', tr);
   line('  Spanish translation on screen', es);
+  line('  orchestrator: its end of speech -> English final published', rows.filter((x) => x.serverTranscriptMs != null).map((x) => x.serverTranscriptMs));
   line('  orchestrator: its end of speech -> Spanish published', server);
   line('  orchestrator\'s end of speech after the WAV\'s', lag);
   line('  Spanish translation published -> received by B\'s page', rows.filter((x) => x.deliveryMs != null).map((x) => x.deliveryMs));
+  line('  English final published -> received by B\'s page', rows.filter((x) => x.deliveryEnMs != null).map((x) => x.deliveryEnMs));
   line('  Spanish translation received -> shown (next frame)', rows.filter((x) => x.renderMs != null).map((x) => x.renderMs));
   console.log(`  load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 } finally {
