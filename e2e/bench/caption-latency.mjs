@@ -219,21 +219,22 @@ try {
     cpSync(speech.path, UPLINK_WAV.replace(/(\.wav)?$/, '-spoken.wav'));
   }
   const sentences = COUNT * ROUNDS;
-  const tr = rows.map((x) => x.transcriptMs);
-  const es = rows.filter((x) => x.translationMs != null).map((x) => x.translationMs);
-  const server = rows.filter((x) => x.serverMs != null).map((x) => x.serverMs);
-  const lag = rows.map((x) => x.serverEosLagMs);
-  const line = (what, xs) => console.log(`${what}: n=${xs.length} p50 ${pct(xs, 50).toFixed(0)} ms  p95 ${pct(xs, 95).toFixed(0)} ms`);
+  // p50/p95 of one field over the rows that have it
+  const line = (what, key) => {
+    const xs = rows.map((x) => x[key]).filter((v) => v != null);
+    console.log(`${what}: n=${xs.length} p50 ${pct(xs, 50).toFixed(0)} ms  p95 ${pct(xs, 95).toFixed(0)} ms`);
+  };
   console.log(`\n== end of speech (WAV) -> on B's screen, ${media}, cameras ${CAMERAS ? 'on' : 'off'}, CPUs ${CPUS}, ${sentences} sentences spoken, ${rows.length} finals`
     + ` (beyond one per sentence: ${Math.max(0, rows.length - sentences)})`);
-  line('  English final on screen', tr);
-  line('  Spanish translation on screen', es);
-  line('  orchestrator: its end of speech -> English final published', rows.filter((x) => x.serverTranscriptMs != null).map((x) => x.serverTranscriptMs));
-  line('  orchestrator: its end of speech -> Spanish published', server);
-  line('  orchestrator\'s end of speech after the WAV\'s', lag);
-  line('  Spanish translation published -> received by B\'s page', rows.filter((x) => x.deliveryMs != null).map((x) => x.deliveryMs));
-  line('  English final published -> received by B\'s page', rows.filter((x) => x.deliveryEnMs != null).map((x) => x.deliveryEnMs));
-  line('  Spanish translation received -> shown (next frame)', rows.filter((x) => x.renderMs != null).map((x) => x.renderMs));
+  line('  English final on screen', 'transcriptMs');
+  line('  Spanish translation on screen', 'translationMs');
+  line('  orchestrator: its end of speech -> English final published', 'serverTranscriptMs');
+  line('  orchestrator: its end of speech -> Spanish published', 'serverMs');
+  line('  orchestrator\'s end of speech after the WAV\'s', 'serverEosLagMs');
+  line('  Spanish translation published -> received by B\'s page', 'deliveryMs');
+  line('  English final published -> received by B\'s page', 'deliveryEnMs');
+  line('  Spanish translation received -> shown (next frame)', 'renderMs');
+  line('  English final received -> shown (next frame)', 'renderEnMs');
   console.log(`  load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 } finally {
   for (const p of participants) await p.browser.close().catch(() => {});

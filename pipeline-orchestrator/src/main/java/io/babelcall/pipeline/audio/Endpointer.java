@@ -155,20 +155,27 @@ public final class Endpointer {
         return noiseFloor;
     }
 
-    private void analyse() {
+    /** The level (RMS) in dBFS of the {@link #FRAME} samples of {@code pcm} from {@code offset}; -100 for silence. */
+    public static double frameLevelDb(short[] pcm, int offset) {
         long sumSquares = 0;
+        for (int k = offset; k < offset + FRAME; k++) {
+            sumSquares += (long) pcm[k] * pcm[k];
+        }
+        double meanSquare = sumSquares / (double) FRAME;
+        return meanSquare < 1e-3 ? -100 : 10 * Math.log10(meanSquare / (32768.0 * 32768.0));
+    }
+
+    private void analyse() {
         int crossings = 0;
         short prev = frame[0];
         for (int k = 0; k < FRAME; k++) {
             short s = frame[k];
-            sumSquares += (long) s * s;
             if ((s >= 0) != (prev >= 0)) {
                 crossings++;
             }
             prev = s;
         }
-        double meanSquare = sumSquares / (double) FRAME;
-        double levelDb = meanSquare < 1e-3 ? -100 : 10 * Math.log10(meanSquare / (32768.0 * 32768.0));
+        double levelDb = frameLevelDb(frame, 0);
         double zcr = crossings / (double) (FRAME - 1);
         updateNoiseFloor(levelDb);
         boolean voiced = levelDb > Math.max(noiseFloor + snrDb, minLevelDb) && zcr <= maxZcr;

@@ -2,6 +2,7 @@ package io.babelcall.pipeline.bench;
 
 import io.babelcall.common.caption.Transcript;
 import io.babelcall.pipeline.audio.Endpointer;
+import io.babelcall.pipeline.audio.VadProperties;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,24 +16,19 @@ final class SpeechTimings {
     private SpeechTimings() {
     }
 
-    /** -55 dBFS, the VAD's absolute floor, as a PCM16 amplitude. */
-    private static final int VOICED_FLOOR = (int) (32768 * Math.pow(10, -55 / 20.0));
+    /** The VAD's absolute floor (-55 dBFS by default) as a PCM16 amplitude. */
+    private static final int VOICED_FLOOR = (int) (32768 * Math.pow(10, VadProperties.defaults().minLevelDb() / 20));
 
     /**
      * Milliseconds from the start of {@code pcm} to the frame of {@code frameMs} holding its first 10 ms whose level
-     * (RMS, as the VAD measures it) reaches -55 dBFS, the VAD's floor: speech onset. flite starts each utterance with
+     * (RMS, {@link Endpointer#frameLevelDb}) is above the VAD's floor (-55 dBFS): speech onset. flite starts each utterance with
      * ~200 ms of noise at -62 to -69 dBFS whose single samples reach -50 dBFS, so a sample peak over the floor
      * ({@link #firstVoicedFrameMs}) can put the onset up to ~200 ms before the speech.
      */
     static long firstLevelFrameMs(short[] pcm, int frameMs) {
-        int analysis = Endpointer.FRAME;
-        double floor = Math.pow(VOICED_FLOOR, 2);
-        for (int f = 0; f + analysis <= pcm.length; f += analysis) {
-            double sum = 0;
-            for (int i = f; i < f + analysis; i++) {
-                sum += (double) pcm[i] * pcm[i];
-            }
-            if (sum / analysis >= floor) {
+        double floorDb = VadProperties.defaults().minLevelDb();
+        for (int f = 0; f + Endpointer.FRAME <= pcm.length; f += Endpointer.FRAME) {
+            if (Endpointer.frameLevelDb(pcm, f) > floorDb) {
                 int frame = 16000 * frameMs / 1000;
                 return (long) (f / frame) * frameMs;
             }

@@ -30,7 +30,7 @@ import java.util.stream.Stream;
 public class ApertiumFactory implements EngineFactory<Translator> {
 
     public static final String TYPE = "apertium";
-    /** A fresh pipeline's first answer: 8 pipelines cold-started at once took 4.4 s of two cores (the default 2 s killed them). */
+    /** A fresh pipeline's first answer: eight cold-started at once took 4.4 s of two cores (docs/engines.md). */
     static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     private static final Map<String, String> PACKAGES = Map.of(
             "lrx-proc", "apertium-lex-tools",

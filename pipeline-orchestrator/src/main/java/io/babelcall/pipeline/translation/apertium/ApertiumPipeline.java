@@ -40,7 +40,7 @@ final class ApertiumPipeline implements AutoCloseable {
     ApertiumPipeline(ApertiumMode mode, Duration stallTimeout, Duration startTimeout) {
         this.mode = mode;
         this.stallTimeout = stallTimeout;
-        this.startTimeout = startTimeout.compareTo(stallTimeout) > 0 ? startTimeout : stallTimeout;
+        this.startTimeout = startTimeout.compareTo(stallTimeout) > 0 ? startTimeout : stallTimeout; // never shorter
     }
 
     String name() {
@@ -68,10 +68,11 @@ final class ApertiumPipeline implements AutoCloseable {
                 return result;
             }
         }
-        long limitMs = (r.answered ? stallTimeout : startTimeout).toMillis();
+        boolean loaded = r.answered;
+        long limitMs = (loaded ? stallTimeout : startTimeout).toMillis();
         CompletableFuture.delayedExecutor(limitMs, TimeUnit.MILLISECONDS).execute(() -> {
             if (!result.isDone()) {
-                kill(r, "apertium pipeline " + mode.name() + (r.answered ? " stalled for " : " not started within ")
+                kill(r, "apertium pipeline " + mode.name() + (loaded ? " stalled for " : " not started within ")
                         + limitMs + " ms");
             }
         });
