@@ -21,7 +21,7 @@ ROOMS=${ROOMS:-100}
 IDLE_LEVELS=${IDLE_LEVELS:-1000,2000,5000,10000}
 SCENARIOS=${SCENARIOS:-relay1,relay2,idle}
 # Small thread stacks, a capped heap and a serial collector that keeps little free heap committed (Min/MaxHeapFreeRatio):
-# memory per idle socket is mostly Tomcat's per-connection buffers and objects; these flags keep the JVM's own overhead
+# memory per idle socket is mostly Netty's per-connection objects (~4 KB); these flags keep the JVM's own overhead
 # down (see docs/benchmarks/signaling.md). MALLOC_ARENA_MAX=2 caps glibc's malloc arenas of the server processes, and
 # TrimNativeHeapInterval returns the C heap the JVM freed (JIT arenas, start-up, handshake bursts) to the OS every 2 s.
 # A small young generation (-Xmn8m): the eden is touched whole between collections, so its size is resident memory;

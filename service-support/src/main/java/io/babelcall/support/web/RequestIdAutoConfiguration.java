@@ -9,7 +9,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.context.annotation.Bean;
 
 /**
- * Request ids for the WebFlux services (api, orchestrator): the {@link RequestIdWebFilter} and the MDC accessor that
+ * Request ids for the WebFlux services (api, orchestrator, signaling): the {@link RequestIdWebFilter} and the MDC accessor that
  * lets Reactor's automatic context propagation put {@code requestId} in the MDC of every thread serving the request.
  */
 @AutoConfiguration

@@ -1,7 +1,6 @@
 package io.babelcall.signaling.config;
 
 import io.babelcall.signaling.redis.SignalingRedis;
-import io.babelcall.common.token.ParticipantTokens;
 import io.babelcall.signaling.media.JanusNodes;
 import io.babelcall.signaling.media.SfuNodeMetrics;
 import io.babelcall.signaling.media.SfuRooms;
@@ -12,9 +11,6 @@ import io.babelcall.signaling.presence.RedisHealthIndicator;
 import io.babelcall.signaling.presence.ReplicaHeartbeat;
 import io.babelcall.signaling.relay.ReplicaBus;
 import io.babelcall.signaling.session.SignalingHandler;
-import io.babelcall.signaling.transport.SignalingUpgradeStrategy;
-import io.babelcall.signaling.transport.SignalingWebSocketHandler;
-import io.babelcall.signaling.transport.TokenHandshakeInterceptor;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -26,10 +22,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -114,35 +106,5 @@ public class SignalingConfiguration {
     @Bean
     ReplicaHeartbeat replicaHeartbeat(SignalingProperties props, PresenceStore store, SignalingHandler handler) {
         return new ReplicaHeartbeat(props, store, handler);
-    }
-
-    /** Closes sockets off the caller's thread (a close frame may block on a stuck client). */
-    @Bean(destroyMethod = "shutdown")
-    ExecutorService signalingCloser() {
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                r -> {
-                    Thread t = new Thread(r, "signaling-close");
-                    t.setDaemon(true);
-                    return t;
-                });
-        pool.allowCoreThreadTimeOut(true);
-        return pool;
-    }
-
-    @Bean
-    SignalingWebSocketHandler signalingWebSocketHandler() {
-        return new SignalingWebSocketHandler();
-    }
-
-    @Bean
-    SignalingUpgradeStrategy signalingUpgradeStrategy(SignalingHandler handler, SignalingProperties props,
-                                                      SignalingMetrics metrics, ExecutorService signalingCloser) {
-        return new SignalingUpgradeStrategy(handler, props, metrics, signalingCloser);
-    }
-
-    @Bean
-    TokenHandshakeInterceptor tokenHandshakeInterceptor(ParticipantTokens tokens, PresenceStore store,
-                                                        SignalingHandler handler, SignalingMetrics metrics) {
-        return new TokenHandshakeInterceptor(tokens, store, handler, metrics);
     }
 }

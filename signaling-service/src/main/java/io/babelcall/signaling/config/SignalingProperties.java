@@ -20,8 +20,7 @@ import org.springframework.validation.annotation.Validated;
 public record SignalingProperties(
         @NotEmpty List<String> allowedOrigins,
         @Min(1024) int maxMessageBytes,
-        @Min(256) int frameBufferChars,
-        @Min(512) int socketBufferBytes,
+        @Min(1) int maxSockets,
         @Min(0) int frameWorkers,
         @Valid @NotNull RateLimit rateLimit,
         @NotNull Duration reconnectGrace,
@@ -60,19 +59,22 @@ public record SignalingProperties(
     }
 
     /**
-     * Bounded per-session send: more than {@code bufferChars} queued (UTF-16 chars, as the queue holds strings) or a
-     * send stuck for {@code timeLimit} closes it.
+     * Bounded per-session send: more than {@code bufferChars} queued (UTF-16 chars of the messages written but not yet
+     * on the wire) or a send stuck for {@code timeLimit} closes it. While the whole replica has more than
+     * {@code replicaBufferChars} queued, any socket with more than {@code fairShareChars} of it is closed the same way:
+     * the queued frames are in Netty's direct memory, and a few sockets that do not read must not exhaust it for all.
      */
-    public record Send(@Min(1024) int bufferChars, @NotNull Duration timeLimit) {
+    public record Send(@Min(1024) int bufferChars, @NotNull Duration timeLimit, @Min(1024) long replicaBufferChars,
+                       @Min(1024) int fairShareChars) {
     }
 
     /** The defaults of application.yml, for tests that build the handler without Spring (a test checks they agree). */
     public static SignalingProperties defaults() {
-        return new SignalingProperties(List.of("http://localhost:8080", "http://127.0.0.1:8080"), 65536, 512, 512, 0,
+        return new SignalingProperties(List.of("http://localhost:8080", "http://127.0.0.1:8080"), 65536, 20000, 0,
                 new RateLimit(50, 100), Duration.ofSeconds(15),
                 new Heartbeat(Duration.ofSeconds(10), Duration.ofSeconds(30)),
                 new Presence(Duration.ofSeconds(10), Duration.ofSeconds(3), Duration.ofSeconds(5)),
-                new Send(1 << 20, Duration.ofSeconds(10)), Duration.ofHours(24), Duration.ofMinutes(1),
+                new Send(1 << 20, Duration.ofSeconds(10), 8L << 20, 64 << 10), Duration.ofHours(24), Duration.ofMinutes(1),
                 Duration.ofSeconds(10), null);
     }
 }

@@ -1,90 +1,61 @@
 package io.babelcall.signaling.config;
 
+import io.babelcall.common.token.ParticipantTokens;
+import io.micrometer.observation.ObservationRegistry;
 import io.babelcall.signaling.metrics.SignalingMetrics;
-import io.babelcall.signaling.transport.FrameDispatchExecutor;
-import io.babelcall.signaling.transport.OriginSyntaxCheck;
-import io.babelcall.signaling.transport.SignalingUpgradeStrategy;
-import io.babelcall.signaling.transport.SignalingWebSocketHandler;
-import io.babelcall.signaling.transport.TokenHandshakeInterceptor;
-import org.springframework.boot.tomcat.autoconfigure.TomcatServerProperties;
-import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
-import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import io.babelcall.signaling.presence.PresenceStore;
+import io.babelcall.signaling.session.SignalingHandler;
+import io.babelcall.signaling.transport.FrameWorkers;
+import io.babelcall.signaling.transport.HandshakeCheck;
+import io.babelcall.signaling.transport.WebSocketRoute;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.reactor.netty.autoconfigure.ReactorNettyProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.web.socket.config.annotation.EnableWebSocket;
-import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
-import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
-import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
-import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
+import org.springframework.http.client.ReactorResourceFactory;
 
-/** {@code /ws}: origin check, then token check, then the signaling endpoint. */
+/** {@code /ws}: the handshake check, the route on Reactor Netty, and the workers that handle frames. */
 @Configuration(proxyBeanMethods = false)
-@EnableWebSocket
-public class WebSocketConfig implements WebSocketConfigurer {
-
-    public static final String PATH = "/ws";
-
-    private final SignalingWebSocketHandler handler;
-    private final SignalingUpgradeStrategy upgrade;
-    private final TokenHandshakeInterceptor tokens;
-    private final SignalingProperties props;
-
-    public WebSocketConfig(SignalingWebSocketHandler handler, SignalingUpgradeStrategy upgrade,
-                           TokenHandshakeInterceptor tokens, SignalingProperties props) {
-        this.handler = handler;
-        this.upgrade = upgrade;
-        this.tokens = tokens;
-        this.props = props;
-    }
-
-    @Override
-    public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
-        // Spring puts its origin check (403) before the interceptors given here.
-        registry.addHandler(handler, PATH)
-                .setHandshakeHandler(new DefaultHandshakeHandler(upgrade))
-                .setAllowedOrigins(props.allowedOrigins().toArray(String[]::new))
-                .addInterceptors(new OriginSyntaxCheck(), tokens);
-    }
+public class WebSocketConfig {
 
     /**
-     * Per-session container buffer for binary frames, in bytes. Binary messages are only counted (against
-     * {@code max-message-bytes}) and refused, never read, so the buffer they pass through in parts can be tiny.
+     * Spare workers while frames wait on Redis: as many threads as could wait at once before this pool existed
+     * (Tomcat's 64 request threads); beyond it, events queue.
      */
-    static final int BINARY_BUFFER_BYTES = 128;
+    static final int MAX_SPARE_WORKERS = 64;
 
-    /**
-     * Small per-session container buffers: Tomcat allocates them for every socket, and messages larger than a buffer
-     * arrive as partial frames that the handler assembles up to {@code max-message-bytes}.
-     */
-    @Bean
-    ServletServerContainerFactoryBean createWebSocketContainer() {
-        ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
-        container.setMaxTextMessageBufferSize(props.frameBufferChars());
-        container.setMaxBinaryMessageBufferSize(BINARY_BUFFER_BYTES);
-        container.setAsyncSendTimeout(props.send().timeLimit().toMillis());
-        container.setMaxSessionIdleTimeout(0L);
-        return container;
-    }
-
-    /**
-     * The connector's executor: WebSocket frames on fork/join frame workers, HTTP requests and handshakes on a pool
-     * sized by {@code server.tomcat.threads.*} as Tomcat's own (see {@link FrameDispatchExecutor}).
-     */
     @Bean(destroyMethod = "close")
-    FrameDispatchExecutor frameDispatchExecutor(TomcatServerProperties tomcat, SignalingMetrics metrics) {
-        FrameDispatchExecutor executor = new FrameDispatchExecutor(props.frameWorkers(),
-                tomcat.getThreads().getMinSpare(), tomcat.getThreads().getMax(), "signaling");
-        metrics.bindDispatch(executor::framesDispatched, executor::requestsDispatched, executor.frameWorkers());
-        return executor;
+    FrameWorkers frameWorkers(SignalingProperties props, SignalingMetrics metrics) {
+        FrameWorkers workers = new FrameWorkers(props.frameWorkers(), MAX_SPARE_WORKERS, "signaling");
+        metrics.bindDispatch(workers::framesDispatched, workers::handshakesDispatched, workers.pool());
+        return workers;
     }
 
-    /** Smaller socket read/write buffers per connection (Tomcat's default is 8 KiB each), and the executor above. */
+    /**
+     * Event loops of this application's own instead of Reactor Netty's JVM-wide ones, which the first context to close
+     * disposes (several replicas run in one JVM in the tests; one stopping must not stop the others' servers).
+     */
     @Bean
-    WebServerFactoryCustomizer<TomcatServletWebServerFactory> signalingConnector(FrameDispatchExecutor executor) {
-        return factory -> factory.addConnectorCustomizers(connector -> {
-            connector.setProperty("socket.appReadBufSize", Integer.toString(props.socketBufferBytes()));
-            connector.setProperty("socket.appWriteBufSize", Integer.toString(props.socketBufferBytes()));
-            connector.getProtocolHandler().setExecutor(executor);
-        });
+    ReactorResourceFactory reactorResourceFactory(ReactorNettyProperties reactorNetty) {
+        ReactorResourceFactory factory = new ReactorResourceFactory();
+        factory.setUseGlobalResources(false);
+        if (reactorNetty.getShutdownQuietPeriod() != null) {
+            factory.setShutdownQuietPeriod(reactorNetty.getShutdownQuietPeriod());
+        }
+        return factory;
+    }
+
+    @Bean
+    HandshakeCheck handshakeCheck(ParticipantTokens tokens, PresenceStore store, SignalingMetrics metrics,
+                                  SignalingProperties props) {
+        return new HandshakeCheck(tokens, store, metrics, props.allowedOrigins());
+    }
+
+    @Bean
+    WebSocketRoute webSocketRoute(HandshakeCheck check, SignalingHandler handler, SignalingProperties props,
+                                  SignalingMetrics metrics, FrameWorkers workers,
+                                  ObjectProvider<ObservationRegistry> observations) {
+        return new WebSocketRoute(check, handler, props, metrics, workers,
+                observations.getIfAvailable(() -> ObservationRegistry.NOOP));
     }
 }

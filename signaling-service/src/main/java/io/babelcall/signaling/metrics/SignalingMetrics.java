@@ -61,11 +61,11 @@ public class SignalingMetrics {
      * Registers {@code babelcall.signaling.dispatched{pool}} over the connector executor's counts and the frame
      * workers' pool metrics ({@code executor_*{name="signaling.frames"}}).
      */
-    public void bindDispatch(LongSupplier frames, LongSupplier requests, ExecutorService frameWorkers) {
+    public void bindDispatch(LongSupplier frames, LongSupplier handshakes, ExecutorService frameWorkers) {
         FunctionCounter.builder("babelcall.signaling.dispatched", frames, LongSupplier::getAsLong)
-                .tag("pool", "frames").description("socket events handed to a pool").register(registry);
-        FunctionCounter.builder("babelcall.signaling.dispatched", requests, LongSupplier::getAsLong)
-                .tag("pool", "requests").description("socket events handed to a pool").register(registry);
+                .tag("work", "frames").description("work handed to the frame workers").register(registry);
+        FunctionCounter.builder("babelcall.signaling.dispatched", handshakes, LongSupplier::getAsLong)
+                .tag("work", "handshakes").description("work handed to the frame workers").register(registry);
         new ExecutorServiceMetrics(frameWorkers, "signaling.frames", List.of()).bindTo(registry);
     }
 

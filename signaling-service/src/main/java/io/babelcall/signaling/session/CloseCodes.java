@@ -5,6 +5,8 @@ public final class CloseCodes {
 
     /** Normal closure: after {@code leave}. */
     public static final int NORMAL = 1000;
+    /** Never sent: reported to the logic when a socket ended without a close frame (the connection dropped). */
+    public static final int ABNORMAL = 1006;
     /** Policy violation: rate limit exceeded. */
     public static final int POLICY = 1008;
     /** Message too big (> max message size). */

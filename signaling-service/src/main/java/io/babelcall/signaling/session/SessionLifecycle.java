@@ -15,6 +15,7 @@ import io.babelcall.support.logging.CallLog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -179,7 +180,12 @@ final class SessionLifecycle {
                 CallLog.warn(log, session.roomId, session.participantId)
                         .log("cannot mark {} away: {}", session.participantId, e.toString());
             }
-            var unused = timers.schedule(() -> graceExpired(session), props.reconnectGrace().toMillis(), TimeUnit.MILLISECONDS);
+            try {
+                var unused = timers.schedule(() -> graceExpired(session), props.reconnectGrace().toMillis(),
+                        TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                // closed while this replica shuts down: the other replicas' sweep reports the participant left
+            }
         }
         rooms.release(room);
     }

@@ -24,9 +24,9 @@ class ArchitectureTests {
 
     @ArchTest
     static final ArchRule domainDoesNotUseTheContainer = noClasses().that().resideInAnyPackage(DOMAIN)
-            .should().dependOnClassesThat().resideInAnyPackage("jakarta.websocket..", "org.apache.tomcat..",
-                    "org.apache.catalina..", "org.springframework.web.socket..")
-            .because("tests drive the logic without a socket; a container change touches transport only");
+            .should().dependOnClassesThat().resideInAnyPackage("reactor.netty.http..", "io.netty.handler.codec.http..",
+                    "org.springframework.web..", "org.springframework.http..")
+            .because("tests drive the logic without a socket; a server change touches transport only");
 
     @ArchTest
     static final ArchRule theSfuKnowsNothingOfSockets = noClasses().that().resideInAPackage("..signaling.media..")

@@ -76,7 +76,7 @@ final class LeanClient {
     boolean upgraded;
     byte[] rest = new byte[0];
     int restLength;
-    /** A text message that arrives in several frames (Tomcat splits messages larger than its 1 KiB buffer). */
+    /** A text message that arrives in several frames (a server may split a long message into several frames). */
     ByteArrayOutputStream fragments;
 
     // Guarded by this (the pacing thread sends, the selector thread answers pings and finishes writes).

@@ -100,8 +100,7 @@ public final class RelayBenchmark {
                 String server = servers.get(cross ? m % 2 : 0);
                 LeanClient c = new LeanClient(p.participantId(), m % 2, stats);
                 c.connect(loop, URI.create(server), setup.token(roomId, p));
-                // One join at a time: a peer-joined sent to a socket while its welcome is being sent can trip the
-                // server's slow-consumer check (1013; TomcatConnection.stuck() before the first write's start time).
+                // One join at a time, so that the rooms are complete before any load starts.
                 c.welcome.get(30, TimeUnit.SECONDS);
                 members.add(c);
                 clients.add(c);

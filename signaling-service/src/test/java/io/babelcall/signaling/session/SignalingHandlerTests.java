@@ -59,7 +59,7 @@ class SignalingHandlerTests {
     static Replica replica(String id, Duration alive) {
         SignalingProperties d = SignalingProperties.defaults();
         SignalingProperties props = new SignalingProperties(d.allowedOrigins(), d.maxMessageBytes(),
-                d.frameBufferChars(), d.socketBufferBytes(), d.frameWorkers(), d.rateLimit(), GRACE, d.heartbeat(),
+                d.maxSockets(), d.frameWorkers(), d.rateLimit(), GRACE, d.heartbeat(),
                 // a replica is confirmed dead after its key has been missing for 1 s (10 s in production)
                 new SignalingProperties.Presence(Duration.ofSeconds(1), d.presence().refreshInterval(),
                         d.presence().sweepInterval()),
