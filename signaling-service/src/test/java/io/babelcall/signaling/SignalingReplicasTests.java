@@ -339,7 +339,8 @@ class SignalingReplicasTests {
             y.send("{\"type\":\"ping\"}");
             y.next("pong");
         }
-        assertThat(dispatch.framesDispatched() - frames).as("frames on the frame workers").isGreaterThanOrEqualTo(10);
+        // a turn on a worker handles whatever the socket's mailbox holds by then: between 1 and 20 turns for 20 pings
+        assertThat(dispatch.framesDispatched() - frames).as("frames on the frame workers").isPositive();
         assertThat(dispatch.handshakesDispatched()).as("no frame counted as a handshake").isEqualTo(handshakesAfter);
 
         // Redis answers nobody for 1.5 s; each language update waits on it on a frame worker.
@@ -462,7 +463,8 @@ class SignalingReplicasTests {
         assertThat(r.body()).contains("babelcall_signaling_dispatched_total{", "executor_steals_total{",
                 "babelcall_signaling_sessions{", "babelcall_signaling_messages_in_total{",
                 "babelcall_signaling_messages_out_total{", "babelcall_signaling_relay_latency_seconds_bucket{",
-                "babelcall_signaling_closed_total{");
+                "babelcall_signaling_closed_total{", "babelcall_signaling_handshake_seconds_count{");
+        assertThat(r.body()).containsPattern("babelcall_signaling_handshake_seconds_count\\{[^}]*status=\"101\"");
         alice.close();
     }
 
