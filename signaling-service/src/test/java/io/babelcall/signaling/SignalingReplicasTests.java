@@ -463,7 +463,8 @@ class SignalingReplicasTests {
         assertThat(r.body()).contains("babelcall_signaling_dispatched_total{", "executor_steals_total{",
                 "babelcall_signaling_sessions{", "babelcall_signaling_messages_in_total{",
                 "babelcall_signaling_messages_out_total{", "babelcall_signaling_relay_latency_seconds_bucket{",
-                "babelcall_signaling_closed_total{", "babelcall_signaling_handshake_seconds_count{");
+                "babelcall_signaling_closed_total{", "babelcall_signaling_handshake_seconds_count{",
+                "babelcall_signaling_outbound_queued_chars ");
         assertThat(r.body()).containsPattern("babelcall_signaling_handshake_seconds_count\\{[^}]*status=\"101\"");
         alice.close();
     }

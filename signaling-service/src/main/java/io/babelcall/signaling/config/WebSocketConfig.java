@@ -55,7 +55,9 @@ public class WebSocketConfig {
     WebSocketRoute webSocketRoute(HandshakeCheck check, SignalingHandler handler, SignalingProperties props,
                                   SignalingMetrics metrics, FrameWorkers workers,
                                   ObjectProvider<ObservationRegistry> observations) {
-        return new WebSocketRoute(check, handler, props, metrics, workers,
+        WebSocketRoute route = new WebSocketRoute(check, handler, props, metrics, workers,
                 observations.getIfAvailable(() -> ObservationRegistry.NOOP));
+        metrics.bindOutboundQueue(route::queuedChars);
+        return route;
     }
 }

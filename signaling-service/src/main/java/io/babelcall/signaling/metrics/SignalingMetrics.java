@@ -46,7 +46,8 @@ public class SignalingMetrics {
 
     /** The {@code cause} tags of {@code babelcall.signaling.closed} (docs/metrics.md). */
     public static final java.util.List<String> CLOSE_CAUSES = java.util.List.of(
-            "rate_limit", "too_big", "slow_consumer", "heartbeat", "shutdown", "invalid_token", "removed");
+            "rate_limit", "too_big", "slow_consumer", "heartbeat", "shutdown", "invalid_token", "removed",
+            "replica_full");
     /** The {@code cause} tags of {@code babelcall.signaling.dropped}. */
     public static final java.util.List<String> DROP_CAUSES = java.util.List.of(
             "slow_consumer", "unknown_peer", "rate_limit", "invalid_event");
@@ -57,9 +58,16 @@ public class SignalingMetrics {
                 .strongReference(true).register(registry);
     }
 
+    /** Registers the gauge of characters written to this replica's sockets and not yet on the wire. */
+    public void bindOutboundQueue(LongSupplier queuedChars) {
+        Gauge.builder("babelcall.signaling.outbound.queued", queuedChars, LongSupplier::getAsLong)
+                .baseUnit("chars").description("characters written to this replica's sockets, not yet on the wire")
+                .register(registry);
+    }
+
     /**
-     * Registers {@code babelcall.signaling.dispatched{pool}} over the connector executor's counts and the frame
-     * workers' pool metrics ({@code executor_*{name="signaling.frames"}}).
+     * Registers {@code babelcall.signaling.dispatched{work}} over the frame workers' counts and their pool's metrics
+     * ({@code executor_*{name="signaling.frames"}}).
      */
     public void bindDispatch(LongSupplier frames, LongSupplier handshakes, ExecutorService frameWorkers) {
         FunctionCounter.builder("babelcall.signaling.dispatched", frames, LongSupplier::getAsLong)
