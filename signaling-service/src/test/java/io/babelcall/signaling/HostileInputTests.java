@@ -67,8 +67,8 @@ class HostileInputTests {
         rooms = new Rooms(RedisServerExtension.redisUrl());
         String[] generous = {"--babelcall.signaling.rate-limit.per-second=5000",
                 "--babelcall.signaling.rate-limit.burst=5000"};
-        a = SignalingReplicasTests.replica(generous);
-        b = SignalingReplicasTests.replica(generous);
+        a = ReplicaPairFixture.replica(generous);
+        b = ReplicaPairFixture.replica(generous);
     }
 
     @AfterAll
@@ -84,7 +84,7 @@ class HostileInputTests {
     }
 
     WsClient join(ConfigurableApplicationContext ctx, Participant p) {
-        WsClient c = WsClient.connect(SignalingReplicasTests.ws(ctx, rooms.token(room, p)));
+        WsClient c = WsClient.connect(ReplicaPairFixture.ws(ctx, rooms.token(room, p)));
         c.next("welcome");
         return c;
     }
@@ -252,12 +252,12 @@ class HostileInputTests {
         Participant alice = rooms.add(room, "alice", "en", "en", false);
         for (String origin : List.of("http://localhost:8080.evil.example", "http://[::1", "http://a b",
                 "http://localhost:99999999999", "::::")) {
-            String response = rawHandshake(SignalingReplicasTests.port(a), rooms.token(room, alice), origin);
+            String response = rawHandshake(ReplicaPairFixture.port(a), rooms.token(room, alice), origin);
             assertThat(response).as("origin %s", origin).startsWith("HTTP/1.1 403");
             assertThat(response).doesNotContain("Exception").doesNotContain("evil");
         }
         // an allowed origin still passes
-        assertThat(rawHandshake(SignalingReplicasTests.port(a), rooms.token(room, alice), "http://localhost:8080"))
+        assertThat(rawHandshake(ReplicaPairFixture.port(a), rooms.token(room, alice), "http://localhost:8080"))
                 .startsWith("HTTP/1.1 101");
     }
 

@@ -89,9 +89,9 @@ class RedisClusterSignalingTests {
         }
         Participant alice = rooms.add(room, "alice", "en", "en", false);
         Participant bob = rooms.add(room, "bob", "en", "en", false);
-        WsClient aliceWs = WsClient.connect(SignalingReplicasTests.ws(a, rooms.token(room, alice)));
+        WsClient aliceWs = WsClient.connect(ReplicaPairFixture.ws(a, rooms.token(room, alice)));
         aliceWs.next("welcome");
-        WsClient bobWs = WsClient.connect(SignalingReplicasTests.ws(b, rooms.token(room, bob)));
+        WsClient bobWs = WsClient.connect(ReplicaPairFixture.ws(b, rooms.token(room, bob)));
         bobWs.next("welcome");
         try {
             assertThat(aliceWs.next("peer-joined").path("peer").path("participantId").asString())

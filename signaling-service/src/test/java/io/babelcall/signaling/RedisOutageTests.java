@@ -51,7 +51,7 @@ class RedisOutageTests {
     }
 
     static WsClient join(ConfigurableApplicationContext ctx, String room, Participant p) {
-        WsClient c = WsClient.connect(SignalingReplicasTests.ws(ctx, rooms.token(room, p)));
+        WsClient c = WsClient.connect(ReplicaPairFixture.ws(ctx, rooms.token(room, p)));
         c.next("welcome");
         return c;
     }
@@ -93,7 +93,7 @@ class RedisOutageTests {
         Participant dan = rooms.add(room, "dan", "es", "en", false);
         WsClient carolWs = join(a, room, carol);
         WsClient danWs = join(b, room, dan);
-        URI readiness = URI.create("http://127.0.0.1:" + SignalingReplicasTests.port(a) + "/actuator/health/readiness");
+        URI readiness = URI.create("http://127.0.0.1:" + ReplicaPairFixture.port(a) + "/actuator/health/readiness");
         redis.pause();
         try {
             sleep(1_500);

@@ -54,9 +54,9 @@ class RedisSentinelTests {
         String room = rooms.newRoom();
         Participant alice = rooms.add(room, "alice", "en", "es", false);
         Participant bob = rooms.add(room, "bob", "es", "en", false);
-        WsClient aliceWs = WsClient.connect(SignalingReplicasTests.ws(a, rooms.token(room, alice)));
+        WsClient aliceWs = WsClient.connect(ReplicaPairFixture.ws(a, rooms.token(room, alice)));
         aliceWs.next("welcome");
-        WsClient bobWs = WsClient.connect(SignalingReplicasTests.ws(b, rooms.token(room, bob)));
+        WsClient bobWs = WsClient.connect(ReplicaPairFixture.ws(b, rooms.token(room, bob)));
         bobWs.next("welcome");
         RedisClient toReplica = RedisClient.create(redis.replica().url());
         try (StatefulRedisConnection<String, String> replica = toReplica.connect()) {

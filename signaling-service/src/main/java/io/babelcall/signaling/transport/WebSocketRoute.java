@@ -64,11 +64,6 @@ public final class WebSocketRoute implements NettyRouteProvider {
         return routes.route(request -> PATH.equals(request.fullPath()), this::serve);
     }
 
-    /** Sockets open on this replica (upgraded and not yet closed). */
-    public int openSockets() {
-        return open.get();
-    }
-
     /** Characters written to this replica's sockets and not yet on the wire. */
     public long queuedChars() {
         return budget.queued();
