@@ -14,6 +14,7 @@ import io.babelcall.pipeline.translation.Translator;
 import io.babelcall.pipeline.tts.SpeechSynthesizer;
 import io.babelcall.pipeline.tts.SynthesizedSpeech;
 import io.babelcall.testsupport.RedisServerExtension;
+import io.lettuce.core.resource.ClientResources;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.search.Search;
 import java.time.Duration;
@@ -63,6 +64,8 @@ class EnginesApplicationTests {
     ReactiveStringRedisTemplate redis;
     @Autowired
     EngineRegistry registry;
+    @Autowired
+    ClientResources lettuce;
 
     @Test
     void capabilitiesComeFromTheConfiguredRoutes() {
@@ -157,6 +160,9 @@ class EnginesApplicationTests {
         assertThat(prometheus)
                 .containsPattern("babelcall_engine_call_seconds_bucket\\{.*engine=\"apertium\".*outcome=\"success\".*role=\"mt\"")
                 .containsPattern("babelcall_cache_requests_total\\{.*cache=\"mt\".*result=\"miss\"");
+        // the cache's Redis commands are on the per-utterance path: no observation (span and timer) around each one
+        assertThat(lettuce.tracing().isEnabled()).as("Lettuce command tracing").isFalse();
+        assertThat(prometheus).doesNotContain("lettuce");
     }
 
     private double engineCalls(String role, String engine) {
