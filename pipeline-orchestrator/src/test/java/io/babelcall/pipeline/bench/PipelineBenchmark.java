@@ -74,6 +74,9 @@ public final class PipelineBenchmark {
         for (String s : texts) {
             speech.add(new Sentence(s, Audio.flite(s, dir)));
         }
+        if (mode.equals("floor")) { // what Redis round trips alone cost on this host
+            RedisRoundTrips.run(Integer.getInteger("floor.samples", 2000), Long.getLong("floor.interval-ms", 20));
+        }
         if (mode.equals("overhead") || mode.equals("all")) {
             overhead(Integer.getInteger("bench.utterances", 200));
         }
