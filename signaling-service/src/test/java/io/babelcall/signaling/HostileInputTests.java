@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.babelcall.common.room.Participant;
 import io.babelcall.common.text.UnicodeText;
-import io.babelcall.signaling.support.Rooms;
 import io.babelcall.signaling.support.WsClient;
-import io.babelcall.testsupport.RedisServerExtension;
 import java.io.ByteArrayOutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -18,12 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -31,8 +24,9 @@ import tools.jackson.databind.JsonNode;
  * same replica and on another one, must keep their sockets and keep receiving. Two real replicas on a real Redis,
  * real WebSocket clients; the attacker's rate limit is raised so that the limit is not what stops it.
  */
-@ExtendWith(RedisServerExtension.class)
-class HostileInputTests {
+@ReplicaPairFixture.ReplicaArgs({"--babelcall.signaling.rate-limit.per-second=5000",
+        "--babelcall.signaling.rate-limit.burst=5000"})
+class HostileInputTests extends ReplicaPairFixture {
 
     /** Marks every hostile value, so that an echo of it in an error message can be seen. */
     static final String MARK = "Zq9";
@@ -56,38 +50,7 @@ class HostileInputTests {
             "\\uZZZZ" + MARK,
             "line\\u2028sep " + MARK);
 
-    static ConfigurableApplicationContext a;
-    static ConfigurableApplicationContext b;
-    static Rooms rooms;
     final AtomicLong pings = new AtomicLong();
-    String room;
-
-    @BeforeAll
-    static void start() {
-        rooms = new Rooms(RedisServerExtension.redisUrl());
-        String[] generous = {"--babelcall.signaling.rate-limit.per-second=5000",
-                "--babelcall.signaling.rate-limit.burst=5000"};
-        a = ReplicaPairFixture.replica(generous);
-        b = ReplicaPairFixture.replica(generous);
-    }
-
-    @AfterAll
-    static void stop() {
-        a.close();
-        b.close();
-        rooms.close();
-    }
-
-    @BeforeEach
-    void newRoom() {
-        room = rooms.newRoom();
-    }
-
-    WsClient join(ConfigurableApplicationContext ctx, Participant p) {
-        WsClient c = WsClient.connect(ReplicaPairFixture.ws(ctx, rooms.token(room, p)));
-        c.next("welcome");
-        return c;
-    }
 
     /** Every client message type, its fields as raw JSON values; {@code %to} is replaced by the target's id. */
     static Map<String, Map<String, String>> templates() {
@@ -134,6 +97,8 @@ class HostileInputTests {
 
     @Test
     void noHostileFieldOfAnyMessageCostsAnyoneElseTheirSocket() {
+        assertThat(a.getEnvironment().getProperty("babelcall.signaling.rate-limit.per-second"))
+                .as("the suite's replica arguments").isEqualTo("5000");
         Participant alice = rooms.add(room, "alice", "en", "en", false);
         Participant bob = rooms.add(room, "bob", "en", "en", false);
         Participant carol = rooms.add(room, "carol", "en", "es", false);
@@ -252,12 +217,12 @@ class HostileInputTests {
         Participant alice = rooms.add(room, "alice", "en", "en", false);
         for (String origin : List.of("http://localhost:8080.evil.example", "http://[::1", "http://a b",
                 "http://localhost:99999999999", "::::")) {
-            String response = rawHandshake(ReplicaPairFixture.port(a), rooms.token(room, alice), origin);
+            String response = rawHandshake(port(a), rooms.token(room, alice), origin);
             assertThat(response).as("origin %s", origin).startsWith("HTTP/1.1 403");
             assertThat(response).doesNotContain("Exception").doesNotContain("evil");
         }
         // an allowed origin still passes
-        assertThat(rawHandshake(ReplicaPairFixture.port(a), rooms.token(room, alice), "http://localhost:8080"))
+        assertThat(rawHandshake(port(a), rooms.token(room, alice), "http://localhost:8080"))
                 .startsWith("HTTP/1.1 101");
     }
 

@@ -8,12 +8,17 @@ import io.babelcall.signaling.support.WsClient;
 import io.babelcall.testsupport.RedisServerExtension;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.search.Search;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -49,11 +54,20 @@ abstract class ReplicaPairFixture {
         return new SpringApplicationBuilder(SignalingApplication.class).run(args.toArray(String[]::new));
     }
 
+    /** Replica arguments a suite needs beyond the fixture's (e.g. a raised rate limit). */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.TYPE)
+    @interface ReplicaArgs {
+        String[] value();
+    }
+
     @BeforeAll
-    static void start() {
+    static void start(TestInfo suite) {
+        String[] extraArgs = suite.getTestClass().map(c -> c.getAnnotation(ReplicaArgs.class))
+                .map(ReplicaArgs::value).orElse(new String[0]);
         rooms = new Rooms(RedisServerExtension.redisUrl());
-        a = replica();
-        b = replica();
+        a = replica(extraArgs);
+        b = replica(extraArgs);
     }
 
     @AfterAll
