@@ -2,7 +2,9 @@
 # Pipeline benchmark (not a test): ./pipeline-orchestrator/bench.sh [overhead|local|capacity|speakers|all|wer|tap|floor]
 #   or ./pipeline-orchestrator/bench.sh final-pass FILE.wav... (pocketsphinx's final pass on recordings' utterances)
 # (tap: the speech tap against /ws/audio, end of speech -> translation, bench/TapVersusSocket; docs/benchmarks/tap.md)
-# (wer: pocketsphinx word error rate per flite voice against decoding cost, bench/WerBenchmark)
+# (wer: pocketsphinx word error rate against decoding cost - flite voices on held-out and tuning sentences, and
+#  recordings of people from pocketsphinx-testdata - bench/WerBenchmark; WER_TRY="name=-opt value;..." compares
+#  pocketsphinx options of your own with the shipped ones)
 # (floor: what Redis round trips alone cost on this host, the floor under `overhead`, bench/RedisRoundTrips)
 # Needs redis-server, flite, sox and the local engines (pocketsphinx, apertium, espeak-ng); REDIS_URL to use a running
 # Redis. Results are recorded in docs/benchmarks/pipeline.md.

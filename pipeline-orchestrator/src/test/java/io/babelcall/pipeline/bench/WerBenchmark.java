@@ -11,53 +11,29 @@ import io.babelcall.pipeline.stt.pocketsphinx.PocketsphinxFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Word error rate of pocketsphinx against its decoding cost, per flite voice, for a set of decoder settings: held-out
- * sentences that no test and no other benchmark speaks, each voice one speaker (a session whose first, uncounted
- * utterance calibrates the cepstral mean, as a call's first words do). Cost = decoding wall time over audio time on
- * one decode thread, the audio fed as fast as the decoder takes it (a real-time factor; compare within one run).
+ * Word error rate of pocketsphinx against its decoding cost for a set of decoder settings, on the three sets of
+ * {@link WerSets}: held-out sentences per flite voice, the tuning sentences settings are chosen on, and recordings of
+ * people. Each voice or person is one speaker (a session whose first, uncounted utterance calibrates the cepstral
+ * mean, as a call's first words do). Cost = decoding wall time over audio time on one decode thread, the audio fed as
+ * fast as the decoder takes it (a real-time factor; compare within one run).
  *
- * <pre>pipeline-orchestrator/bench.sh wer        # -Dwer.only=bestpath: only the settings whose name contains "bestpath"</pre>
+ * <pre>pipeline-orchestrator/bench.sh wer    # -Dwer.only=bestpath: only the settings whose name contains "bestpath"
+ * WER_TRY='quiet=-remove_noise no;flat lw 7=-fwdflatlw 7' pipeline-orchestrator/bench.sh wer</pre>
  */
 public final class WerBenchmark {
 
-    static final String[] HELD_OUT = {
-            "The bus leaves at half past seven.",
-            "Could you open the window a little?",
-            "She is reading a book in the garden.",
-            "We need more time to finish the project.",
-            "The children are playing in the park.",
-            "Please send the invoice by email.",
-            "I forgot my keys at the office.",
-            "Our flight was delayed by two hours.",
-            "Let us talk about the budget next week.",
-            "The doctor will see you in ten minutes.",
-            "He bought a new car last month.",
-            "Do you know where the library is?",
-            "The soup is too hot to eat.",
-            "I will call you when I arrive.",
-            "They moved to a bigger apartment.",
-            "The store closes at nine tonight."};
-    static final String WARM_UP = "Hello, this is a test of my microphone.";
-    static final List<String> VOICES = List.of("slt", "awb", "rms", "kal16");
-    /**
-     * Silence after each sentence before the utterance ends ({@code -Dwer.trailing-silence}): what the decoder hears of
-     * the pause. Since the speculative final (round 11) the pipeline ends the decoder's utterance 100 ms into the
-     * silence; before, after the endpoint's 220-300 ms.
-     */
-    static final int TRAILING_SILENCE_MS = Integer.getInteger("wer.trailing-silence", 100);
-
     /** Settings compared: name -> pocketsphinx options (on top of one decoder, one decode thread). */
     static final Map<String, Map<String, String>> SETTINGS = new LinkedHashMap<>();
+    static final String SHIPPED = "shipped: fwdflat + bestpath, lw 6.5";
 
     static {
-        SETTINGS.put("shipped: fwdflat + bestpath, lw 6.5", Map.of());
+        SETTINGS.put(SHIPPED, Map.of());
         SETTINGS.put("before: fwdflat, no bestpath", Map.of("bestpath", "false"));
         SETTINGS.put("no fwdflat, no bestpath", Map.of("fwdflat", "false", "bestpath", "false"));
         SETTINGS.put("no fwdflat, bestpath", Map.of("fwdflat", "false", "bestpath", "true"));
@@ -78,25 +54,41 @@ public final class WerBenchmark {
     private WerBenchmark() {
     }
 
+    /**
+     * Settings of one's own to compare with the shipped ones, replacing the list above: the environment's
+     * {@code WER_TRY="name=-opt value -opt value;name2=..."}, pocketsphinx options on top of the shipped defaults.
+     */
+    static Map<String, Map<String, String>> settings() {
+        String tried = System.getenv().getOrDefault("WER_TRY", "");
+        if (tried.isBlank()) {
+            return SETTINGS;
+        }
+        Map<String, Map<String, String>> own = new LinkedHashMap<>();
+        own.put(SHIPPED, Map.of());
+        for (String one : tried.split(";", -1)) {
+            int eq = one.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("WER_TRY: expected name=options, got \"" + one + "\"");
+            }
+            own.put(one.substring(0, eq).trim(), Map.of("extra-args", one.substring(eq + 1).trim()));
+        }
+        return own;
+    }
+
     public static void main(String[] args) throws Exception {
         String only = System.getProperty("wer.only", "");
         Path dir = Files.createTempDirectory("wer-bench");
-        Map<String, List<short[]>> speech = new HashMap<>();
-        Map<String, short[]> warmUp = new HashMap<>();
-        for (String voice : VOICES) {
-            warmUp.put(voice, TestSpeech.speak(WARM_UP, voice, dir));
-            List<short[]> audio = new ArrayList<>();
-            for (String s : HELD_OUT) {
-                audio.add(TestSpeech.concat(TestSpeech.silence(200), TestSpeech.speak(s, voice, dir),
-                        TestSpeech.silence(TRAILING_SILENCE_MS)));
-            }
-            speech.put(voice, audio);
-        }
-        System.out.printf("%d held-out sentences x %d voices; load average %.1f%n", HELD_OUT.length, VOICES.size(),
+        List<WerSets.Speaker> heldOut = WerSets.flite(WerSets.HELD_OUT, dir);
+        List<WerSets.Speaker> tuning = WerSets.flite(WerSets.TUNING, dir);
+        List<WerSets.Speaker> people = WerSets.people();
+        System.out.printf("held out: %d sentences, tuning: %d sentences, x %d voices; people: %s; load average %.1f%n",
+                WerSets.HELD_OUT.length, WerSets.TUNING.length, WerSets.VOICES.size(),
+                people.stream().map(p -> p.name() + " " + p.audio().size()).toList(),
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-        StringBuilder table = new StringBuilder("| settings | " + String.join(" | ", VOICES)
-                + " | all | real-time factor |\n|---|" + "---|".repeat(VOICES.size() + 2) + "\n");
-        for (var setting : SETTINGS.entrySet()) {
+        StringBuilder table = new StringBuilder("| settings | held out: " + String.join(" | ", WerSets.VOICES)
+                + " | held out, all | tuning set | people | real-time factor |\n|---|"
+                + "---|".repeat(WerSets.VOICES.size() + 4) + "\n");
+        for (var setting : settings().entrySet()) {
             if (!setting.getKey().contains(only)) {
                 continue;
             }
@@ -105,48 +97,89 @@ public final class WerBenchmark {
             options.putAll(setting.getValue());
             SpeechRecognizer recognizer = TestEngines.create(new PocketsphinxFactory(), "sphinx",
                     Duration.ofSeconds(60), options);
-            int allErrors = 0;
-            int allWords = 0;
-            long audioSamples = 0;
-            long decodeNanos = 0;
+            Score total = new Score();
             table.append("| ").append(setting.getKey());
             try {
-                for (String voice : VOICES) {
-                    Recording finals = new Recording();
-                    int errors = 0;
-                    int words = 0;
-                    try (RecognitionSession session = recognizer.open(new RecognitionRequest("bench", voice,
-                            LanguageCode.of("en"), 16000), finals)) {
-                        decode(session, finals, warmUp.get(voice));
-                        for (int i = 0; i < HELD_OUT.length; i++) {
-                            short[] audio = speech.get(voice).get(i);
-                            long start = System.nanoTime();
-                            String hyp = decode(session, finals, audio);
-                            decodeNanos += System.nanoTime() - start;
-                            audioSamples += audio.length;
-                            int e = TestSpeech.errors(HELD_OUT[i], hyp);
-                            if (e > 0) {
-                                System.out.printf("  %s / %s: \"%s\" -> \"%s\"%n", setting.getKey(), voice,
-                                        HELD_OUT[i], hyp);
-                            }
-                            errors += e;
-                            words += TestSpeech.words(HELD_OUT[i]).length;
-                        }
-                    }
-                    allErrors += errors;
-                    allWords += words;
-                    table.append(String.format(" | %.1f %%", 100.0 * errors / words));
+                Score heldOutAll = new Score();
+                for (WerSets.Speaker voice : heldOut) {
+                    Score one = score(recognizer, voice, setting.getKey(), total);
+                    heldOutAll.add(one);
+                    table.append(" | ").append(one.percent());
                 }
+                table.append(" | **").append(heldOutAll.percent()).append("**");
+                for (List<WerSets.Speaker> set : List.of(tuning, people)) {
+                    Score all = new Score();
+                    for (WerSets.Speaker speaker : set) {
+                        all.add(score(recognizer, speaker, setting.getKey(), total));
+                    }
+                    table.append(" | ").append(all.percent());
+                }
+                table.append(String.format(" | %.3f |%n", total.realTimeFactor()));
+                System.out.printf("%s: held out %s, real-time factor %.3f%n", setting.getKey(), heldOutAll.percent(),
+                        total.realTimeFactor());
             } finally {
                 ((AutoCloseable) recognizer).close();
             }
-            double rtf = decodeNanos / 1e9 / (audioSamples / 16000.0);
-            table.append(String.format(" | **%.1f %%** | %.3f |%n", 100.0 * allErrors / allWords, rtf));
-            System.out.printf("%s: WER %.1f %% (%d / %d words), real-time factor %.3f%n", setting.getKey(),
-                    100.0 * allErrors / allWords, allErrors, allWords, rtf);
         }
         System.out.println();
         System.out.print(table);
+    }
+
+    /** Errors over words of one or more speakers, and decoding time over audio time for every one decoded. */
+    static final class Score {
+        int errors;
+        int words;
+        long audioSamples;
+        long decodeNanos;
+
+        void add(Score other) {
+            errors += other.errors;
+            words += other.words;
+        }
+
+        String percent() {
+            return String.format("%.1f %%", 100.0 * errors / words);
+        }
+
+        double realTimeFactor() {
+            return decodeNanos / 1e9 / (audioSamples / 16000.0);
+        }
+    }
+
+    /** One speaker in one session: the warm-up, then every utterance scored; decoding cost added to {@code cost}. */
+    static Score score(SpeechRecognizer recognizer, WerSets.Speaker speaker, String setting, Score cost) {
+        Recording finals = new Recording();
+        Score score = new Score();
+        try (RecognitionSession session = recognizer.open(new RecognitionRequest("bench", speaker.name(),
+                LanguageCode.of("en"), 16000), finals)) {
+            for (short[] warmUp : speaker.warmUp()) {
+                decode(session, finals, warmUp);
+            }
+            for (int i = 0; i < speaker.audio().size(); i++) {
+                short[] audio = speaker.audio().get(i);
+                String reference = speaker.references().get(i);
+                long start = System.nanoTime();
+                String hyp = spoken(decode(session, finals, audio));
+                cost.decodeNanos += System.nanoTime() - start;
+                cost.audioSamples += audio.length;
+                int e = TestSpeech.errors(reference, hyp);
+                if (e > 0) {
+                    System.out.printf("  %s / %s: \"%s\" -> \"%s\"%n", setting, speaker.name(), reference, hyp);
+                }
+                score.errors += e;
+                score.words += TestSpeech.words(reference).length;
+            }
+        }
+        return score;
+    }
+
+    /**
+     * The hypothesis with the dictionary's written abbreviations as the words said ("mr" is "mister"), as a scoring
+     * normalisation does: the recordings' transcriptions spell the words out.
+     */
+    static String spoken(String hypothesis) {
+        return (" " + hypothesis + " ").replace(" mr ", " mister ").replace(" mrs ", " missus ")
+                .replace(" dr ", " doctor ").trim();
     }
 
     /** Feeds one utterance in 20 ms frames, ends it, and waits for its final. */
