@@ -6,7 +6,8 @@
 #  recordings of people from pocketsphinx-testdata - bench/WerBenchmark; WER_TRY="name=-opt value;..." compares
 #  pocketsphinx options of your own with the shipped ones)
 # (floor: what Redis round trips alone cost on this host, the floor under `overhead`, bench/RedisRoundTrips)
-# Needs redis-server, flite, sox and the local engines (pocketsphinx, apertium, espeak-ng); REDIS_URL to use a running
+# Needs redis-server, flite, sox and the local engines (pocketsphinx, apertium, espeak-ng), and for `wer` also
+# pocketsphinx-testdata (its recordings of people); REDIS_URL to use a running
 # Redis. Results are recorded in docs/benchmarks/pipeline.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
