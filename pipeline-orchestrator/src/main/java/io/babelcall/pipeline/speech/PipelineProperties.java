@@ -15,7 +15,7 @@ public record PipelineProperties(
         @DefaultValue("1s") @NotNull Duration interimTranslationInterval,
         @DefaultValue("3") @Min(2) int stableAgreement,
         @DefaultValue("1s") @NotNull Duration listenerCacheTtl,
-        @DefaultValue("5s") @NotNull Duration recognitionTimeout,
+        @DefaultValue("8s") @NotNull Duration recognitionTimeout,
         @DefaultValue("3s") @NotNull Duration translationTimeout,
         @DefaultValue("5s") @NotNull Duration synthesisTimeout,
         @DefaultValue("16s") @NotNull Duration shutdownDrain,

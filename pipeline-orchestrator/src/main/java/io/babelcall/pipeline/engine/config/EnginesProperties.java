@@ -80,7 +80,7 @@ public record EnginesProperties(
 
     /** Default time limits per role. STT: end of utterance -> final result. */
     public record Timeouts(
-            @DefaultValue("3s") @NotNull Duration stt,
+            @DefaultValue("6s") @NotNull Duration stt,
             @DefaultValue("2s") @NotNull Duration mt,
             @DefaultValue("5s") @NotNull Duration tts) {
 
