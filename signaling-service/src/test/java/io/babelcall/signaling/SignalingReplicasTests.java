@@ -123,7 +123,10 @@ class SignalingReplicasTests extends ReplicaPairFixture {
         alice.send("{oops");
         assertThat(alice.next("error").path("code").asString()).isEqualTo("invalid_json");
         alice.send("{\"type\":\"warp\"}");
-        assertThat(alice.next("error").path("code").asString()).isEqualTo("unknown_type");
+        JsonNode unknown = alice.next("error");
+        assertThat(unknown.path("code").asString()).isEqualTo("unknown_type");
+        assertThat(unknown.path("message").asString()).contains("offer, ").contains("ping").contains("publish")
+                .contains("subscribe-answer").contains("media-ice").contains("media-layers").doesNotContain("warp");
         alice.send("{\"type\":\"offer\",\"sdp\":\"v=0\"}");
         assertThat(alice.next("error").path("code").asString()).isEqualTo("missing_field");
         alice.sendBinary(new byte[] {1, 2, 3});
@@ -150,6 +153,18 @@ class SignalingReplicasTests extends ReplicaPairFixture {
         assertThat(flooder.next("error", n -> true, Duration.ofSeconds(5)).path("code").asString())
                 .isEqualTo("rate_limited");
         assertThat(flooder.awaitClose()).isEqualTo(1008);
+        // binary frames count too (each one is answered with an error)
+        WsClient binaryFlooder = join(a, add("binary-flooder"));
+        for (int i = 0; i < 200 && !binaryFlooder.closed.isDone(); i++) {
+            try {
+                binaryFlooder.ws.sendBinary(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}), true).join();
+            } catch (CompletionException closedByTheServer) {
+                break;
+            }
+        }
+        assertThat(binaryFlooder.next("error", n -> n.path("code").asString().equals("rate_limited"),
+                Duration.ofSeconds(5)).path("message").asString()).contains("messages/s");
+        assertThat(binaryFlooder.awaitClose()).isEqualTo(1008);
 
         running.set(false);
         int sent = bobTraffic.get(10, TimeUnit.SECONDS);
@@ -157,7 +172,7 @@ class SignalingReplicasTests extends ReplicaPairFixture {
             assertThat(carol.next("ice").path("candidate").path("candidate").asString()).isEqualTo("b" + i);
         }
         assertThat(counter(a, "babelcall.signaling.closed", "cause", "too_big")).isGreaterThanOrEqualTo(1);
-        assertThat(counter(a, "babelcall.signaling.closed", "cause", "rate_limit")).isGreaterThanOrEqualTo(1);
+        assertThat(counter(a, "babelcall.signaling.closed", "cause", "rate_limit")).isGreaterThanOrEqualTo(2);
     }
 
     @Test

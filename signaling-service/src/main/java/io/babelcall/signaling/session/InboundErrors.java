@@ -1,10 +1,15 @@
 package io.babelcall.signaling.session;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeName;
 import io.babelcall.common.language.LanguageCode;
+import io.babelcall.common.signaling.ClientMessage;
 import io.babelcall.common.signaling.ErrorMessage;
 import io.babelcall.common.signaling.IceCandidate;
 import io.babelcall.support.json.ClientJson;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.stream.Collectors;
 import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.TokenStreamLocation;
@@ -20,8 +25,10 @@ import tools.jackson.databind.exc.ValueInstantiationException;
  */
 final class InboundErrors {
 
-    /** The message types a client may send, for the {@code unknown_type} hint. */
-    static final String TYPES = "offer, answer, ice, chat, media, language, leave, ping";
+    /** The message types a client may send, for the {@code unknown_type} hint: read from the wire type itself. */
+    static final String TYPES = Arrays.stream(ClientMessage.class.getAnnotation(JsonSubTypes.class).value())
+            .map(t -> t.value().getAnnotation(JsonTypeName.class).value())
+            .collect(Collectors.joining(", "));
 
     /** Property names a path may show: ours are short identifiers; anything else is the client's and is hidden. */
     private static final Pattern FIELD_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9]{0,31}");

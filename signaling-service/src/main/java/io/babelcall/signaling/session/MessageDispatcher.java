@@ -59,15 +59,7 @@ final class MessageDispatcher implements ClientMessage.Handler<LocalSession> {
     }
 
     void text(LocalSession s, String text, long t0) {
-        s.lastInboundNanos = t0;
-        if (s.state != LocalSession.State.OPEN) {
-            return;
-        }
-        if (!s.bucket.tryTake(t0)) {
-            metrics.dropped("rate_limit");
-            out.error(s, "rate_limited", "more than " + props.rateLimit().perSecond() + " messages/s (burst "
-                    + props.rateLimit().burst() + "); closing");
-            out.close(s, CloseCodes.POLICY, "rate limit exceeded", "rate_limit");
+        if (!admitted(s, t0)) {
             return;
         }
         if (!startsAsObject(text)) {
@@ -187,9 +179,30 @@ final class MessageDispatcher implements ClientMessage.Handler<LocalSession> {
     }
 
     void binary(LocalSession s) {
-        s.lastInboundNanos = System.nanoTime();
+        if (!admitted(s, System.nanoTime())) {
+            return;
+        }
         metrics.messageIn("binary");
         out.error(s, "binary_not_supported", "this socket takes JSON text messages only");
+    }
+
+    /**
+     * Whether a frame of an open session is within the session's rate limit; past it, the session is told and closed.
+     * Every frame counts, binary ones too: each is answered, so an uncounted kind would be a flood the limit misses.
+     */
+    private boolean admitted(LocalSession s, long t0) {
+        s.lastInboundNanos = t0;
+        if (s.state != LocalSession.State.OPEN) {
+            return false;
+        }
+        if (!s.bucket.tryTake(t0)) {
+            metrics.dropped("rate_limit");
+            out.error(s, "rate_limited", "more than " + props.rateLimit().perSecond() + " messages/s (burst "
+                    + props.rateLimit().burst() + "); closing");
+            out.close(s, CloseCodes.POLICY, "rate limit exceeded", "rate_limit");
+            return false;
+        }
+        return true;
     }
 
     void tooBig(LocalSession s) {
