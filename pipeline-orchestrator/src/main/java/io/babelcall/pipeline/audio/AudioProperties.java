@@ -23,7 +23,8 @@ public record AudioProperties(
         @DefaultValue("1.05") @DecimalMin("1.0") @DecimalMax("1000") double maxRealtimeFactor,
         @DefaultValue("3s") @NotNull Duration rateBurst,
         @DefaultValue("10s") @NotNull Duration startTimeout,
-        @DefaultValue("1s") @NotNull Duration membershipCheckInterval) {
+        @DefaultValue("1s") @NotNull Duration membershipCheckInterval,
+        @DefaultValue("2s") @NotNull Duration handshakeCheckTimeout) {
 
     public AudioProperties {
         if (membershipCheckInterval != null && membershipCheckInterval.toMillis() < 100) {

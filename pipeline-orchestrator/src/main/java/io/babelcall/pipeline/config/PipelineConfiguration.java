@@ -230,7 +230,7 @@ public class PipelineConfiguration implements WebFluxConfigurer {
     @Bean
     @ConditionalOnMissingBean
     AudioHandshakeFilter audioHandshakeFilter(RoomAccess access, ListenerDirectory directory, ObjectMapper json) {
-        return new AudioHandshakeFilter(access, directory, cors, json);
+        return new AudioHandshakeFilter(access, directory, cors, json, audio.handshakeCheckTimeout());
     }
 
     @Bean

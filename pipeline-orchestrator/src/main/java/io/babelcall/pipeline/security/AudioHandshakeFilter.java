@@ -3,8 +3,12 @@ package io.babelcall.pipeline.security;
 import io.babelcall.common.token.ParticipantClaims;
 import io.babelcall.pipeline.speech.ListenerDirectory;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -20,10 +24,12 @@ import tools.jackson.databind.ObjectMapper;
 /**
  * Refuses an audio WebSocket at the handshake, before any upgrade: 403 for a browser origin not in
  * {@code babelcall.cors.allowed-origins}, 401 for a missing/invalid token, 403 when the token's participant is not
- * in the room's participants hash (left, or never joined). Otherwise puts the {@link AuthenticatedSpeaker} in the
+ * in the room's participants hash (left, or never joined), 503 when Redis cannot answer that check. Otherwise puts the {@link AuthenticatedSpeaker} in the
  * exchange attributes, which the handshake copies into the session.
  */
 public class AudioHandshakeFilter implements WebFilter, Ordered {
+
+    private static final Logger log = LoggerFactory.getLogger(AudioHandshakeFilter.class);
 
     public static final String PATH = "/ws/audio";
     public static final String SPEAKER_ATTRIBUTE = AuthenticatedSpeaker.class.getName();
@@ -32,12 +38,15 @@ public class AudioHandshakeFilter implements WebFilter, Ordered {
     private final ListenerDirectory directory;
     private final CorsProperties cors;
     private final ObjectMapper json;
+    private final Duration checkTimeout;
 
-    public AudioHandshakeFilter(RoomAccess access, ListenerDirectory directory, CorsProperties cors, ObjectMapper json) {
+    public AudioHandshakeFilter(RoomAccess access, ListenerDirectory directory, CorsProperties cors, ObjectMapper json,
+                                Duration checkTimeout) {
         this.access = access;
         this.directory = directory;
         this.cors = cors;
         this.json = json;
+        this.checkTimeout = checkTimeout;
     }
 
     @Override
@@ -63,12 +72,24 @@ public class AudioHandshakeFilter implements WebFilter, Ordered {
             return refuse(exchange, HttpStatus.UNAUTHORIZED, "invalid_token", e.getBody().getDetail());
         }
         return directory.participant(claims.roomId(), claims.participantId())
-                .flatMap(p -> {
-                    exchange.getAttributes().put(SPEAKER_ATTRIBUTE, new AuthenticatedSpeaker(claims, p));
+                .map(Optional::of)
+                .defaultIfEmpty(Optional.empty())
+                .timeout(checkTimeout)
+                .onErrorResume(e -> {
+                    // Only the lookup's failure: the rest of the exchange is not ours to turn into a 503.
+                    log.warn("participant check for room {} failed: {}", claims.roomId(), e.toString());
+                    return Mono.empty();
+                })
+                .flatMap(found -> {
+                    if (found.isEmpty()) {
+                        return refuse(exchange, HttpStatus.FORBIDDEN, "not_a_participant",
+                                "participant is not in the room (left, or never joined)").thenReturn(true);
+                    }
+                    exchange.getAttributes().put(SPEAKER_ATTRIBUTE, new AuthenticatedSpeaker(claims, found.get()));
                     return chain.filter(exchange).thenReturn(true);
                 })
-                .switchIfEmpty(Mono.defer(() -> refuse(exchange, HttpStatus.FORBIDDEN, "not_a_participant",
-                        "participant is not in the room (left, or never joined)").thenReturn(true)))
+                .switchIfEmpty(Mono.defer(() -> refuse(exchange, HttpStatus.SERVICE_UNAVAILABLE, "store_unavailable",
+                        "the participant store cannot answer; retry").thenReturn(true)))
                 .then();
     }
 

@@ -70,6 +70,7 @@ class SpeakerRateLimiterTests {
     @Test
     void theBurstMustHoldAtLeastOneFrame() {
         assertThatThrownBy(() -> new AudioProperties(65536, Duration.ofMillis(10), Duration.ofMillis(100), 1.05,
-                Duration.ofMillis(50), Duration.ofSeconds(10), Duration.ofSeconds(1))).hasMessageContaining("rate-burst");
+                Duration.ofMillis(50), Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofSeconds(2)))
+                .hasMessageContaining("rate-burst");
     }
 }

@@ -12,6 +12,10 @@ import io.babelcall.pipeline.transcript.TranscriptEntry;
 import io.babelcall.pipeline.transcript.TranscriptStore;
 import io.babelcall.pipeline.transcript.TranscriptWriter;
 import io.babelcall.testsupport.ReadinessProbe;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,11 +27,12 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
 /**
  * The orchestrator on a Redis of this test's own, stalled (SIGSTOP) and resumed: readiness follows Redis, liveness
- * stays up, and the transcript loses no final.
+ * stays up, the transcript loses no final, and a handshake meanwhile is told to retry.
  */
 class RedisOutageTests {
 
@@ -91,6 +96,40 @@ class RedisOutageTests {
             assertThat(late.translations()).as("translated for the listener read before the stall")
                     .containsKey("es");
             Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> writer.waiting() == 0);
+        }
+    }
+
+    /**
+     * A handshake while Redis answers nothing: the participant check gives up after handshake-check-timeout and the
+     * client is told to retry (503 store_unavailable, not a 500 nor a socket left hanging); once Redis is back the
+     * same token connects.
+     */
+    @Test
+    void aHandshakeWhileRedisIsStalledIsRefusedWith503AndTheSameTokenConnectsOnceItIsBack() throws Exception {
+        Rooms rooms = new Rooms(orchestrator.getBean(ReactiveStringRedisTemplate.class),
+                orchestrator.getBean(ObjectMapper.class), orchestrator.getBean(ParticipantTokens.class));
+        String room = rooms.newRoom();
+        String speaker = rooms.join(room, "cy", "Cy", "en", "en", false);
+        HttpRequest handshake = HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port() + "/ws/audio?access_token=" + speaker))
+                .timeout(Duration.ofSeconds(20)).build();
+        redis.pause();
+        try {
+            long t0 = System.nanoTime();
+            HttpResponse<String> refused = HttpClient.newHttpClient().send(handshake,
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(refused.statusCode()).isEqualTo(503);
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("within the 2 s check timeout and some slack")
+                    .isLessThan(Duration.ofSeconds(10));
+            assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            JsonNode problem = orchestrator.getBean(ObjectMapper.class).readTree(refused.body());
+            assertThat(problem.path("code").asString()).isEqualTo("store_unavailable");
+            assertThat(problem.path("status").asInt()).isEqualTo(503);
+        } finally {
+            redis.resume();
+        }
+        try (AudioClient client = AudioClient.connect(port(), speaker)) {
+            assertThat(client.closeCode).isNotDone();
         }
     }
 
