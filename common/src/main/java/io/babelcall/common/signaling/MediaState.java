@@ -5,8 +5,9 @@ import com.fasterxml.jackson.annotation.JsonTypeName;
 
 /**
  * SFU rooms: the state of the participant's media path. {@code connected}: publishing and receiving through the SFU;
- * {@code reconnecting}: the SFU node was lost and the room is being moved (publish again when told {@code restart});
- * {@code unavailable}: no SFU can be reached, calls cannot carry media now ({@code reason} says why).
+ * {@code restart}: the SFU node was lost or the call's media room closed - publish again; {@code failed}: this
+ * participant's media connection did not come up (it may publish again); {@code unavailable}: no SFU can be reached,
+ * calls cannot carry media now. {@code reason} says why.
  */
 @JsonTypeName("media-state")
 @JsonInclude(JsonInclude.Include.NON_NULL)
