@@ -2,6 +2,9 @@ package io.babelcall.pipeline.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.babelcall.common.token.ParticipantTokens;
 import io.babelcall.pipeline.PipelineApplication;
 import io.babelcall.pipeline.support.Audio;
@@ -24,6 +27,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -131,6 +135,39 @@ class RedisOutageTests {
         try (AudioClient client = AudioClient.connect(port(), speaker)) {
             assertThat(client.closeCode).isNotDone();
         }
+    }
+
+    /**
+     * A transcript download while Redis answers nothing: 503 store_unavailable (not a 500), and the download's token,
+     * which the page sends in the query string, appears in no log line.
+     */
+    @Test
+    void aTranscriptDownloadWhileRedisIsStalledIs503AndItsTokenStaysOutOfTheLogs() throws Exception {
+        Rooms rooms = new Rooms(orchestrator.getBean(ReactiveStringRedisTemplate.class),
+                orchestrator.getBean(ObjectMapper.class), orchestrator.getBean(ParticipantTokens.class));
+        String room = rooms.newRoom();
+        String reader = rooms.join(room, "di", "Di", "en", "en", false);
+        HttpRequest download = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + "/api/v1/rooms/" + room
+                + "/transcript?format=vtt&access_token=" + reader)).timeout(Duration.ofSeconds(20)).build();
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.addAppender(logs);
+        redis.pause();
+        try {
+            HttpResponse<String> refused = HttpClient.newHttpClient().send(download,
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(refused.statusCode()).isEqualTo(503);
+            JsonNode problem = orchestrator.getBean(ObjectMapper.class).readTree(refused.body());
+            assertThat(problem.path("code").asString()).isEqualTo("store_unavailable");
+        } finally {
+            redis.resume();
+            root.detachAppender(logs);
+        }
+        assertThat(logs.list).as("log lines of the failed download").isNotEmpty()
+                .noneMatch(e -> e.getFormattedMessage().contains(reader))
+                .noneMatch(e -> e.getThrowableProxy() != null && String.valueOf(e.getThrowableProxy().getMessage())
+                        .contains(reader));
     }
 
     private static List<TranscriptEntry> entries(TranscriptStore transcript, String room) {
