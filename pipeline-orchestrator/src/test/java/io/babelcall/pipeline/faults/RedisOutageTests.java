@@ -110,18 +110,11 @@ class RedisOutageTests {
      */
     @Test
     void aHandshakeWhileRedisIsStalledIsRefusedWith503AndTheSameTokenConnectsOnceItIsBack() throws Exception {
-        Rooms rooms = new Rooms(orchestrator.getBean(ReactiveStringRedisTemplate.class),
-                orchestrator.getBean(ObjectMapper.class), orchestrator.getBean(ParticipantTokens.class));
-        String room = rooms.newRoom();
-        String speaker = rooms.join(room, "cy", "Cy", "en", "en", false);
-        HttpRequest handshake = HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port() + "/ws/audio?access_token=" + speaker))
-                .timeout(Duration.ofSeconds(20)).build();
+        String speaker = memberOfANewRoom("cy")[1];
         redis.pause();
         try {
             long t0 = System.nanoTime();
-            HttpResponse<String> refused = HttpClient.newHttpClient().send(handshake,
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> refused = get("/ws/audio?access_token=" + speaker);
             assertThat(refused.statusCode()).isEqualTo(503);
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("within the 2 s check timeout and some slack")
                     .isLessThan(Duration.ofSeconds(10));
@@ -143,20 +136,16 @@ class RedisOutageTests {
      */
     @Test
     void aTranscriptDownloadWhileRedisIsStalledIs503AndItsTokenStaysOutOfTheLogs() throws Exception {
-        Rooms rooms = new Rooms(orchestrator.getBean(ReactiveStringRedisTemplate.class),
-                orchestrator.getBean(ObjectMapper.class), orchestrator.getBean(ParticipantTokens.class));
-        String room = rooms.newRoom();
-        String reader = rooms.join(room, "di", "Di", "en", "en", false);
-        HttpRequest download = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + "/api/v1/rooms/" + room
-                + "/transcript?format=vtt&access_token=" + reader)).timeout(Duration.ofSeconds(20)).build();
+        String[] member = memberOfANewRoom("di");
+        String reader = member[1];
         ListAppender<ILoggingEvent> logs = new ListAppender<>();
         logs.start();
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.addAppender(logs);
         redis.pause();
         try {
-            HttpResponse<String> refused = HttpClient.newHttpClient().send(download,
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> refused = get("/api/v1/rooms/" + member[0] + "/transcript?format=vtt&access_token="
+                    + reader);
             assertThat(refused.statusCode()).isEqualTo(503);
             JsonNode problem = orchestrator.getBean(ObjectMapper.class).readTree(refused.body());
             assertThat(problem.path("code").asString()).isEqualTo("store_unavailable");
@@ -168,6 +157,19 @@ class RedisOutageTests {
                 .noneMatch(e -> e.getFormattedMessage().contains(reader))
                 .noneMatch(e -> e.getThrowableProxy() != null && String.valueOf(e.getThrowableProxy().getMessage())
                         .contains(reader));
+    }
+
+    /** A new room with one English-speaking member: {room id, the member's token}. */
+    private static String[] memberOfANewRoom(String name) {
+        Rooms rooms = new Rooms(orchestrator.getBean(ReactiveStringRedisTemplate.class),
+                orchestrator.getBean(ObjectMapper.class), orchestrator.getBean(ParticipantTokens.class));
+        String room = rooms.newRoom();
+        return new String[] {room, rooms.join(room, name, name, "en", "en", false)};
+    }
+
+    private static HttpResponse<String> get(String pathAndQuery) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port()
+                + pathAndQuery)).timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static List<TranscriptEntry> entries(TranscriptStore transcript, String room) {
