@@ -165,6 +165,20 @@ class SignalingReplicasTests extends ReplicaPairFixture {
         assertThat(binaryFlooder.next("error", n -> n.path("code").asString().equals("rate_limited"),
                 Duration.ofSeconds(5)).path("message").asString()).contains("messages/s");
         assertThat(binaryFlooder.awaitClose()).isEqualTo(1008);
+        // pings too: each is answered, so they count (a lone ping gets its pong, echoing its data)
+        WsClient pinger = join(a, add("pinger"));
+        pinger.ws.sendPing(java.nio.ByteBuffer.wrap(new byte[] {7, 8})).join();
+        assertThat(pinger.pongs.poll(5, TimeUnit.SECONDS)).isEqualTo(new byte[] {7, 8});
+        for (int i = 0; i < 200 && !pinger.closed.isDone(); i++) {
+            try {
+                pinger.ws.sendPing(java.nio.ByteBuffer.wrap(new byte[] {1})).join();
+            } catch (CompletionException closedByTheServer) {
+                break;
+            }
+        }
+        assertThat(pinger.next("error", n -> true, Duration.ofSeconds(5)).path("code").asString())
+                .isEqualTo("rate_limited");
+        assertThat(pinger.awaitClose()).isEqualTo(1008);
 
         running.set(false);
         int sent = bobTraffic.get(10, TimeUnit.SECONDS);
@@ -172,7 +186,7 @@ class SignalingReplicasTests extends ReplicaPairFixture {
             assertThat(carol.next("ice").path("candidate").path("candidate").asString()).isEqualTo("b" + i);
         }
         assertThat(counter(a, "babelcall.signaling.closed", "cause", "too_big")).isGreaterThanOrEqualTo(1);
-        assertThat(counter(a, "babelcall.signaling.closed", "cause", "rate_limit")).isGreaterThanOrEqualTo(2);
+        assertThat(counter(a, "babelcall.signaling.closed", "cause", "rate_limit")).isGreaterThanOrEqualTo(3);
     }
 
     @Test

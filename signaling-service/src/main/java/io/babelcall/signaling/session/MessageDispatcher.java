@@ -205,6 +205,10 @@ final class MessageDispatcher implements ClientMessage.Handler<LocalSession> {
         return true;
     }
 
+    void ping(LocalSession s) {
+        var unused = admitted(s, System.nanoTime());
+    }
+
     void tooBig(LocalSession s) {
         metrics.messageIn("invalid");
         out.close(s, CloseCodes.TOO_BIG, "message over " + props.maxMessageBytes() + " bytes", "too_big");

@@ -20,6 +20,9 @@ public interface SignalingEvents {
     /** A message over the maximum size: close 1009. */
     void onTooBig(LocalSession session);
 
+    /** A client's ping: it counts against the rate limit like a message (the transport sends its pong). */
+    void onPing(LocalSession session);
+
     /** Any sign of life that is not a message (a pong). */
     void onPong(LocalSession session);
 

@@ -97,6 +97,13 @@ public class SignalingHandler implements SignalingEvents {
     }
 
     @Override
+    public void onPing(LocalSession session) {
+        try (CallLog.Scope ignored = CallLog.scope(session.roomId, session.participantId)) {
+            dispatcher.ping(session);
+        }
+    }
+
+    @Override
     public void onPong(LocalSession session) {
         session.lastInboundNanos = System.nanoTime();
     }

@@ -5,9 +5,11 @@ import io.babelcall.signaling.session.CloseCodes;
 import io.babelcall.signaling.session.LocalSession;
 import io.babelcall.signaling.session.SignalingEvents;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
@@ -51,6 +53,15 @@ final class InboundFrames implements CoreSubscriber<WebSocketFrame>, Runnable {
             AtomicIntegerFieldUpdater.newUpdater(InboundFrames.class, "scheduled");
 
     private record Text(String text, long receivedAtNanos) {
+    }
+
+    /** A client's ping and its application data, which the pong must echo. */
+    private static final class Ping {
+        final byte[] payload;
+
+        Ping(byte[] payload) {
+            this.payload = payload;
+        }
     }
 
     private final SignalingEvents events;
@@ -121,8 +132,11 @@ final class InboundFrames implements CoreSubscriber<WebSocketFrame>, Runnable {
             append(frame.content(), frame.isFinalFragment());
         } else if (frame instanceof PongWebSocketFrame) {
             enqueue(PONG);
+        } else if (frame instanceof PingWebSocketFrame) {
+            // Answered after the rate limit, from the mailbox: a ping flood is read no faster than it is handled.
+            enqueue(new Ping(ByteBufUtil.getBytes(frame.content())));
         } else {
-            subscription.request(1); // pings are answered by Reactor Netty; close frames end the flux
+            subscription.request(1); // close frames end the flux
         }
     }
 
@@ -231,6 +245,11 @@ final class InboundFrames implements CoreSubscriber<WebSocketFrame>, Runnable {
             events.onTooBig(s);
         } else if (event == PONG) {
             events.onPong(s);
+        } else if (event instanceof Ping p) {
+            events.onPing(s);
+            if (connection.isOpen()) {
+                connection.pong(p.payload);
+            }
         }
     }
 }

@@ -5,8 +5,10 @@ import io.babelcall.signaling.metrics.SignalingMetrics;
 import io.babelcall.signaling.session.ClientConnection;
 import io.babelcall.signaling.session.CloseCodes;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -122,6 +124,14 @@ public final class NettyConnection implements ClientConnection {
         } else if (pendingWrites == 0) {
             // Only when nothing is pending: a client with pending data is either fine or caught by the send limits.
             var unused = channel.writeAndFlush(new PingWebSocketFrame(), channel.voidPromise());
+        }
+    }
+
+    /** Answers a client's ping (after its rate limit), unless this socket's writes are stuck. */
+    void pong(byte[] payload) {
+        if (!stuck()) {
+            var unused = channel.writeAndFlush(new PongWebSocketFrame(Unpooled.wrappedBuffer(payload)),
+                    channel.voidPromise());
         }
     }
 

@@ -126,7 +126,7 @@ public final class WebSocketRoute implements NettyRouteProvider {
         WebsocketServerSpec.Builder spec = WebsocketServerSpec.builder()
                 .maxFramePayloadLength(props.maxMessageBytes())
                 .compress(false)
-                .handlePing(false);
+                .handlePing(true); // pings come to InboundFrames: rate-limited and read at our pace, not auto-answered
         if (bearer) {
             // Only when asked for: with a protocol set, Reactor Netty serves no socket that asked for none.
             spec.protocols(TokenCarrier.SUBPROTOCOL);

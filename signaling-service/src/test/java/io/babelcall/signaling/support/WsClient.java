@@ -25,6 +25,8 @@ public final class WsClient implements WebSocket.Listener {
     private final StringBuilder partial = new StringBuilder();
     private final boolean reading;
     public final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    /** The application data of every pong received. */
+    public final LinkedBlockingQueue<byte[]> pongs = new LinkedBlockingQueue<>();
     public WebSocket ws;
 
     private WsClient(boolean reading) {
@@ -61,6 +63,17 @@ public final class WsClient implements WebSocket.Listener {
             }
             throw e;
         }
+    }
+
+    @Override
+    public CompletionStage<?> onPong(WebSocket webSocket, java.nio.ByteBuffer message) {
+        byte[] data = new byte[message.remaining()];
+        message.get(data);
+        pongs.add(data);
+        if (reading) {
+            webSocket.request(1);
+        }
+        return null;
     }
 
     @Override

@@ -70,6 +70,11 @@ class InboundFramesTests {
         }
 
         @Override
+        public void onPing(LocalSession s) {
+            record("ping");
+        }
+
+        @Override
         public void onClose(LocalSession s, int code) {
             record("close " + code);
         }
@@ -240,6 +245,11 @@ class InboundFramesTests {
             }
 
             @Override
+            public void onPing(LocalSession s) {
+                seen.add("ping");
+            }
+
+            @Override
             public void onClose(LocalSession s, int code) {
                 seen.add("close");
             }
@@ -286,6 +296,10 @@ class InboundFramesTests {
 
             @Override
             public void onPong(LocalSession s) {
+            }
+
+            @Override
+            public void onPing(LocalSession s) {
             }
 
             @Override
