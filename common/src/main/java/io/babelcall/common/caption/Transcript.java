@@ -11,8 +11,8 @@ import java.time.Instant;
  * final per utterance. {@code seq} increases per speaker across all of that speaker's events, so a listener can
  * drop anything older than what it has shown. {@code endOfSpeechAt} is set on finals. {@code stable} (interims only):
  * how many characters (UTF-16 code units) at the start of {@code text} are stable - words the last few interims
- * agreed on (the orchestrator's {@code stable-agreement}, 3 by default), which every later interim of the utterance keeps; the rest is a tentative tail that may still change. Absent on
- * finals and from senders that do not tell.
+ * agreed on (the orchestrator's {@code stable-agreement}, 3 by default), which every later interim of the utterance
+ * keeps; the rest is a tentative tail that may still change. Absent on finals and from senders that do not tell.
  */
 @JsonTypeName("transcript")
 @JsonInclude(JsonInclude.Include.NON_NULL)

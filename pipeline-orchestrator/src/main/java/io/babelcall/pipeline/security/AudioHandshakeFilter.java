@@ -24,8 +24,8 @@ import tools.jackson.databind.ObjectMapper;
 /**
  * Refuses an audio WebSocket at the handshake, before any upgrade: 403 for a browser origin not in
  * {@code babelcall.cors.allowed-origins}, 401 for a missing/invalid token, 403 when the token's participant is not
- * in the room's participants hash (left, or never joined), 503 when Redis cannot answer that check. Otherwise puts the {@link AuthenticatedSpeaker} in the
- * exchange attributes, which the handshake copies into the session.
+ * in the room's participants hash (left, or never joined), 503 when Redis cannot answer that check. Otherwise puts
+ * the {@link AuthenticatedSpeaker} in the exchange attributes, which the handshake copies into the session.
  */
 public class AudioHandshakeFilter implements WebFilter, Ordered {
 
@@ -76,21 +76,19 @@ public class AudioHandshakeFilter implements WebFilter, Ordered {
                 .defaultIfEmpty(Optional.empty())
                 .timeout(checkTimeout)
                 .onErrorResume(e -> {
-                    // Only the lookup's failure: the rest of the exchange is not ours to turn into a 503.
+                    // Only the lookup's failure (before the chain): the rest of the exchange is not ours to answer.
                     log.warn("participant check for room {} failed: {}", claims.roomId(), e.toString());
-                    return Mono.empty();
+                    return refuse(exchange, HttpStatus.SERVICE_UNAVAILABLE, "store_unavailable",
+                            "the participant store cannot answer; retry").then(Mono.empty());
                 })
                 .flatMap(found -> {
                     if (found.isEmpty()) {
                         return refuse(exchange, HttpStatus.FORBIDDEN, "not_a_participant",
-                                "participant is not in the room (left, or never joined)").thenReturn(true);
+                                "participant is not in the room (left, or never joined)");
                     }
                     exchange.getAttributes().put(SPEAKER_ATTRIBUTE, new AuthenticatedSpeaker(claims, found.get()));
-                    return chain.filter(exchange).thenReturn(true);
-                })
-                .switchIfEmpty(Mono.defer(() -> refuse(exchange, HttpStatus.SERVICE_UNAVAILABLE, "store_unavailable",
-                        "the participant store cannot answer; retry").thenReturn(true)))
-                .then();
+                    return chain.filter(exchange);
+                });
     }
 
     /** Writes an RFC 9457 problem response. */

@@ -6,8 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
-import org.springframework.http.ResponseEntity;
+import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.server.ServerWebExchange;
@@ -23,11 +22,10 @@ public class StoreUnavailableAdvice {
     private static final Logger log = LoggerFactory.getLogger(StoreUnavailableAdvice.class);
 
     @ExceptionHandler({DataAccessException.class, RedisException.class, TimeoutException.class})
-    public ResponseEntity<ProblemDetail> storeUnavailable(Exception e, ServerWebExchange exchange) {
+    public ErrorResponse storeUnavailable(Exception e, ServerWebExchange exchange) {
         log.warn("{} {}: the store did not answer: {}", exchange.getRequest().getMethod(),
                 exchange.getRequest().getPath().value(), e.getClass().getSimpleName());
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-                .body(RoomAccess.problem(HttpStatus.SERVICE_UNAVAILABLE, "store_unavailable",
-                        "the transcript store cannot answer now; retry").getBody());
+        return RoomAccess.problem(HttpStatus.SERVICE_UNAVAILABLE, "store_unavailable",
+                "the store cannot answer now; retry");
     }
 }

@@ -102,16 +102,18 @@ public final class WerBenchmark {
             try {
                 Score heldOutAll = new Score();
                 for (WerSets.Speaker voice : heldOut) {
-                    Score one = score(recognizer, voice, setting.getKey(), total);
+                    Score one = score(recognizer, voice, setting.getKey());
                     heldOutAll.add(one);
                     table.append(" | ").append(one.percent());
                 }
+                total.add(heldOutAll);
                 table.append(" | **").append(heldOutAll.percent()).append("**");
                 for (List<WerSets.Speaker> set : List.of(tuning, people)) {
                     Score all = new Score();
                     for (WerSets.Speaker speaker : set) {
-                        all.add(score(recognizer, speaker, setting.getKey(), total));
+                        all.add(score(recognizer, speaker, setting.getKey()));
                     }
+                    total.add(all);
                     table.append(" | ").append(all.percent());
                 }
                 table.append(String.format(" | %.3f |%n", total.realTimeFactor()));
@@ -125,7 +127,7 @@ public final class WerBenchmark {
         System.out.print(table);
     }
 
-    /** Errors over words of one or more speakers, and decoding time over audio time for every one decoded. */
+    /** Errors over words, and decoding time over audio time, of one or more speakers' scored utterances. */
     static final class Score {
         int errors;
         int words;
@@ -135,6 +137,8 @@ public final class WerBenchmark {
         void add(Score other) {
             errors += other.errors;
             words += other.words;
+            audioSamples += other.audioSamples;
+            decodeNanos += other.decodeNanos;
         }
 
         String percent() {
@@ -146,8 +150,8 @@ public final class WerBenchmark {
         }
     }
 
-    /** One speaker in one session: the warm-up, then every utterance scored; decoding cost added to {@code cost}. */
-    static Score score(SpeechRecognizer recognizer, WerSets.Speaker speaker, String setting, Score cost) {
+    /** One speaker in one session: the warm-up, then every utterance scored and its decoding timed. */
+    static Score score(SpeechRecognizer recognizer, WerSets.Speaker speaker, String setting) {
         Recording finals = new Recording();
         Score score = new Score();
         try (RecognitionSession session = recognizer.open(new RecognitionRequest("bench", speaker.name(),
@@ -160,8 +164,8 @@ public final class WerBenchmark {
                 String reference = speaker.references().get(i);
                 long start = System.nanoTime();
                 String hyp = spoken(decode(session, finals, audio));
-                cost.decodeNanos += System.nanoTime() - start;
-                cost.audioSamples += audio.length;
+                score.decodeNanos += System.nanoTime() - start;
+                score.audioSamples += audio.length;
                 int e = TestSpeech.errors(reference, hyp);
                 if (e > 0) {
                     System.out.printf("  %s / %s: \"%s\" -> \"%s\"%n", setting, speaker.name(), reference, hyp);
